@@ -1,0 +1,42 @@
+import type { ClientEvent, ServerEvent } from '@chorus/protocol';
+import type { Observable, Observer } from 'rxjs';
+import type { AnyActorLogic, AnyActorRef } from 'xstate';
+
+/**
+ * What a ChatRoom needs from a participant. `RealtimeAgent` implements it; a room never reaches
+ * into an agent's internals, so other kinds of members (a human relay, a moderator bot) can join.
+ */
+export interface RoomMember {
+  /** Unique within the room; used as `agent_id` in events. */
+  readonly id: string;
+  /** The display name; other members hear this member's words attributed to it. */
+  readonly name: string;
+  /** Everything the member emits, already attributed (`agent_id`, `agent_name`). */
+  readonly events$: Observable<ServerEvent>;
+  /** The lifecycle state, e.g. `listening` or `responding`. */
+  readonly state: string;
+  /**
+   * Starts the member. With `spawn`, its actor is created as a child of the room's root actor
+   * (one root actor per room) instead of as a root of its own.
+   */
+  start(outgoing?: Partial<Observer<ServerEvent>>, options?: MemberStartOptions): Promise<void>;
+  /** Input from a user (already validated). */
+  handleInput(event: ClientEvent): void;
+  /**
+   * Another participant's words, attributed by name. `respond` says whether this member holds the
+   * floor and should answer now; otherwise it only adds the words to its context.
+   */
+  hear(message: HeardMessage): void;
+  stop(): Promise<void>;
+}
+
+export interface HeardMessage {
+  readonly speaker: string;
+  readonly text: string;
+  readonly respond: boolean;
+}
+
+export interface MemberStartOptions {
+  /** Creates the member's actor as a child of a room actor and returns its ref. */
+  readonly spawn?: (logic: AnyActorLogic, id: string) => AnyActorRef;
+}
