@@ -1,5 +1,20 @@
+/** Version of the Chorus wire protocol described by this package. */
 export const PROTOCOL_VERSION = 1;
-export type AudioFormat = { type: 'audio/pcm' | 'audio/pcmu' | 'audio/pcma'; rate: number };
-export type ModelEvent = { type: string };
-export type ClientEvent = { type: string };
-export type ServerEvent = { type: string };
+
+export * from './audio-format.js';
+export { isBase64 } from './base64.js';
+export * from './client-events.js';
+export * from './errors.js';
+export * from './image-format.js';
+export * from './limits.js';
+export * from './model-events.js';
+export {
+  formatPath,
+  type ParseOptions,
+  parseClientEvent,
+  parseModelEvent,
+  parseServerEvent,
+} from './parse.js';
+export { RESPONSE_STATUSES, type ToolUse, toolUseSchema } from './response-shapes.js';
+export { serializeEvent } from './serialize.js';
+export * from './server-events.js';

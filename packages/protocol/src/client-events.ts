@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { audioFormatSchema } from './audio-format.js';
+import { base64Field } from './base64.js';
+import { idField, millisecondsField, nameField, textField } from './fields.js';
+import { imageFormatSchema } from './image-format.js';
+import {
+  MAX_AUDIO_BASE64_CHARS,
+  MAX_IMAGE_BASE64_CHARS,
+  MAX_INSTRUCTIONS_CHARS,
+  MAX_TEXT_CHARS,
+  MAX_TOOL_TEXT_CHARS,
+} from './limits.js';
+
+// ClientEvents: what a frontend sends to the backend, in AgentScope's names. `session_id` is
+// optional because the gateway already knows the session from the socket's URL; `event_id` is an
+// optional client-chosen id that a `server_error` about this event echoes back.
+
+const envelopeShape = {
+  session_id: idField.optional(),
+  event_id: idField.optional(),
+};
+
+/** Output modalities a session may ask for. */
+export const MODALITIES = ['audio', 'text'] as const;
+
+/**
+ * Session configuration. Known fields are validated; unknown fields pass through untouched so
+ * provider-specific settings reach the adapter that understands them.
+ */
+export const sessionConfigSchema = z.looseObject({
+  instructions: textField(MAX_INSTRUCTIONS_CHARS).optional(),
+  user_name: nameField.optional(),
+  /** The room to join; absent means a one-agent session. */
+  room: idField.optional(),
+  voice: nameField.optional(),
+  modalities: z.array(z.enum(MODALITIES)).max(2).optional(),
+  input_audio_format: audioFormatSchema.optional(),
+  output_audio_format: audioFormatSchema.optional(),
+});
+
+/** A session configuration in canonical form. */
+export type SessionConfig = z.infer<typeof sessionConfigSchema>;
+
+export const clientSessionCreateSchema = z.object({
+  type: z.literal('client_session_create'),
+  ...envelopeShape,
+  config: sessionConfigSchema,
+});
+
+export const clientSessionEndSchema = z.object({ type: z.literal('client_session_end'), ...envelopeShape });
+
+export const clientResponseCreateSchema = z.object({
+  type: z.literal('client_response_create'),
+  ...envelopeShape,
+});
+
+export const clientResponseCancelSchema = z.object({
+  type: z.literal('client_response_cancel'),
+  ...envelopeShape,
+});
+
+export const clientTextAppendSchema = z.object({
+  type: z.literal('client_text_append'),
+  ...envelopeShape,
+  text: textField(MAX_TEXT_CHARS),
+});
+
+export const clientAudioAppendSchema = z.object({
+  type: z.literal('client_audio_append'),
+  ...envelopeShape,
+  /** Base64 audio in `format`. */
+  audio: base64Field(MAX_AUDIO_BASE64_CHARS),
+  format: audioFormatSchema,
+});
+
+export const clientAudioCommitSchema = z.object({ type: z.literal('client_audio_commit'), ...envelopeShape });
+
+export const clientImageAppendSchema = z.object({
+  type: z.literal('client_image_append'),
+  ...envelopeShape,
+  /** Base64 image bytes in `format`. */
+  image: base64Field(MAX_IMAGE_BASE64_CHARS),
+  format: imageFormatSchema,
+});
+
+export const clientToolResultSchema = z.object({
+  type: z.literal('client_tool_result'),
+  ...envelopeShape,
+  /** The tool call id this answers. */
+  id: idField,
+  name: nameField,
+  output: textField(MAX_TOOL_TEXT_CHARS),
+});
+
+/**
+ * Chorus addition: how much of an agent's audio item the listener has really played. The backend
+ * cannot know (audio is buffered on the client), so on barge-in it truncates to this position
+ * instead of to what was sent.
+ */
+export const clientPlaybackPositionSchema = z.object({
+  type: z.literal('client_playback_position'),
+  ...envelopeShape,
+  item_id: idField,
+  audio_end_ms: millisecondsField,
+});
+
+/** Chorus addition: the user's answer to an `agent_tool_approval_requested`. */
+export const clientToolApprovalSchema = z.object({
+  type: z.literal('client_tool_approval'),
+  ...envelopeShape,
+  call_id: idField,
+  approved: z.boolean(),
+  reason: textField(4096).optional(),
+});
+
+/** Every client event (frontend -> backend), discriminated on `type`. */
+export const clientEventSchema = z.discriminatedUnion('type', [
+  clientSessionCreateSchema,
+  clientSessionEndSchema,
+  clientResponseCreateSchema,
+  clientResponseCancelSchema,
+  clientTextAppendSchema,
+  clientAudioAppendSchema,
+  clientAudioCommitSchema,
+  clientImageAppendSchema,
+  clientToolResultSchema,
+  clientPlaybackPositionSchema,
+  clientToolApprovalSchema,
+]);
+
+/** A client event in canonical form (aliases normalized). */
+export type ClientEvent = z.infer<typeof clientEventSchema>;
+
+/** A client event as accepted on input (aliases allowed). */
+export type ClientEventInput = z.input<typeof clientEventSchema>;
+
+/** The client event with the given `type`. */
+export type ClientEventOf<T extends ClientEvent['type']> = Extract<ClientEvent, { type: T }>;
+
+/** Every client event type string. */
+export const CLIENT_EVENT_TYPES = [
+  'client_session_create',
+  'client_session_end',
+  'client_response_create',
+  'client_response_cancel',
+  'client_text_append',
+  'client_audio_append',
+  'client_audio_commit',
+  'client_image_append',
+  'client_tool_result',
+  'client_playback_position',
+  'client_tool_approval',
+] as const satisfies readonly ClientEvent['type'][];

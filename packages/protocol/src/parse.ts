@@ -1,0 +1,220 @@
+import type { z } from 'zod';
+import { CLIENT_EVENT_TYPES, type ClientEvent, clientEventSchema } from './client-events.js';
+import type { ParseResult, ProtocolError } from './errors.js';
+import { MAX_CLIENT_EVENT_SIZE, MAX_EVENT_DEPTH, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
+import { MODEL_EVENT_TYPES, type ModelEvent, modelEventSchema } from './model-events.js';
+import { SERVER_EVENT_TYPES, type ServerEvent, serverEventSchema } from './server-events.js';
+
+/** Options for the `parse*Event` functions. */
+export interface ParseOptions {
+  /**
+   * Largest accepted frame, in bytes for binary input and UTF-16 code units for strings. Defaults to
+   * {@link MAX_CLIENT_EVENT_SIZE} for client events and {@link MAX_SERVER_EVENT_SIZE} otherwise.
+   */
+  maxSize?: number;
+}
+
+interface EventFamily<T> {
+  name: string;
+  schema: z.ZodType<T>;
+  types: ReadonlySet<string>;
+  typeList: string;
+  maxSize: number;
+}
+
+function family<T>(
+  name: string,
+  schema: z.ZodType<T>,
+  types: readonly string[],
+  maxSize: number,
+): EventFamily<T> {
+  return { name, schema, types: new Set(types), typeList: types.join(', '), maxSize };
+}
+
+const clientFamily = family<ClientEvent>(
+  'client',
+  clientEventSchema,
+  CLIENT_EVENT_TYPES,
+  MAX_CLIENT_EVENT_SIZE,
+);
+const serverFamily = family<ServerEvent>(
+  'server',
+  serverEventSchema,
+  SERVER_EVENT_TYPES,
+  MAX_SERVER_EVENT_SIZE,
+);
+const modelFamily = family<ModelEvent>('model', modelEventSchema, MODEL_EVENT_TYPES, MAX_SERVER_EVENT_SIZE);
+
+/**
+ * Parse a frontend's event: a JSON string, a UTF-8 byte frame, or an already-parsed value. Never
+ * throws; aliases come out in canonical form.
+ */
+export function parseClientEvent(input: unknown, options?: ParseOptions): ParseResult<ClientEvent> {
+  return parseEvent(clientFamily, input, options);
+}
+
+/** Parse a backend event (see {@link parseClientEvent}). Never throws. */
+export function parseServerEvent(input: unknown, options?: ParseOptions): ParseResult<ServerEvent> {
+  return parseEvent(serverFamily, input, options);
+}
+
+/** Parse a provider adapter's event (see {@link parseClientEvent}). Never throws. */
+export function parseModelEvent(input: unknown, options?: ParseOptions): ParseResult<ModelEvent> {
+  return parseEvent(modelFamily, input, options);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fail(
+  code: ProtocolError['code'],
+  message: string,
+  path?: string,
+  eventId?: string,
+): { ok: false; error: ProtocolError } {
+  const error: ProtocolError = { code, message };
+  if (path !== undefined) error.path = path;
+  if (eventId !== undefined) error.event_id = eventId;
+  return { ok: false, error };
+}
+
+function parseEvent<T>(fam: EventFamily<T>, input: unknown, options?: ParseOptions): ParseResult<T> {
+  try {
+    return parseEventUnsafe(fam, input, options?.maxSize ?? fam.maxSize);
+  } catch (cause) {
+    // Reached only by hostile objects (throwing getters, proxies) or engine limits; still no throw.
+    return fail('invalid_event', `could not read the event: ${describe(cause)}`);
+  }
+}
+
+function parseEventUnsafe<T>(fam: EventFamily<T>, input: unknown, maxSize: number): ParseResult<T> {
+  let value: unknown = input;
+  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    let text: string;
+    if (typeof input === 'string') {
+      if (input.length > maxSize) return tooLarge(input.length, maxSize);
+      text = input;
+    } else {
+      if (input.byteLength > maxSize) return tooLarge(input.byteLength, maxSize);
+      try {
+        text = utf8.decode(input);
+      } catch {
+        return fail('invalid_json', 'frame is not valid UTF-8 text');
+      }
+    }
+    try {
+      value = JSON.parse(text);
+    } catch (cause) {
+      return fail('invalid_json', `frame is not valid JSON: ${describe(cause)}`);
+    }
+  }
+
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('invalid_event', `expected a JSON object with a string "type" field, got ${kindOf(value)}`);
+  }
+  const record = value as Record<string, unknown>;
+  const eventId = readEventId(record);
+
+  const unsafe = findUnsafeStructure(record);
+  if (unsafe) return fail('invalid_event', unsafe.message, unsafe.path, eventId);
+
+  const type = record.type;
+  if (typeof type !== 'string') {
+    return fail(
+      'invalid_event',
+      `"type" must be a string naming a ${fam.name} event, got ${kindOf(type)}; known ${fam.name} event types: ${fam.typeList}`,
+      'type',
+      eventId,
+    );
+  }
+  if (!fam.types.has(type)) {
+    return fail(
+      'unknown_type',
+      `unknown ${fam.name} event type "${truncate(type, 64)}"; known ${fam.name} event types: ${fam.typeList}`,
+      'type',
+      eventId,
+    );
+  }
+
+  const result = fam.schema.safeParse(record);
+  if (result.success) return { ok: true, event: result.data };
+  const [first, ...rest] = result.error.issues;
+  const path = first ? formatPath(first.path) : undefined;
+  const described = result.error.issues
+    .slice(0, 3)
+    .map((issue) => `${formatPath(issue.path) || '(event)'}: ${issue.message}`)
+    .join('; ');
+  const more = rest.length > 2 ? `; and ${rest.length - 2} more` : '';
+  return fail('invalid_event', `invalid ${type}: ${described}${more}`, path || undefined, eventId);
+}
+
+function tooLarge(size: number, maxSize: number): { ok: false; error: ProtocolError } {
+  return fail('too_large', `frame is ${size} long, over the limit of ${maxSize}`);
+}
+
+function readEventId(record: Record<string, unknown>): string | undefined {
+  const id = record.event_id;
+  return typeof id === 'string' && id.length <= MAX_ID_CHARS ? id : undefined;
+}
+
+/**
+ * Rejects `__proto__` keys and `constructor.prototype` pairs anywhere (they pollute prototypes in code
+ * that merges objects, and zod's passthrough copy of unknown keys is such code), and nesting deeper
+ * than {@link MAX_EVENT_DEPTH} (which would overflow recursive code downstream).
+ * Iterative, so hostile depth cannot overflow this check itself.
+ */
+function findUnsafeStructure(root: object): { path: string; message: string } | undefined {
+  const stack: { value: object; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, path } = next;
+    if (path.length > MAX_EVENT_DEPTH) {
+      return { path: formatPath(path), message: `nested deeper than ${MAX_EVENT_DEPTH} levels` };
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'object' && item !== null) stack.push({ value: item, path: [...path, i] });
+      }
+      continue;
+    }
+    if (Object.hasOwn(value, '__proto__')) {
+      return { path: formatPath([...path, '__proto__']), message: 'the key "__proto__" is not allowed' };
+    }
+    for (const key of Object.keys(value)) {
+      const item: unknown = (value as Record<string, unknown>)[key];
+      if (typeof item !== 'object' || item === null) continue;
+      if (key === 'constructor' && Object.hasOwn(item, 'prototype')) {
+        return {
+          path: formatPath([...path, key, 'prototype']),
+          message: 'the key "constructor.prototype" is not allowed',
+        };
+      }
+      stack.push({ value: item, path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+/** `['format', 'rate']` -> `format.rate`; `['call_ids', 2]` -> `call_ids[2]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return out;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value === undefined) return 'nothing';
+  return `a ${typeof value}`;
+}
+
+function describe(cause: unknown): string {
+  return truncate(cause instanceof Error ? cause.message : String(cause), 200);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { audioFormatSchema } from './audio-format.js';
+import { base64Field } from './base64.js';
+import { idField, jsonObjectField, millisecondsField, nameField, textField } from './fields.js';
+import { MAX_AUDIO_BASE64_CHARS, MAX_TOOL_TEXT_CHARS } from './limits.js';
+
+// Field shapes shared by a model event (`model_x`) and its server mirror (`agent_x`), so the two
+// families cannot drift apart.
+
+// Provider text can be long (a whole response transcript); this cap only stops runaway frames.
+const LONG_TEXT_CHARS = 1024 * 1024;
+
+/** How a response ended. */
+export const RESPONSE_STATUSES = ['completed', 'cancelled', 'failed', 'incomplete'] as const;
+
+/** A tool call as the model streams it. */
+export const toolUseSchema = z.object({
+  id: idField,
+  name: nameField,
+  /** The arguments parsed as a JSON object, or null while incomplete or when they did not parse. */
+  input: jsonObjectField.nullable(),
+  /** The arguments exactly as the model sent them (JSON text, possibly partial in a delta). */
+  raw_input: textField(MAX_TOOL_TEXT_CHARS),
+});
+
+/** A tool call: id, name, parsed input (or null) and the raw JSON text. */
+export type ToolUse = z.infer<typeof toolUseSchema>;
+
+export const responseCreatedShape = { response_id: idField };
+
+export const responseDoneShape = {
+  response_id: idField,
+  input_tokens: z.number().int().nonnegative().default(0),
+  output_tokens: z.number().int().nonnegative().default(0),
+  metadata: jsonObjectField.default({}),
+  /**
+   * Chorus addition: how the response ended. AgentScope has no status, so a cancelled or failed
+   * response looked the same as a finished one; turn-taking and truncation need the difference.
+   */
+  status: z.enum(RESPONSE_STATUSES).default('completed'),
+};
+
+export const responseAudioDeltaShape = {
+  response_id: idField,
+  item_id: idField,
+  /** Base64 audio in `format`. */
+  delta: base64Field(MAX_AUDIO_BASE64_CHARS),
+  format: audioFormatSchema,
+};
+
+export const responseItemShape = { response_id: idField, item_id: idField };
+
+export const responseTextDeltaShape = {
+  response_id: idField,
+  item_id: idField,
+  delta: textField(LONG_TEXT_CHARS),
+};
+
+export const responseTranscriptDoneShape = {
+  response_id: idField,
+  item_id: idField,
+  transcript: textField(LONG_TEXT_CHARS),
+};
+
+export const responseTextDoneShape = {
+  response_id: idField,
+  item_id: idField,
+  text: textField(LONG_TEXT_CHARS),
+};
+
+export const responseToolUseShape = {
+  response_id: idField,
+  item_id: idField,
+  tool_use: toolUseSchema,
+};
+
+export const toolCallCancelledShape = {
+  /** The response the calls belonged to, when the provider says (Gemini does not). */
+  response_id: idField.optional(),
+  call_ids: z.array(idField).max(1024),
+};
+
+export const inputTranscriptionDeltaShape = { item_id: idField, delta: textField(LONG_TEXT_CHARS) };
+
+export const inputTranscriptionDoneShape = { item_id: idField, transcript: textField(LONG_TEXT_CHARS) };
+
+export const inputStartedShape = { item_id: idField, audio_start_ms: millisecondsField };
+
+export const inputDoneShape = { item_id: idField, audio_end_ms: millisecondsField };
+
+export const errorShape = {
+  error_type: textField(256),
+  code: textField(256),
+  message: textField(16 * 1024),
+  /**
+   * Chorus addition: whether the session cannot go on (bad key, exhausted quota). Non-fatal errors
+   * (a rejected event) leave the session running; fatal ones end it without a retry.
+   */
+  fatal: z.boolean().default(false),
+};

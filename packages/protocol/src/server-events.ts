@@ -1,0 +1,357 @@
+import { z } from 'zod';
+import { idField, jsonObjectField, millisecondsField, nameField, textField } from './fields.js';
+import { MAX_TEXT_CHARS, MAX_TOOL_TEXT_CHARS } from './limits.js';
+import {
+  errorShape,
+  inputDoneShape,
+  inputStartedShape,
+  inputTranscriptionDeltaShape,
+  inputTranscriptionDoneShape,
+  responseAudioDeltaShape,
+  responseCreatedShape,
+  responseDoneShape,
+  responseItemShape,
+  responseTextDeltaShape,
+  responseTextDoneShape,
+  responseToolUseShape,
+  responseTranscriptDoneShape,
+  toolCallCancelledShape,
+} from './response-shapes.js';
+
+// ServerEvents: what the backend sends to frontends and to the other agents in a room, in
+// AgentScope's names. Every `agent_*` event says which agent it is about; `room_id` is set when a
+// room relays it (optional, so a single-agent session needs no room).
+
+/** Who an `agent_*` event is about. */
+const agentShape = {
+  agent_id: idField,
+  agent_name: nameField,
+  room_id: idField.optional(),
+};
+
+export const serverSessionCreatedSchema = z.object({
+  type: z.literal('server_session_created'),
+  session_id: idField,
+  config: jsonObjectField.optional(),
+});
+
+export const serverSessionUpdatedSchema = z.object({
+  type: z.literal('server_session_updated'),
+  session_id: idField,
+  config: jsonObjectField.optional(),
+});
+
+export const serverSessionEndedSchema = z.object({
+  type: z.literal('server_session_ended'),
+  session_id: idField,
+  reason: textField(4096).optional(),
+});
+
+export const agentReadySchema = z.object({ type: z.literal('agent_ready'), ...agentShape });
+
+export const agentEndedSchema = z.object({ type: z.literal('agent_ended'), ...agentShape });
+
+export const agentResponseCreatedSchema = z.object({
+  type: z.literal('agent_response_created'),
+  ...agentShape,
+  ...responseCreatedShape,
+});
+
+export const agentResponseDoneSchema = z.object({
+  type: z.literal('agent_response_done'),
+  ...agentShape,
+  ...responseDoneShape,
+});
+
+export const agentResponseAudioDeltaSchema = z.object({
+  type: z.literal('agent_response_audio_delta'),
+  ...agentShape,
+  ...responseAudioDeltaShape,
+});
+
+export const agentResponseAudioDoneSchema = z.object({
+  type: z.literal('agent_response_audio_done'),
+  ...agentShape,
+  ...responseItemShape,
+});
+
+export const agentResponseAudioTranscriptDeltaSchema = z.object({
+  type: z.literal('agent_response_audio_transcript_delta'),
+  ...agentShape,
+  ...responseTextDeltaShape,
+});
+
+export const agentResponseAudioTranscriptDoneSchema = z.object({
+  type: z.literal('agent_response_audio_transcript_done'),
+  ...agentShape,
+  ...responseTranscriptDoneShape,
+});
+
+/** Chorus addition: mirror of `model_response_text_delta` (text-only modality). */
+export const agentResponseTextDeltaSchema = z.object({
+  type: z.literal('agent_response_text_delta'),
+  ...agentShape,
+  ...responseTextDeltaShape,
+});
+
+/** Chorus addition: mirror of `model_response_text_done`. */
+export const agentResponseTextDoneSchema = z.object({
+  type: z.literal('agent_response_text_done'),
+  ...agentShape,
+  ...responseTextDoneShape,
+});
+
+export const agentResponseToolUseDeltaSchema = z.object({
+  type: z.literal('agent_response_tool_use_delta'),
+  ...agentShape,
+  ...responseToolUseShape,
+});
+
+export const agentResponseToolUseDoneSchema = z.object({
+  type: z.literal('agent_response_tool_use_done'),
+  ...agentShape,
+  ...responseToolUseShape,
+});
+
+export const agentResponseToolResultSchema = z.object({
+  type: z.literal('agent_response_tool_result'),
+  ...agentShape,
+  tool_result: z.object({
+    id: idField,
+    name: nameField,
+    output: textField(MAX_TOOL_TEXT_CHARS),
+    is_error: z.boolean().optional(),
+  }),
+});
+
+/**
+ * Chorus addition: mirror of `model_tool_call_cancelled`, so a frontend showing a running tool can
+ * show it was withdrawn.
+ */
+export const agentToolCallCancelledSchema = z.object({
+  type: z.literal('agent_tool_call_cancelled'),
+  ...agentShape,
+  ...toolCallCancelledShape,
+});
+
+export const agentInputTranscriptionDeltaSchema = z.object({
+  type: z.literal('agent_input_transcription_delta'),
+  ...agentShape,
+  ...inputTranscriptionDeltaShape,
+});
+
+export const agentInputTranscriptionDoneSchema = z.object({
+  type: z.literal('agent_input_transcription_done'),
+  ...agentShape,
+  ...inputTranscriptionDoneShape,
+});
+
+export const agentInputStartedSchema = z.object({
+  type: z.literal('agent_input_started'),
+  ...agentShape,
+  ...inputStartedShape,
+});
+
+export const agentInputDoneSchema = z.object({
+  type: z.literal('agent_input_done'),
+  ...agentShape,
+  ...inputDoneShape,
+});
+
+export const agentErrorSchema = z.object({ type: z.literal('agent_error'), ...agentShape, ...errorShape });
+
+/**
+ * Chorus addition: the agent's lifecycle state changed (e.g. listening, thinking, speaking). The
+ * agent is a state machine; frontends show the state and tests assert on it instead of guessing
+ * from audio.
+ */
+export const agentStateChangedSchema = z.object({
+  type: z.literal('agent_state_changed'),
+  ...agentShape,
+  state: textField(128),
+});
+
+/**
+ * Chorus addition: the agent's response was cut off (barge-in or cancel). Clients must clear queued
+ * playback. `audio_end_ms` is how much of the item the listener heard; the conversation history is
+ * truncated to it. AgentScope had no interruption at all.
+ */
+export const agentResponseInterruptedSchema = z.object({
+  type: z.literal('agent_response_interrupted'),
+  ...agentShape,
+  response_id: idField.optional(),
+  item_id: idField,
+  audio_end_ms: millisecondsField,
+});
+
+/** Chorus addition: control passed from one agent to another (a `transfer_to_<name>` tool call). */
+export const agentHandoffSchema = z.object({
+  type: z.literal('agent_handoff'),
+  ...agentShape,
+  from: nameField,
+  to: nameField,
+});
+
+/**
+ * Chorus addition: an output guardrail rejected what the agent was saying; the response is cut
+ * and the model gets feedback. `text` is the output that tripped it.
+ */
+export const agentGuardrailTrippedSchema = z.object({
+  type: z.literal('agent_guardrail_tripped'),
+  ...agentShape,
+  response_id: idField,
+  guardrail: nameField,
+  message: textField(16 * 1024),
+  text: textField(MAX_TOOL_TEXT_CHARS),
+});
+
+/**
+ * Chorus addition: a tool marked as needing approval was called; the call waits for a
+ * `client_tool_approval` with the same `call_id`. `arguments` is the raw JSON text of the call.
+ */
+export const agentToolApprovalRequestedSchema = z.object({
+  type: z.literal('agent_tool_approval_requested'),
+  ...agentShape,
+  call_id: idField,
+  name: nameField,
+  arguments: textField(MAX_TOOL_TEXT_CHARS),
+});
+
+/** Chorus addition: the agent's conversation history changed; `items` is its new length. */
+export const agentHistoryUpdatedSchema = z.object({
+  type: z.literal('agent_history_updated'),
+  ...agentShape,
+  items: z.number().int().nonnegative(),
+});
+
+/**
+ * Chorus addition: timings of one turn, for dashboards and latency tests. Absent figures were not
+ * measured (no audio in a text turn, an interrupted turn with no end).
+ */
+export const agentTurnMetricsSchema = z.object({
+  type: z.literal('agent_turn_metrics'),
+  ...agentShape,
+  response_id: idField,
+  time_to_first_audio_ms: millisecondsField.optional(),
+  e2e_ms: millisecondsField.optional(),
+  interrupted: z.boolean(),
+  /** Wall time of each tool call in the turn, by call id. */
+  tool_durations_ms: z.record(z.string(), millisecondsField),
+});
+
+/**
+ * Chorus addition: who holds the floor in a room changed; `agent_id` null means nobody (the users
+ * may speak). AgentScope let every agent talk at once.
+ */
+export const roomFloorChangedSchema = z.object({
+  type: z.literal('room_floor_changed'),
+  room_id: idField.optional(),
+  agent_id: idField.nullable(),
+  reason: textField(1024).optional(),
+});
+
+/**
+ * Chorus addition: attributes one user's words to the others in a multi-user room (AgentScope was
+ * single-user, so nobody knew who said what).
+ */
+export const roomUserMessageSchema = z.object({
+  type: z.literal('room_user_message'),
+  room_id: idField.optional(),
+  user_id: idField,
+  user_name: nameField.optional(),
+  text: textField(MAX_TEXT_CHARS),
+});
+
+/**
+ * Chorus addition: the backend rejected a client event (bad JSON, bad field, unknown type) or failed
+ * on its own. `path` names the offending field; `event_id` echoes the client's event id, if it sent
+ * one. The session goes on.
+ */
+export const serverErrorSchema = z.object({
+  type: z.literal('server_error'),
+  code: textField(256),
+  message: textField(16 * 1024),
+  path: textField(1024).optional(),
+  event_id: idField.optional(),
+});
+
+/** Every server event (backend -> frontends and other agents), discriminated on `type`. */
+export const serverEventSchema = z.discriminatedUnion('type', [
+  serverSessionCreatedSchema,
+  serverSessionUpdatedSchema,
+  serverSessionEndedSchema,
+  agentReadySchema,
+  agentEndedSchema,
+  agentResponseCreatedSchema,
+  agentResponseDoneSchema,
+  agentResponseAudioDeltaSchema,
+  agentResponseAudioDoneSchema,
+  agentResponseAudioTranscriptDeltaSchema,
+  agentResponseAudioTranscriptDoneSchema,
+  agentResponseTextDeltaSchema,
+  agentResponseTextDoneSchema,
+  agentResponseToolUseDeltaSchema,
+  agentResponseToolUseDoneSchema,
+  agentResponseToolResultSchema,
+  agentToolCallCancelledSchema,
+  agentInputTranscriptionDeltaSchema,
+  agentInputTranscriptionDoneSchema,
+  agentInputStartedSchema,
+  agentInputDoneSchema,
+  agentErrorSchema,
+  agentStateChangedSchema,
+  agentResponseInterruptedSchema,
+  agentHandoffSchema,
+  agentGuardrailTrippedSchema,
+  agentToolApprovalRequestedSchema,
+  agentHistoryUpdatedSchema,
+  agentTurnMetricsSchema,
+  roomFloorChangedSchema,
+  roomUserMessageSchema,
+  serverErrorSchema,
+]);
+
+/** A server event in canonical form. */
+export type ServerEvent = z.infer<typeof serverEventSchema>;
+
+/** A server event as accepted on input (optional defaults, audio format aliases). */
+export type ServerEventInput = z.input<typeof serverEventSchema>;
+
+/** The server event with the given `type`. */
+export type ServerEventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;
+
+/** Every server event type string. */
+export const SERVER_EVENT_TYPES = [
+  'server_session_created',
+  'server_session_updated',
+  'server_session_ended',
+  'agent_ready',
+  'agent_ended',
+  'agent_response_created',
+  'agent_response_done',
+  'agent_response_audio_delta',
+  'agent_response_audio_done',
+  'agent_response_audio_transcript_delta',
+  'agent_response_audio_transcript_done',
+  'agent_response_text_delta',
+  'agent_response_text_done',
+  'agent_response_tool_use_delta',
+  'agent_response_tool_use_done',
+  'agent_response_tool_result',
+  'agent_tool_call_cancelled',
+  'agent_input_transcription_delta',
+  'agent_input_transcription_done',
+  'agent_input_started',
+  'agent_input_done',
+  'agent_error',
+  'agent_state_changed',
+  'agent_response_interrupted',
+  'agent_handoff',
+  'agent_guardrail_tripped',
+  'agent_tool_approval_requested',
+  'agent_history_updated',
+  'agent_turn_metrics',
+  'room_floor_changed',
+  'room_user_message',
+  'server_error',
+] as const satisfies readonly ServerEvent['type'][];
