@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { base64FromBytes, bytesFromBase64, isBase64 } from './base64.js';
+
+describe('base64', () => {
+  const known: Array<[number[], string]> = [
+    [[], ''],
+    [[0x66], 'Zg=='],
+    [[0x66, 0x6f], 'Zm8='],
+    [[0x66, 0x6f, 0x6f], 'Zm9v'],
+    [[0x66, 0x6f, 0x6f, 0x62], 'Zm9vYg=='],
+    [[0xff, 0xfe, 0xfd, 0xfc, 0xfb], '//79/Ps='],
+  ];
+  it.each(known)('encodes and decodes %j of size 0..5 as %s', (bytes, text) => {
+    expect(base64FromBytes(new Uint8Array(bytes))).toBe(text);
+    expect(Array.from(bytesFromBase64(text))).toEqual(bytes);
+  });
+
+  it('round-trips 1 MiB of every byte value', () => {
+    const bytes = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 8)) & 0xff;
+    const text = base64FromBytes(bytes);
+    expect(text.length).toBe(1398104);
+    // Compared as Buffers: element-wise toEqual on a million entries takes seconds.
+    expect(Buffer.from(bytesFromBase64(text)).equals(bytes)).toBe(true);
+  });
+
+  it('encodes only the viewed part of a subarray', () => {
+    expect(base64FromBytes(new Uint8Array([0, 0x66, 0x6f, 0x6f, 0]).subarray(1, 4))).toBe('Zm9v');
+  });
+
+  it('returns a plain Uint8Array view, not a Buffer', () => {
+    expect(Object.getPrototypeOf(bytesFromBase64('Zm9v'))).toBe(Uint8Array.prototype);
+  });
+
+  it('accepts unpadded input', () => {
+    expect(Array.from(bytesFromBase64('Zm8'))).toEqual([0x66, 0x6f]);
+    expect(Array.from(bytesFromBase64('Zg'))).toEqual([0x66]);
+  });
+
+  it.each([
+    ['Zm9v!', 'character "!" at index 4'],
+    ['Zm 9v', 'character " " at index 2'],
+    ['Zm9v\n', 'character "\\n" at index 4'],
+    ['Zm-_', 'character "-" at index 2'],
+    ['Zm9vY', 'length 5 leaves a single character'],
+    ['Zg=a', "padding '=' may only appear at the end"],
+    ['Z===', "padding '=' may only appear at the end"],
+    ['Zg==Zg==', "padding '=' may only appear at the end"],
+  ])('rejects %j with a clear error', (text, message) => {
+    expect(isBase64(text)).toBe(false);
+    expect(() => bytesFromBase64(text)).toThrow(message);
+  });
+
+  it('isBase64 accepts the valid forms', () => {
+    for (const text of ['', 'Zg==', 'Zm8=', 'Zm9v', 'Zg', 'Zm8', '+/+/']) expect(isBase64(text)).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Standard base64 (RFC 4648 section 4): the `+` and `/` alphabet, padding optional but, when present,
+ * only at the end and only to complete the last 4-character group. No whitespace, no URL-safe alphabet.
+ */
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Largest slice handed to `String.fromCharCode` at once where Buffer is missing (browsers). */
+const CHAR_CODE_CHUNK = 0x8000;
+
+const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+/**
+ * Whether `s` is standard base64 that {@link bytesFromBase64} accepts: only `A-Z a-z 0-9 + /`, an
+ * optional `=`/`==` ending a group, and a length that is not 1 more than a multiple of 4 (those cannot
+ * encode whole bytes). The empty string is valid (zero bytes).
+ */
+export function isBase64(s: string): boolean {
+  return s.length % 4 !== 1 && BASE64_PATTERN.test(s);
+}
+
+/**
+ * Encodes bytes as standard padded base64. Uses Node's Buffer without copying the input; elsewhere
+ * it falls back to `btoa` over bounded chunks, so large frames never overflow the call stack.
+ */
+export function base64FromBytes(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += CHAR_CODE_CHUNK) {
+    binary += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + CHAR_CODE_CHUNK)));
+  }
+  return btoa(binary);
+}
+
+/**
+ * Decodes standard base64 (padding optional) into bytes.
+ *
+ * Node's own decoder silently skips characters it does not know, which would turn a corrupted frame
+ * into shorter audio; this checks the text first and refuses it instead.
+ *
+ * @throws Error when `b64` is not valid base64, naming its length and the first offending character.
+ */
+export function bytesFromBase64(b64: string): Uint8Array {
+  if (!isBase64(b64)) throw new Error(describeInvalidBase64(b64));
+  if (NodeBuffer) {
+    const buffer = NodeBuffer.from(b64, 'base64');
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+  const binary = atob(b64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function describeInvalidBase64(b64: string): string {
+  const bad = /[^A-Za-z0-9+/=]/.exec(b64);
+  if (bad) {
+    return `invalid base64 (length ${b64.length}): character ${JSON.stringify(bad[0])} at index ${bad.index} is not in the base64 alphabet`;
+  }
+  if (b64.length % 4 === 1) {
+    return `invalid base64: length ${b64.length} leaves a single character in the last group, which cannot encode a byte`;
+  }
+  return `invalid base64 (length ${b64.length}): padding '=' may only appear at the end, completing the last 4-character group`;
+}
