@@ -1,1 +1,52 @@
-export {};
+export type { Brain, BrainOutput, BrainRequest } from './brain/brain.js';
+export {
+  ChatCompletionsBrain,
+  type ChatCompletionsBrainOptions,
+  chatCompletionsBrain,
+  chatMessages,
+} from './brain/chat-completions-brain.js';
+export {
+  handoffToolName,
+  type Intent,
+  normalizeUtterance,
+  type RuleContext,
+  RulesBrain,
+  type RulesBrainOptions,
+  rulesBrain,
+  type ToolResultContext,
+} from './brain/rules-brain.js';
+export { spokenDate, spokenTime } from './brain/spoken.js';
+export { readSseData } from './brain/sse.js';
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export { LocalModel } from './model/local-model.js';
+export type { LocalModelOptions } from './model/local-model-options.js';
+export { heardText, type SpokenWord } from './model/speaker.js';
+export { findExecutable } from './stt/find-executable.js';
+export {
+  DEBIAN_POCKETSPHINX_DICTIONARY,
+  detectPocketsphinx,
+  type PocketsphinxCli,
+  type PocketsphinxOptions,
+  PocketsphinxTranscriber,
+  pocketsphinxTranscriber,
+} from './stt/pocketsphinx.js';
+export { NO_TRANSCRIBER_MESSAGE, type TranscribeOptions, type Transcriber } from './stt/transcriber.js';
+export {
+  TranscriptionEndpoint,
+  type TranscriptionEndpointOptions,
+  transcriptionEndpoint,
+} from './stt/transcription-endpoint.js';
+export { EspeakCliTts, espeakCliTts } from './tts/espeak-cli-tts.js';
+export { EspeakWasmTts, sharedEspeakWasmTts } from './tts/espeak-wasm-tts.js';
+export { SentenceSplitter } from './tts/sentence-splitter.js';
+export {
+  type SpeechEndpointOptions,
+  SpeechEndpointTts,
+  speechEndpointTts,
+} from './tts/speech-endpoint-tts.js';
+export type { SynthesisOptions, SynthesizedSpeech, Tts, WordMark } from './tts/tts.js';
+export { estimateWordMarks } from './tts/tts.js';
+export { type EspeakVoice, espeakVoiceFor } from './tts/voices.js';
+export { createFvad, FVAD_SAMPLE_RATES, type FvadOptions, fvadModeForThreshold } from './vad/fvad-vad.js';
+export { TurnDetector, type TurnDetectorOptions, type TurnEvent } from './vad/turn-detector.js';
+export type { Vad } from './vad/vad.js';

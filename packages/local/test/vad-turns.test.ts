@@ -1,0 +1,175 @@
+import {
+  addNoise,
+  bytesFromPcm16,
+  generateSilence,
+  generateTone,
+  muLawEncode,
+  Resampler,
+} from '@chorus/audio';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalModel, ManualClock, NO_TRANSCRIBER_MESSAGE, rulesBrain } from '../src/index.js';
+import { EventLog, session } from './helpers.js';
+
+const brain = rulesBrain({
+  intents: [{ match: ['story'], reply: 'Once upon a time there was a small robot who liked to talk a lot.' }],
+});
+
+/** 300 ms silence, 400 ms of a 300 Hz tone, `tailMs` of silence, light noise throughout, 16 kHz. */
+function toneTurn(tailMs = 1000): Int16Array {
+  const signal = new Int16Array(((700 + tailMs) * 16000) / 1000);
+  signal.set(generateSilence(300, 16000), 0);
+  signal.set(generateTone(300, 400, 16000, 0.5), 4800);
+  return addNoise(signal, 0.01, 3);
+}
+
+function sendInChunks(model: LocalModel, samples: Int16Array, chunkMs = 20, rate = 16000): void {
+  const step = (rate * chunkMs) / 1000;
+  for (let i = 0; i < samples.length; i += step) {
+    model.send({
+      type: 'audio',
+      audio: bytesFromPcm16(samples.subarray(i, i + step)),
+      format: { type: 'audio/pcm', rate },
+    });
+  }
+}
+
+const models: LocalModel[] = [];
+afterEach(async () => {
+  await Promise.all(models.splice(0).map((m) => m.close()));
+});
+
+function makeModel(options: Partial<ConstructorParameters<typeof LocalModel>[0]> = {}): LocalModel {
+  const model = new LocalModel({ brain, transcriber: null, tts: null, ...options });
+  models.push(model);
+  return model;
+}
+
+describe('LocalModel turn detection (WebRTC VAD)', () => {
+  it('reports a tone turn with exact audio_start_ms / audio_end_ms on the stream clock', async () => {
+    const model = makeModel();
+    const log = new EventLog(model);
+    await model.connect(
+      session({ turnDetection: { type: 'server_vad', prefixPaddingMs: 200, silenceDurationMs: 500 } }),
+    );
+    sendInChunks(model, toneTurn());
+    await model.inputDrained();
+    // The tone runs 300-700 ms; the WebRTC VAD's own hangover keeps flagging until 820 ms, then
+    // 500 ms of silence end the turn at 1320 ms. The start is dated at 300 - 200 ms of padding.
+    expect(log.of('model_input_started').map((e) => e.audio_start_ms)).toEqual([100]);
+    expect(log.of('model_input_done').map((e) => e.audio_end_ms)).toEqual([1320]);
+    expect(log.of('model_input_done')[0]?.item_id).toBe(log.of('model_input_started')[0]?.item_id);
+  });
+
+  it('does not start a turn on a 60 ms click nor on the noisy start of the stream', async () => {
+    const model = makeModel();
+    const log = new EventLog(model);
+    await model.connect(session());
+    const signal = new Int16Array(16000);
+    signal.set(generateTone(300, 60, 16000, 0.5), 8000);
+    sendInChunks(model, addNoise(signal, 0.01, 3));
+    await model.inputDrained();
+    expect(log.of('model_input_started')).toEqual([]);
+  });
+
+  it('takes G.711 u-law at 8 kHz and PCM16 at 48 kHz', async () => {
+    for (const rate of [8000, 48000]) {
+      const model = makeModel();
+      const log = new EventLog(model);
+      await model.connect(
+        session({ turnDetection: { type: 'server_vad', prefixPaddingMs: 200, silenceDurationMs: 500 } }),
+      );
+      const resampler = await Resampler.create({ inputRate: 16000, outputRate: rate });
+      const converted = resampler.process(toneTurn());
+      resampler.dispose();
+      if (rate === 8000) {
+        const ulaw = muLawEncode(converted);
+        for (let i = 0; i < ulaw.length; i += 160) {
+          model.send({
+            type: 'audio',
+            audio: ulaw.subarray(i, i + 160),
+            format: { type: 'audio/pcmu', rate: 8000 },
+          });
+        }
+      } else sendInChunks(model, converted, 20, rate);
+      await model.inputDrained();
+      const start = log.of('model_input_started')[0]?.audio_start_ms ?? -1;
+      const end = log.of('model_input_done')[0]?.audio_end_ms ?? -1;
+      // the resamplers' filter delays move the edges by a frame or two
+      expect(start).toBeGreaterThanOrEqual(80);
+      expect(start).toBeLessThanOrEqual(140);
+      expect(end).toBeGreaterThanOrEqual(1280);
+      expect(end).toBeLessThanOrEqual(1380);
+    }
+  });
+
+  it('explains once, clearly, that speech cannot be transcribed', async () => {
+    const model = makeModel();
+    const log = new EventLog(model);
+    await model.connect(session());
+    sendInChunks(model, toneTurn());
+    sendInChunks(model, toneTurn().subarray(2400));
+    await model.inputDrained();
+    await model.transcriptionsDone();
+    expect(log.of('model_input_done')).toHaveLength(2);
+    expect(log.of('model_error')).toEqual([
+      {
+        type: 'model_error',
+        error_type: 'transcription_unavailable',
+        code: 'no_transcriber',
+        message: NO_TRANSCRIBER_MESSAGE,
+        fatal: false,
+      },
+    ]);
+    expect(NO_TRANSCRIBER_MESSAGE).toContain('apt-get install pocketsphinx pocketsphinx-en-us');
+  });
+});
+
+describe('LocalModel barge-in', () => {
+  async function speakingModel(interruptResponse?: boolean) {
+    const clock = new ManualClock();
+    const model = makeModel({ clock, tts: 'auto' });
+    const log = new EventLog(model);
+    await model.connect(
+      session({
+        turnDetection: {
+          type: 'server_vad',
+          ...(interruptResponse !== undefined ? { interruptResponse } : {}),
+        },
+      }),
+    );
+    model.send({ type: 'text', text: 'tell me a story' });
+    model.createResponse();
+    await log.next('model_response_audio_delta');
+    clock.advance(400);
+    return { model, log, clock };
+  }
+
+  it('stops the audio at once when the user starts speaking', async () => {
+    const { model, log, clock } = await speakingModel();
+    const sentBefore = log.of('model_response_audio_delta').length;
+    expect(sentBefore).toBe(11);
+    sendInChunks(model, toneTurn(0).subarray(0, 8000));
+    await model.inputDrained();
+    const types = log.types();
+    const started = types.indexOf('model_input_started');
+    expect(started).toBeGreaterThan(0);
+    // nothing more was sent after speech was detected, and the response ended as cancelled
+    expect(types.slice(started).filter((t) => t === 'model_response_audio_delta')).toEqual([]);
+    const done = await log.next('model_response_done', { seen: true });
+    expect(done.status).toBe('cancelled');
+    clock.advance(2000);
+    expect(log.of('model_response_audio_delta')).toHaveLength(sentBefore);
+    expect(log.of('model_response_audio_transcript_done')[0]?.transcript).toBe(log.transcript());
+  });
+
+  it('keeps talking when interrupt_response is false', async () => {
+    const { model, log, clock } = await speakingModel(false);
+    sendInChunks(model, toneTurn(0).subarray(0, 8000));
+    await model.inputDrained();
+    expect(log.of('model_input_started')).toHaveLength(1);
+    const sent = log.of('model_response_audio_delta').length;
+    clock.advance(400);
+    expect(log.of('model_response_audio_delta').length).toBe(sent + 10);
+    expect(log.of('model_response_done')).toHaveLength(0);
+  });
+});
