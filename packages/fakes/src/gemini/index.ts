@@ -1,0 +1,10 @@
+export { FAKE_GEMINI_PATH, FakeGeminiServer } from './fake-gemini-server.js';
+export type { FakeGeminiSession } from './fake-gemini-session.js';
+export type {
+  FakeGeminiConnectionInfo,
+  FakeGeminiFault,
+  FakeGeminiReceived,
+  FakeGeminiSent,
+  FakeGeminiServerOptions,
+  FakeGeminiTurn,
+} from './fake-gemini-types.js';

@@ -1,0 +1,259 @@
+import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import type { GeminiServerMessage, GeminiUsageMetadata } from '@chorus/protocol/gemini';
+
+type ResponseStatus = Extract<ModelEvent, { type: 'model_response_done' }>['status'];
+
+interface OpenResponse {
+  readonly id: string;
+  readonly itemId: string;
+  audio: boolean;
+  transcript: string | undefined;
+  text: string | undefined;
+}
+
+/** How the mapper turns Gemini audio into the client's output format. */
+export interface OutputAudio {
+  readonly format: AudioFormat;
+  /** Base64 24 kHz PCM16 in, base64 in `format` out (may be empty while a resampler fills). */
+  convert(base64: string): string;
+}
+
+/**
+ * Turns Gemini Live server messages into Chorus model events. Gemini has no response or item ids,
+ * so the mapper numbers them (`<prefix>-resp-1`, `<prefix>-item-1`, `<prefix>-input-1`), stable for
+ * the life of the model across reconnects. A response opens with the first output of a turn and
+ * ends at `turnComplete` (completed), `interrupted` (cancelled), a tool call (completed: the answer
+ * after the tool result is a new response) or a dropped socket (incomplete).
+ */
+export class GeminiEventMapper {
+  private response: OpenResponse | undefined;
+  private input: { id: string; transcript: string } | undefined;
+  private usage: GeminiUsageMetadata | undefined;
+  private readonly pendingCalls = new Set<string>();
+  private responses = 0;
+  private items = 0;
+  private inputs = 0;
+  /** Set after our own cancel until the turn's `turnComplete`: output for it is discarded. */
+  private discarding = false;
+  /** Between `interrupted` and its `turnComplete`: the open input is the user's new utterance. */
+  private interrupted = false;
+
+  constructor(
+    private readonly prefix: string,
+    private output: OutputAudio,
+    private readonly inputAudioMs: () => number = () => 0,
+  ) {}
+
+  /** Switches the output conversion (a session update may change the output format). */
+  setOutput(output: OutputAudio): void {
+    this.output = output;
+  }
+
+  /** No response open and no tool call awaiting its result: a safe moment to swap connections. */
+  get idle(): boolean {
+    return this.response === undefined && this.pendingCalls.size === 0 && !this.discarding;
+  }
+
+  get responding(): boolean {
+    return this.response !== undefined;
+  }
+
+  /** Tool calls the model still waits for. */
+  get awaitingToolResults(): boolean {
+    return this.pendingCalls.size > 0;
+  }
+
+  /** A tool result went out for `callId`. */
+  toolResultSent(callId: string): void {
+    this.pendingCalls.delete(callId);
+  }
+
+  map(message: GeminiServerMessage): ModelEvent[] {
+    const events: ModelEvent[] = [];
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(message)) {
+      if (key === 'serverContent' || key === 'toolCall' || key === 'toolCallCancellation') continue;
+      if (key === 'usageMetadata' && this.response) {
+        this.usage = value as GeminiUsageMetadata;
+        continue;
+      }
+      raw[key] = value;
+    }
+    if (message.toolCallCancellation) {
+      const ids = message.toolCallCancellation.ids;
+      for (const id of ids) this.pendingCalls.delete(id);
+      events.push({ type: 'model_tool_call_cancelled', call_ids: ids });
+    }
+    if (message.serverContent) this.mapContent(message.serverContent, events, raw);
+    if (message.toolCall) this.mapToolCall(message.toolCall.functionCalls, events);
+    if (Object.keys(raw).length > 0) events.push({ type: 'model_raw', provider: 'gemini', event: raw });
+    return events;
+  }
+
+  /**
+   * Ends the response in progress on our side (`cancelResponse`): Gemini has no cancel message, so
+   * the rest of the turn is discarded as it arrives.
+   */
+  cancel(): ModelEvent[] {
+    if (!this.response) return [];
+    this.discarding = true;
+    return this.endResponse('cancelled');
+  }
+
+  /** The socket dropped: close what was open, marked incomplete, and forget pending calls' turn state. */
+  dropped(): ModelEvent[] {
+    this.discarding = false;
+    const events = this.response ? this.endResponse('incomplete') : [];
+    return [...events, ...this.closeInput()];
+  }
+
+  private mapContent(
+    content: NonNullable<GeminiServerMessage['serverContent']>,
+    events: ModelEvent[],
+    raw: Record<string, unknown>,
+  ): void {
+    if (content.inputTranscription?.text) {
+      if (!this.input) {
+        this.inputs += 1;
+        this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
+      }
+      this.input.transcript += content.inputTranscription.text;
+      events.push({
+        type: 'model_input_transcription_delta',
+        item_id: this.input.id,
+        delta: content.inputTranscription.text,
+      });
+    }
+    if (content.inputTranscription?.finished) events.push(...this.closeInput());
+    if (!this.discarding) {
+      for (const part of content.modelTurn?.parts ?? []) {
+        if (part.inlineData?.mimeType.startsWith('audio/')) {
+          const response = this.ensureResponse(events);
+          response.audio = true;
+          const delta = this.output.convert(part.inlineData.data);
+          if (delta.length > 0) {
+            events.push({
+              type: 'model_response_audio_delta',
+              response_id: response.id,
+              item_id: response.itemId,
+              delta,
+              format: this.output.format,
+            });
+          }
+        } else if (typeof part.text === 'string' && !part.thought) {
+          const response = this.ensureResponse(events);
+          response.text = (response.text ?? '') + part.text;
+          events.push({
+            type: 'model_response_text_delta',
+            response_id: response.id,
+            item_id: response.itemId,
+            delta: part.text,
+          });
+        } else {
+          raw.modelTurnPart = part;
+        }
+      }
+      const said = content.outputTranscription?.text;
+      if (said) {
+        const response = this.ensureResponse(events);
+        response.transcript = (response.transcript ?? '') + said;
+        events.push({
+          type: 'model_response_audio_transcript_delta',
+          response_id: response.id,
+          item_id: response.itemId,
+          delta: said,
+        });
+      }
+    }
+    if (content.generationComplete) raw.generationComplete = true;
+    if (content.interrupted) {
+      // The user talked over the model: the speech that interrupted it starts a new input item.
+      if (this.response) events.push(...this.endResponse('cancelled'));
+      this.discarding = false;
+      this.interrupted = true;
+      this.inputs += 1;
+      this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
+      events.push({
+        type: 'model_input_started',
+        item_id: this.input.id,
+        audio_start_ms: this.inputAudioMs(),
+      });
+    }
+    if (content.turnComplete) {
+      if (this.response) events.push(...this.endResponse('completed'));
+      // After `interrupted` the open input is the user's new utterance, still being transcribed.
+      if (!this.interrupted) events.push(...this.closeInput());
+      this.interrupted = false;
+      this.discarding = false;
+    }
+  }
+
+  private mapToolCall(
+    calls: NonNullable<GeminiServerMessage['toolCall']>['functionCalls'],
+    events: ModelEvent[],
+  ): void {
+    const response = this.ensureResponse(events);
+    for (const call of calls) {
+      this.items += 1;
+      const id = call.id ?? `${this.prefix}-call-${this.items}`;
+      this.pendingCalls.add(id);
+      const args = call.args ?? {};
+      events.push({
+        type: 'model_response_tool_use_done',
+        response_id: response.id,
+        item_id: `${this.prefix}-item-${this.items}`,
+        tool_use: { id, name: call.name, input: args, raw_input: JSON.stringify(args) },
+      });
+    }
+    // The model waits for the results; the answer after them comes as a new response.
+    events.push(...this.endResponse('completed'));
+  }
+
+  private ensureResponse(events: ModelEvent[]): OpenResponse {
+    if (this.response) return this.response;
+    this.responses += 1;
+    this.items += 1;
+    this.response = {
+      id: `${this.prefix}-resp-${this.responses}`,
+      itemId: `${this.prefix}-item-${this.items}`,
+      audio: false,
+      transcript: undefined,
+      text: undefined,
+    };
+    events.push({ type: 'model_response_created', response_id: this.response.id });
+    return this.response;
+  }
+
+  private endResponse(status: ResponseStatus): ModelEvent[] {
+    const response = this.response;
+    if (!response) return [];
+    this.response = undefined;
+    const events: ModelEvent[] = [];
+    const ids = { response_id: response.id, item_id: response.itemId };
+    if (response.audio) events.push({ type: 'model_response_audio_done', ...ids });
+    if (response.transcript !== undefined) {
+      events.push({ type: 'model_response_audio_transcript_done', ...ids, transcript: response.transcript });
+    }
+    if (response.text !== undefined)
+      events.push({ type: 'model_response_text_done', ...ids, text: response.text });
+    const usage = this.usage;
+    this.usage = undefined;
+    events.push({
+      type: 'model_response_done',
+      response_id: response.id,
+      input_tokens: usage?.promptTokenCount ?? 0,
+      output_tokens: usage?.responseTokenCount ?? usage?.candidatesTokenCount ?? 0,
+      metadata: usage ? { usage } : {},
+      status,
+    });
+    return events;
+  }
+
+  private closeInput(): ModelEvent[] {
+    const input = this.input;
+    if (!input) return [];
+    this.input = undefined;
+    if (input.transcript === '') return [];
+    return [{ type: 'model_input_transcription_done', item_id: input.id, transcript: input.transcript }];
+  }
+}

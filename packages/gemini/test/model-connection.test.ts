@@ -1,0 +1,78 @@
+import { ModelConnection } from '@chorus/core';
+import { TestClock } from '@chorus/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { baseSession, Harness } from './harness.js';
+
+let harness: Harness | undefined;
+let connection: ModelConnection | undefined;
+
+afterEach(async () => {
+  await connection?.stop();
+  connection = undefined;
+  await harness?.stop();
+  harness = undefined;
+});
+
+const textSession = { ...baseSession, modalities: ['text'] as const, tools: [] };
+
+describe('GeminiRealtimeModel through core ModelConnection', () => {
+  it('reconnects after a drop mid-response, resumes with the handle, and delivers input buffered in the gap', async () => {
+    const h = await Harness.start();
+    harness = h;
+    const clock = new TestClock();
+    connection = new ModelConnection(h.model, {
+      clock,
+      random: () => 0,
+      retry: { baseMs: 100, capMs: 100, maxAttempts: 3 },
+    });
+    const states: string[] = [];
+    connection.status$.subscribe((status) => states.push(status.state));
+    await connection.start(textSession);
+    await h.waitFor('model_raw', (e) => JSON.stringify(e.event).includes('newHandle'));
+    h.fake.queueTurns({ transcript: 'once upon a time', chunks: 4 }, { transcript: 'Yes.', chunks: 1 });
+    h.fake.inject({ type: 'drop_mid_response', afterChunks: 1 });
+    connection.send({ type: 'text', text: 'tell me a story' });
+    connection.createResponse();
+    await h.waitFor('model_session_ended');
+    expect(states.at(-1)).toBe('reconnecting');
+    // Sent while reconnecting: the connection buffers it and replays it once connected.
+    connection.send({ type: 'text', text: 'are you back?' });
+    connection.createResponse();
+    clock.increment(100);
+    await h.fake.waitForReceived(
+      (f) => f.connection === 2 && JSON.stringify(f.message).includes('are you back?'),
+    );
+    expect(h.fake.connections[1]?.resumedFrom).toMatch(/^handle-session-1-/);
+    await h.waitFor('model_response_done', () => true, 3);
+    // The question sent after the handle's snapshot is sent again (the resumed session lacks it), so
+    // Gemini starts re-answering it; the buffered question then interrupts that and is answered.
+    expect(h.of('model_response_done').map((e) => e.status)).toEqual([
+      'incomplete',
+      'cancelled',
+      'completed',
+    ]);
+    const onSecond = h.fake
+      .messagesOf('clientContent', 2)
+      .flatMap((c) => c.turns ?? [])
+      .map((t) => t.parts?.[0]?.text);
+    expect(onSecond).toEqual(['tell me a story', 'are you back?']);
+    expect(connection.state).toMatch(/^connected/);
+  });
+
+  it('does not retry a fatal error (bad key)', async () => {
+    const h = await Harness.start({}, { apiKey: 'wrong' });
+    harness = h;
+    const clock = new TestClock();
+    connection = new ModelConnection(h.model, {
+      clock,
+      random: () => 0,
+      retry: { baseMs: 100, capMs: 100, maxAttempts: 3 },
+    });
+    await expect(connection.start(textSession)).rejects.toMatchObject({
+      code: 'invalid_api_key',
+      fatal: true,
+    });
+    clock.increment(1000);
+    expect(h.fake.connections).toHaveLength(1);
+  });
+});
