@@ -1,0 +1,10 @@
+export type { ActorItem, DefinitionItem, DroppedItem, EventItem, FeedItem, StateItem } from './feed-item.js';
+export { Inspector, type InspectorOptions, type InspectorSnapshot } from './inspector.js';
+export {
+  DEFAULT_JSON_SAFE_LIMITS,
+  type JsonSafeLimits,
+  type JsonValue,
+  MEDIA_KEYS,
+  toJsonSafe,
+} from './json-safe.js';
+export { RingBuffer } from './ring-buffer.js';

@@ -1,0 +1,288 @@
+import { base64FromBytes, bytesFromBase64 } from '@chorus/audio';
+import {
+  type ClientEvent,
+  type ProtocolError,
+  parseClientEvent,
+  type ServerEvent,
+  type SessionConfig,
+} from '@chorus/protocol';
+import type { Logger } from 'pino';
+import { BinaryAudioKind, decodeBinaryAudio, encodeBinaryAudio } from './binary-audio.js';
+import { CloseCode } from './close-codes.js';
+import type { GuardedSocket } from './guarded-socket.js';
+import type { GatewayMetrics } from './metrics.js';
+import { type RoomHost, type RoomLease, UnknownRoomError } from './room-host.js';
+import type { RoomUser } from './servable.js';
+
+/** A gateway error code beyond the protocol parser's (`invalid_json`, `invalid_event`, `unknown_type`, `too_large`). */
+export type GatewayErrorCode =
+  | 'no_session'
+  | 'session_exists'
+  | 'session_mismatch'
+  | 'unknown_room'
+  | 'room_unavailable'
+  | 'invalid_binary_frame'
+  | 'slow_consumer'
+  | 'internal_error';
+
+export interface ChorusConnectionContext {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly defaultRoom: string;
+  readonly host: RoomHost;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+}
+
+type Phase = 'awaiting_create' | 'creating' | 'active' | 'ended';
+
+/** Whether `config` asks for agent audio as binary frames (`binary_audio: true`); JSON stays the default. */
+function wantsBinaryAudio(config: SessionConfig): boolean {
+  return (config as Record<string, unknown>).binary_audio === true;
+}
+
+/**
+ * One client on `/ws/:userId/:sessionId` speaking the Chorus protocol: `client_session_create` opens
+ * (or joins, with `config.room`) a room, client events go to it attributed to this user, and the
+ * room's events come back. Every rejected frame is answered with `server_error{code,message,path}` and
+ * the session goes on.
+ */
+export class ChorusConnection {
+  #phase: Phase = 'awaiting_create';
+  #lease: RoomLease | undefined;
+  #binaryAudio = false;
+  readonly #user: RoomUser;
+
+  constructor(
+    private readonly socket: GuardedSocket,
+    private readonly ctx: ChorusConnectionContext,
+  ) {
+    this.#user = { id: ctx.userId };
+  }
+
+  get sessionId(): string {
+    return this.ctx.sessionId;
+  }
+
+  get active(): boolean {
+    return this.#phase === 'active';
+  }
+
+  /** A raw frame from the socket (already rate-limited). */
+  onFrame(data: Uint8Array, isBinary: boolean): void {
+    this.ctx.metrics.eventsIn.inc({ route: 'chorus' });
+    if (isBinary && data.byteLength > 0 && data[0] !== 0x7b /* '{' */) {
+      this.#onBinaryAudio(data);
+      return;
+    }
+    const parsed = parseClientEvent(data);
+    if (!parsed.ok) {
+      this.#reject(parsed.error);
+      return;
+    }
+    this.#onEvent(parsed.event);
+  }
+
+  /** The socket closed: leave the room. */
+  async onClosed(): Promise<void> {
+    const lease = this.#lease;
+    this.#phase = 'ended';
+    this.#lease = undefined;
+    if (lease) await lease.release();
+  }
+
+  /** Drain: tell the client, then close. */
+  shutdown(): void {
+    if (this.#phase === 'ended') return;
+    this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason: 'shutdown' });
+    this.#phase = 'ended';
+    this.socket.close(CloseCode.goingAway, 'server shutting down');
+  }
+
+  #onBinaryAudio(data: Uint8Array): void {
+    const decoded = decodeBinaryAudio(data);
+    if (!decoded.ok) {
+      this.#error('invalid_binary_frame', decoded.message, decoded.path);
+      return;
+    }
+    if (decoded.frame.kind !== BinaryAudioKind.clientAppend) {
+      this.#error(
+        'invalid_binary_frame',
+        'clients may send binary frames of kind 1 (audio append) only',
+        'header.kind',
+      );
+      return;
+    }
+    const eventId = decoded.frame.metadata.event_id;
+    // Reuse the protocol's validation (rate, size) by building the JSON form of the same event.
+    const parsed = parseClientEvent({
+      type: 'client_audio_append',
+      ...(typeof eventId === 'string' ? { event_id: eventId } : {}),
+      audio: base64FromBytes(decoded.frame.audio),
+      format: decoded.frame.format,
+    });
+    if (!parsed.ok) {
+      this.#reject(parsed.error);
+      return;
+    }
+    this.#onEvent(parsed.event);
+  }
+
+  #onEvent(event: ClientEvent): void {
+    if (event.session_id !== undefined && event.session_id !== this.ctx.sessionId) {
+      this.#error(
+        'session_mismatch',
+        `session_id "${event.session_id}" is not this connection's session "${this.ctx.sessionId}"`,
+        'session_id',
+        event.event_id,
+      );
+      return;
+    }
+    if (event.type === 'client_session_create') {
+      void this.#create(event.config, event.event_id);
+      return;
+    }
+    if (this.#phase !== 'active' || !this.#lease) {
+      this.#error(
+        'no_session',
+        this.#phase === 'creating'
+          ? 'the session is still being created; wait for server_session_created'
+          : 'no session: send client_session_create first',
+        'type',
+        event.event_id,
+      );
+      return;
+    }
+    if (event.type === 'client_session_end') {
+      this.#send({
+        type: 'server_session_ended',
+        session_id: this.ctx.sessionId,
+        reason: 'client_session_end',
+      });
+      this.#phase = 'ended';
+      this.socket.close(CloseCode.normal, 'session ended');
+      return;
+    }
+    try {
+      this.#lease.room.handleInput(event, this.#user);
+    } catch (error) {
+      this.ctx.logger.error({ err: error, session: this.ctx.sessionId }, 'room rejected input');
+      this.#error('internal_error', `the room failed to handle ${event.type}`, undefined, event.event_id);
+    }
+  }
+
+  async #create(config: SessionConfig, eventId: string | undefined): Promise<void> {
+    if (this.#phase !== 'awaiting_create') {
+      this.#error('session_exists', 'this connection already has a session', 'type', eventId);
+      return;
+    }
+    this.#phase = 'creating';
+    const shared = config.room !== undefined;
+    const name = config.room ?? this.ctx.defaultRoom;
+    if (config.user_name !== undefined) Object.assign(this.#user, { name: config.user_name });
+    this.#binaryAudio = wantsBinaryAudio(config);
+    try {
+      const lease = await this.ctx.host.open(
+        name,
+        {
+          event: (event, json) => this.#forward(event, json),
+          ended: (reason) => this.#roomEnded(reason),
+        },
+        shared ? undefined : `session:${this.ctx.userId}/${this.ctx.sessionId}`,
+        this.#user,
+      );
+      if (this.#phase !== 'creating') {
+        // The socket closed while the room was starting.
+        await lease.release();
+        return;
+      }
+      this.#lease = lease;
+      this.#phase = 'active';
+      this.ctx.metrics.sessions.inc({ route: 'chorus' });
+      this.#send({
+        type: 'server_session_created',
+        session_id: this.ctx.sessionId,
+        config: { ...config, room: name },
+      });
+      this.ctx.logger.info(
+        { session: this.ctx.sessionId, user: this.ctx.userId, room: lease.key },
+        'session created',
+      );
+    } catch (error) {
+      this.#phase = 'awaiting_create';
+      if (error instanceof UnknownRoomError) {
+        this.#error(
+          'unknown_room',
+          `${error.message}; known rooms: ${this.ctx.host.names.join(', ')}`,
+          'config.room',
+          eventId,
+        );
+      } else {
+        this.ctx.logger.error({ err: error, session: this.ctx.sessionId }, 'room failed to start');
+        this.#error('room_unavailable', `room "${name}" failed to start`, 'config.room', eventId);
+      }
+    }
+  }
+
+  #forward(event: ServerEvent, json: () => string): void {
+    if (this.#phase !== 'active') return;
+    this.ctx.metrics.eventsOut.inc({ route: 'chorus' });
+    if (event.type === 'agent_response_audio_delta') {
+      if (this.#binaryAudio) {
+        this.socket.channel.sendDroppable(
+          encodeBinaryAudio(BinaryAudioKind.agentDelta, event.format, bytesFromBase64(event.delta), {
+            agent_id: event.agent_id,
+            agent_name: event.agent_name,
+            response_id: event.response_id,
+            item_id: event.item_id,
+          }),
+        );
+      } else {
+        this.socket.channel.sendDroppable(json());
+      }
+      return;
+    }
+    this.socket.channel.send(json());
+  }
+
+  #roomEnded(reason: string): void {
+    if (this.#phase === 'ended') return;
+    this.#lease = undefined;
+    if (reason === 'shutdown') {
+      this.shutdown();
+      return;
+    }
+    this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason });
+    this.#phase = 'ended';
+    this.socket.close(CloseCode.sessionEnded, reason);
+  }
+
+  #reject(error: ProtocolError): void {
+    this.#error(error.code, error.message, error.path, error.event_id);
+  }
+
+  #error(code: string, message: string, path?: string, eventId?: string): void {
+    this.ctx.metrics.clientErrors.inc({ route: 'chorus', code });
+    this.#send({
+      type: 'server_error',
+      code,
+      message,
+      ...(path ? { path } : {}),
+      ...(eventId ? { event_id: eventId } : {}),
+    });
+  }
+
+  #send(event: ServerEvent): void {
+    this.ctx.metrics.eventsOut.inc({ route: 'chorus' });
+    this.socket.channel.send(JSON.stringify(event));
+  }
+}
+
+/** The `server_error{code:'slow_consumer'}` a Chorus client gets when its audio is dropped. */
+export function chorusSlowConsumerNotice(dropped: number): string {
+  return JSON.stringify({
+    type: 'server_error',
+    code: 'slow_consumer',
+    message: `reading too slowly: ${dropped} audio frame(s) dropped so far; live audio is not queued`,
+  });
+}

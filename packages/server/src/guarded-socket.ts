@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { Clock, TimerHandle } from './clock.js';
+import { CloseCode } from './close-codes.js';
+import type { Limits } from './options.js';
+import { SendChannel, type SendChannelHooks } from './send-channel.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface GuardedSocketHandlers {
+  /** One frame that passed the rate limit. */
+  message(data: Uint8Array, isBinary: boolean): void;
+  /** The socket closed, for whatever reason; called once. */
+  closed(code: number, reason: string): void;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+/**
+ * One client socket with the per-connection limits applied: a token bucket (a flood closes with
+ * 1008), an idle timer (closes with 4000), the frame size limit (ws closes with 1009 via
+ * `maxPayload`) and the bounded send channel. Every timer it starts ends when the socket closes.
+ */
+export class GuardedSocket {
+  readonly channel: SendChannel;
+  readonly #bucket: TokenBucket;
+  #idle: TimerHandle | undefined;
+  #closed = false;
+  #closeReason: string | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly limits: Limits,
+    private readonly clock: Clock,
+    hooks: SendChannelHooks,
+    private readonly handlers: GuardedSocketHandlers,
+    private readonly logger: Logger,
+    private readonly onServerClose: (code: number) => void,
+  ) {
+    this.channel = new SendChannel(ws, clock, hooks, limits.send);
+    this.#bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, clock);
+    this.#armIdle();
+    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('error', (error) => {
+      // ws emits an error before closing with 1009 (maxPayload) or 1002; the close handler cleans up.
+      this.logger.debug({ err: error }, 'socket error');
+    });
+    ws.once('close', (code, reason) => this.#onClose(code, this.#closeReason ?? reason.toString()));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the socket with `code`; safe to call more than once. */
+  close(code: number, reason: string): void {
+    if (this.#closed || this.ws.readyState >= this.ws.CLOSING) return;
+    this.#closeReason = reason;
+    this.onServerClose(code);
+    this.ws.close(code, reason);
+    // A peer that never answers the close handshake must not hold the socket open.
+    const kill = this.clock.setTimeout(() => this.ws.terminate(), 2000);
+    this.ws.once('close', () => this.clock.clearTimeout(kill));
+  }
+
+  #armIdle(): void {
+    if (this.limits.idleTimeoutMs <= 0) return;
+    if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
+    this.#idle = this.clock.setTimeout(
+      () => this.close(CloseCode.idleTimeout, 'idle timeout'),
+      this.limits.idleTimeoutMs,
+    );
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (this.#closed) return;
+    if (!this.#bucket.take()) {
+      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      return;
+    }
+    this.#armIdle();
+    try {
+      this.handlers.message(toBytes(data), isBinary);
+    } catch (error) {
+      this.logger.error({ err: error }, 'message handler failed');
+      this.close(CloseCode.internalError, 'internal error');
+    }
+  }
+
+  #onClose(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
+    this.channel.dispose();
+    this.handlers.closed(code, reason);
+  }
+}

@@ -1,0 +1,27 @@
+export {
+  type ApiKeys,
+  Authenticator,
+  type AuthOptions,
+  type AuthResult,
+  isLoopback,
+  type Principal,
+  parseApiKeysEnv,
+} from './auth.js';
+export {
+  BINARY_AUDIO_HEADER_BYTES,
+  BINARY_AUDIO_VERSION,
+  type BinaryAudioFrame,
+  BinaryAudioKind,
+  decodeBinaryAudio,
+  encodeBinaryAudio,
+} from './binary-audio.js';
+export type { GatewayErrorCode } from './chorus-connection.js';
+export { type Clock, ManualClock, systemClock, type TimerHandle } from './clock.js';
+export { CloseCode } from './close-codes.js';
+export { createGatewayLogger, REDACTED_PATHS } from './logger.js';
+export { GatewayMetrics } from './metrics.js';
+export { type ChorusServerOptions, DEFAULT_LIMITS, type Limits } from './options.js';
+export { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
+export type { RoomUser, Servable, ServableFactory } from './servable.js';
+export { type ChorusServer, createChorusServer, type DrainResult } from './server.js';
+export { TokenBucket } from './token-bucket.js';

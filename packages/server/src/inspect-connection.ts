@@ -1,0 +1,55 @@
+import type { FeedItem, Inspector } from '@chorus/inspector';
+import type { Subscription } from 'rxjs';
+import type { GuardedSocket } from './guarded-socket.js';
+
+/**
+ * One reader of `/inspect`: a catch-up `inspector_snapshot` first, then `inspector_item` frames, live.
+ * Items are droppable: a slow reader gets `{kind:'dropped'}` notices instead of an ever-growing queue.
+ */
+export class InspectConnection {
+  readonly #subscription: Subscription;
+
+  constructor(
+    private readonly socket: GuardedSocket,
+    inspector: Inspector,
+    private readonly room: string | undefined,
+    private readonly mayRead: (room: string) => boolean,
+  ) {
+    const snapshot = inspector.snapshot(room);
+    const visible = <T extends { room?: string }>(items: readonly T[]) =>
+      items.filter((item) => item.room === undefined || this.mayRead(item.room));
+    socket.channel.send(
+      JSON.stringify({
+        type: 'inspector_snapshot',
+        room: room ?? null,
+        definitions: visible(snapshot.definitions),
+        actors: visible(snapshot.actors),
+        states: visible(snapshot.states),
+        recent: visible(snapshot.recent),
+      }),
+    );
+    this.#subscription = inspector.feed$.subscribe((item) => this.#forward(item));
+  }
+
+  onFrame(): void {
+    this.socket.channel.send(JSON.stringify({ type: 'error', message: 'the inspect feed is read-only' }));
+  }
+
+  close(): void {
+    this.#subscription.unsubscribe();
+  }
+
+  #forward(item: FeedItem): void {
+    if (item.kind === 'dropped') return;
+    if (this.room !== undefined && item.room !== this.room) return;
+    if (!this.mayRead(item.room)) return;
+    const json = JSON.stringify({ type: 'inspector_item', item });
+    // Definitions and actors are needed to read everything after them; states and events can be dropped.
+    if (item.kind === 'definition' || item.kind === 'actor') this.socket.channel.send(json);
+    else this.socket.channel.sendDroppable(json);
+  }
+}
+
+export function inspectDroppedNotice(dropped: number): string {
+  return JSON.stringify({ type: 'inspector_item', item: { kind: 'dropped', count: dropped } });
+}

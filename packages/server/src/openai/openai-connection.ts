@@ -1,0 +1,513 @@
+import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
+import {
+  type AudioFormat,
+  type ClientEventInput,
+  parseClientEvent,
+  type ServerEvent,
+} from '@chorus/protocol';
+import {
+  type OpenAIClientEvent,
+  type OpenAIServerEvent,
+  type OpenAISession,
+  parseOpenAIClientEvent,
+  serverEventToBeta,
+} from '@chorus/protocol/openai';
+import type { Logger } from 'pino';
+import type { Clock, TimerHandle } from '../clock.js';
+import { CloseCode } from '../close-codes.js';
+import type { GuardedSocket } from '../guarded-socket.js';
+import type { GatewayMetrics } from '../metrics.js';
+import type { RoomLease } from '../room-host.js';
+import type { RoomUser } from '../servable.js';
+import { ConversationStore } from './conversation-store.js';
+import { itemToChorus } from './openai-input.js';
+import { type OpenAIOut, OpenAISessionMapper } from './openai-session.js';
+import {
+  clientToolNames,
+  defaultOpenAISession,
+  inputFormatOf,
+  mergeOpenAISession,
+  outputFormatOf,
+} from './openai-session-config.js';
+
+export interface OpenAIConnectionContext {
+  readonly connectionId: string;
+  readonly user: RoomUser;
+  readonly model: string;
+  /** The client asked for the beta dialect (`OpenAI-Beta: realtime=v1`). */
+  readonly beta: boolean;
+  readonly clock: Clock;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  /** How long a `response.create` may wait for the agent before it is answered with an error. */
+  readonly responseStartTimeoutMs?: number;
+  /** How long after `response.cancel` the agent may take to end the response before the gateway ends it. */
+  readonly cancelGraceMs?: number;
+}
+
+const MAX_QUEUED_AGENT_EVENTS = 1024;
+
+/**
+ * One client on `/v1/realtime` speaking OpenAI Realtime GA (or beta) to a Chorus agent or room. Client
+ * events are mapped onto the agent; the agent's events are mapped back by {@link OpenAISessionMapper};
+ * every server event gets an `event_id`.
+ */
+export class OpenAIConnection {
+  #session: OpenAISession;
+  #clientTools = new Set<string>();
+  readonly #store = new ConversationStore();
+  readonly #mapper: OpenAISessionMapper;
+  readonly #callNames = new Map<string, string>();
+  readonly #pendingCreates: { eventId: string | undefined; timer: TimerHandle }[] = [];
+  #cancelTimer: TimerHandle | undefined;
+  #lease: RoomLease | undefined;
+  readonly #early: Uint8Array[] = [];
+  #seq = 0;
+  #beta: boolean;
+  #ended = false;
+  readonly #converters = new Map<string, AudioConverter>();
+  #queue: ServerEvent[] | undefined;
+  #userItemSeq = 0;
+
+  constructor(
+    private readonly socket: GuardedSocket,
+    private readonly ctx: OpenAIConnectionContext,
+  ) {
+    this.#beta = ctx.beta;
+    this.#session = defaultOpenAISession(
+      `sess_${ctx.connectionId}`,
+      ctx.model,
+      Math.floor(Date.now() / 1000),
+    );
+    this.#mapper = new OpenAISessionMapper(this.#store, (name) => this.#clientTools.has(name));
+    this.#emit({ type: 'session.created', session: this.#session });
+  }
+
+  /** The room is running: replay what arrived while it started. */
+  attach(lease: RoomLease): void {
+    this.#lease = lease;
+    for (const frame of this.#early.splice(0)) this.onFrame(frame, false);
+  }
+
+  onFrame(data: Uint8Array, _isBinary: boolean): void {
+    this.ctx.metrics.eventsIn.inc({ route: 'openai' });
+    const parsed = parseOpenAIClientEvent(data);
+    if (!parsed.ok) {
+      const first = parsed.error.issues[0];
+      this.#error(
+        'invalid_request_error',
+        'invalid_event',
+        parsed.error.message,
+        first?.path ?? null,
+        eventIdOf(data),
+      );
+      return;
+    }
+    if (parsed.unknown) {
+      this.#error(
+        'invalid_request_error',
+        'unknown_event_type',
+        `unknown client event type "${String(parsed.event.type).slice(0, 64)}"`,
+        'type',
+        typeof parsed.event.event_id === 'string' ? parsed.event.event_id : null,
+      );
+      return;
+    }
+    if (parsed.dialect === 'beta') this.#beta = true;
+    const event = parsed.event;
+    if (event.type === 'session.update') {
+      this.#sessionUpdate(event.session);
+      return;
+    }
+    if (!this.#lease) {
+      if (this.#early.length >= 256) {
+        this.#error(
+          'invalid_request_error',
+          'not_ready',
+          'the session is still starting',
+          null,
+          event.event_id ?? null,
+        );
+        return;
+      }
+      this.#early.push(data);
+      return;
+    }
+    this.#handle(event);
+  }
+
+  /** One event of the agent or room. */
+  onAgentEvent(event: ServerEvent): void {
+    if (this.#ended) return;
+    if (this.#queue) {
+      if (this.#queue.length < MAX_QUEUED_AGENT_EVENTS || event.type !== 'agent_response_audio_delta') {
+        this.#queue.push(event);
+      } else {
+        this.ctx.metrics.droppedFrames.inc({ route: 'openai' });
+      }
+      return;
+    }
+    if (event.type === 'agent_response_audio_delta') {
+      const target = outputFormatOf(this.#session);
+      if (
+        !sameFormat(event.format, target) &&
+        !this.#converters.has(converterKey(event.agent_id, event.format, target))
+      ) {
+        this.#queue = [event];
+        void this.#createConverter(event.agent_id, event.format, target);
+        return;
+      }
+    }
+    this.#mapOut(event);
+  }
+
+  /** The room ended: close out running responses, then the socket. */
+  roomEnded(reason: string): void {
+    if (this.#ended) return;
+    for (const out of this.#mapper.cancelAll()) this.#emit(out);
+    this.#ended = true;
+    this.socket.close(reason === 'shutdown' ? CloseCode.goingAway : CloseCode.sessionEnded, reason);
+  }
+
+  /** Socket closed: release everything. */
+  async onClosed(): Promise<void> {
+    this.#ended = true;
+    for (const pending of this.#pendingCreates.splice(0)) this.ctx.clock.clearTimeout(pending.timer);
+    if (this.#cancelTimer !== undefined) this.ctx.clock.clearTimeout(this.#cancelTimer);
+    for (const converter of this.#converters.values()) converter.dispose();
+    this.#converters.clear();
+    const lease = this.#lease;
+    this.#lease = undefined;
+    if (lease) await lease.release();
+  }
+
+  /** Drain: end running responses, then close with 1001. */
+  shutdown(): void {
+    this.roomEnded('shutdown');
+  }
+
+  #sessionUpdate(update: OpenAISession): void {
+    this.#session = mergeOpenAISession(this.#session, update);
+    this.#clientTools = clientToolNames(this.#session);
+    this.#emit({ type: 'session.updated', session: this.#session });
+  }
+
+  #handle(event: OpenAIClientEvent): void {
+    const eventId = event.event_id ?? null;
+    switch (event.type) {
+      case 'input_audio_buffer.append':
+        this.#toAgent(
+          { type: 'client_audio_append', audio: event.audio, format: inputFormatOf(this.#session) },
+          eventId,
+        );
+        return;
+      case 'input_audio_buffer.commit': {
+        const itemId = this.#nextUserItemId();
+        const previous = this.#store.put({
+          id: itemId,
+          object: 'realtime.item',
+          type: 'message',
+          role: 'user',
+          status: 'completed',
+          content: [{ type: 'input_audio', transcript: null }],
+        });
+        this.#toAgent({ type: 'client_audio_commit' }, eventId);
+        this.#emit({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: previous });
+        return;
+      }
+      case 'input_audio_buffer.clear':
+        this.#emit({ type: 'input_audio_buffer.cleared' });
+        return;
+      case 'output_audio_buffer.clear':
+        this.#emit({
+          type: 'output_audio_buffer.cleared',
+          response_id: this.#mapper.currentResponseId ?? null,
+        });
+        return;
+      case 'conversation.item.create':
+        this.#itemCreate(event);
+        return;
+      case 'conversation.item.retrieve': {
+        const item = this.#store.get(event.item_id);
+        if (!item) {
+          this.#error(
+            'invalid_request_error',
+            'item_not_found',
+            `no item with id "${event.item_id}"`,
+            'item_id',
+            eventId,
+          );
+          return;
+        }
+        this.#emit({ type: 'conversation.item.retrieved', item });
+        return;
+      }
+      case 'conversation.item.truncate':
+        this.#truncate(event);
+        return;
+      case 'conversation.item.delete':
+        if (!this.#store.delete(event.item_id)) {
+          this.#error(
+            'invalid_request_error',
+            'item_not_found',
+            `no item with id "${event.item_id}"`,
+            'item_id',
+            eventId,
+          );
+          return;
+        }
+        this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
+        return;
+      case 'response.create':
+        this.#responseCreate(eventId);
+        return;
+      case 'response.cancel':
+        this.#responseCancel(eventId);
+        return;
+    }
+  }
+
+  #itemCreate(event: Extract<OpenAIClientEvent, { type: 'conversation.item.create' }>): void {
+    const mapped = itemToChorus(event, inputFormatOf(this.#session), (callId) => this.#callNames.get(callId));
+    if (!mapped.ok) {
+      this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, event.event_id ?? null);
+      return;
+    }
+    for (const chorusEvent of mapped.events) {
+      if (!this.#toAgent(chorusEvent, event.event_id ?? null)) return;
+    }
+    const id = event.item.id ?? this.#nextUserItemId();
+    const item = { ...event.item, id, object: 'realtime.item', status: 'completed' };
+    const previous = this.#store.put(item);
+    this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item });
+    this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item });
+  }
+
+  #truncate(event: Extract<OpenAIClientEvent, { type: 'conversation.item.truncate' }>): void {
+    const eventId = event.event_id ?? null;
+    const item = this.#store.get(event.item_id);
+    if (!item) {
+      this.#error(
+        'invalid_request_error',
+        'item_not_found',
+        `no item with id "${event.item_id}"`,
+        'item_id',
+        eventId,
+      );
+      return;
+    }
+    // What the listener heard goes first, so the agent's barge-in truncates its history to it.
+    this.#toAgent(
+      { type: 'client_playback_position', item_id: event.item_id, audio_end_ms: event.audio_end_ms },
+      eventId,
+    );
+    if (this.#mapper.isActiveItem(event.item_id)) this.#toAgent({ type: 'client_response_cancel' }, eventId);
+    this.#emit({
+      type: 'conversation.item.truncated',
+      item_id: event.item_id,
+      content_index: event.content_index,
+      audio_end_ms: event.audio_end_ms,
+    });
+  }
+
+  #responseCreate(eventId: string | null): void {
+    if (this.#mapper.activeResponses > 0 || this.#pendingCreates.length > 0) {
+      this.#error(
+        'invalid_request_error',
+        'conversation_already_has_active_response',
+        'a response is already in progress; cancel it or wait for response.done',
+        null,
+        eventId,
+      );
+      return;
+    }
+    const timer = this.ctx.clock.setTimeout(() => {
+      const index = this.#pendingCreates.findIndex((p) => p.timer === timer);
+      if (index < 0) return;
+      this.#pendingCreates.splice(index, 1);
+      this.#error(
+        'server_error',
+        'response_not_started',
+        'the agent did not start a response',
+        null,
+        eventId,
+      );
+    }, this.ctx.responseStartTimeoutMs ?? 10_000);
+    this.#pendingCreates.push({ eventId: eventId ?? undefined, timer });
+    if (!this.#toAgent({ type: 'client_response_create' }, eventId)) {
+      this.ctx.clock.clearTimeout(timer);
+      this.#pendingCreates.pop();
+    }
+  }
+
+  #responseCancel(eventId: string | null): void {
+    if (this.#mapper.activeResponses === 0) {
+      this.#error(
+        'invalid_request_error',
+        'response_cancel_not_active',
+        'there is no response to cancel',
+        null,
+        eventId,
+      );
+      return;
+    }
+    this.#toAgent({ type: 'client_response_cancel' }, eventId);
+    if (this.#cancelTimer !== undefined) this.ctx.clock.clearTimeout(this.#cancelTimer);
+    // response.done must follow a cancel even if the agent never ends the response itself.
+    this.#cancelTimer = this.ctx.clock.setTimeout(() => {
+      this.#cancelTimer = undefined;
+      for (const out of this.#mapper.cancelAll()) this.#emit(out);
+    }, this.ctx.cancelGraceMs ?? 3000);
+  }
+
+  /** Validates and hands one Chorus client event to the agent; false (and an error sent) when refused. */
+  #toAgent(input: ClientEventInput, eventId: string | null): boolean {
+    const parsed = parseClientEvent(eventId ? { ...input, event_id: eventId } : input);
+    if (!parsed.ok) {
+      this.#error(
+        'invalid_request_error',
+        parsed.error.code,
+        parsed.error.message,
+        parsed.error.path ?? null,
+        eventId,
+      );
+      return false;
+    }
+    try {
+      this.#lease?.room.handleInput(parsed.event, this.ctx.user);
+      return true;
+    } catch (error) {
+      this.ctx.logger.error({ err: error, connection: this.ctx.connectionId }, 'agent rejected input');
+      this.#error(
+        'server_error',
+        'internal_error',
+        `the agent failed to handle ${input.type}`,
+        null,
+        eventId,
+      );
+      return false;
+    }
+  }
+
+  #mapOut(event: ServerEvent): void {
+    let audio: string | undefined;
+    if (event.type === 'agent_response_audio_delta') {
+      const target = outputFormatOf(this.#session);
+      if (sameFormat(event.format, target)) {
+        audio = event.delta;
+      } else {
+        const converter = this.#converters.get(converterKey(event.agent_id, event.format, target));
+        audio = converter ? base64FromBytes(converter.convert(bytesFromBase64(event.delta))) : '';
+      }
+    }
+    if (event.type === 'agent_response_created') {
+      const pending = this.#pendingCreates.shift();
+      if (pending) this.ctx.clock.clearTimeout(pending.timer);
+    }
+    if (event.type === 'agent_response_tool_use_done')
+      this.#callNames.set(event.tool_use.id, event.tool_use.name);
+    if (event.type === 'agent_response_audio_done') {
+      for (const [key, converter] of this.#converters) {
+        if (!key.startsWith(`${event.agent_id}|`)) continue;
+        const tail = converter.flush();
+        if (tail.byteLength > 0) {
+          this.#mapAndEmit(
+            { ...event, type: 'agent_response_audio_delta', delta: '', format: converter.to },
+            base64FromBytes(tail),
+          );
+        }
+      }
+    }
+    this.#mapAndEmit(event, audio);
+    if (
+      event.type === 'agent_response_done' &&
+      this.#mapper.activeResponses === 0 &&
+      this.#cancelTimer !== undefined
+    ) {
+      this.ctx.clock.clearTimeout(this.#cancelTimer);
+      this.#cancelTimer = undefined;
+    }
+  }
+
+  #mapAndEmit(event: ServerEvent, audio: string | undefined): void {
+    for (const out of this.#mapper.map(event, audio)) {
+      this.#emit(out, out.type === 'response.output_audio.delta');
+    }
+  }
+
+  async #createConverter(agentId: string, from: AudioFormat, to: AudioFormat): Promise<void> {
+    try {
+      const converter = await AudioConverter.create(from, to);
+      if (this.#ended) {
+        converter.dispose();
+        return;
+      }
+      this.#converters.set(converterKey(agentId, from, to), converter);
+    } catch (error) {
+      this.ctx.logger.error({ err: error }, 'audio converter failed');
+    }
+    const queued = this.#queue ?? [];
+    this.#queue = undefined;
+    for (const event of queued) this.onAgentEvent(event);
+  }
+
+  #nextUserItemId(): string {
+    this.#userItemSeq += 1;
+    return `item_${this.ctx.connectionId}_${this.#userItemSeq}`;
+  }
+
+  #error(type: string, code: string, message: string, param: string | null, eventId: string | null): void {
+    this.ctx.metrics.clientErrors.inc({ route: 'openai', code });
+    if (eventId) {
+      const index = this.#pendingCreates.findIndex((p) => p.eventId === eventId);
+      if (index >= 0) this.ctx.clock.clearTimeout(this.#pendingCreates.splice(index, 1)[0]!.timer);
+    }
+    this.#emit({ type: 'error', error: { type, code, message, param, event_id: eventId } });
+  }
+
+  #emit(event: OpenAIOut, droppable = false): void {
+    this.#seq += 1;
+    const stamped = { ...event, event_id: `event_${this.ctx.connectionId}_${this.#seq}` };
+    const wire = this.#beta ? serverEventToBeta(stamped as unknown as OpenAIServerEvent) : stamped;
+    this.ctx.metrics.eventsOut.inc({ route: 'openai' });
+    const json = JSON.stringify(wire);
+    if (droppable) this.socket.channel.sendDroppable(json);
+    else this.socket.channel.send(json);
+  }
+}
+
+function sameFormat(a: AudioFormat, b: AudioFormat): boolean {
+  return a.type === b.type && a.rate === b.rate;
+}
+
+function converterKey(agentId: string, from: AudioFormat, to: AudioFormat): string {
+  return `${agentId}|${from.type}/${from.rate}>${to.type}/${to.rate}`;
+}
+
+function eventIdOf(data: Uint8Array): string | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
+    if (value && typeof value === 'object' && 'event_id' in value) {
+      const id = (value as { event_id: unknown }).event_id;
+      return typeof id === 'string' && id.length <= 256 ? id : null;
+    }
+  } catch {
+    // Not JSON: nothing to echo.
+  }
+  return null;
+}
+
+/** The OpenAI `error` an OpenAI client gets when its audio is dropped. */
+export function openaiSlowConsumerNotice(dropped: number): string {
+  return JSON.stringify({
+    type: 'error',
+    event_id: `event_slow_${dropped}`,
+    error: {
+      type: 'server_error',
+      code: 'slow_consumer',
+      message: `reading too slowly: ${dropped} audio delta(s) dropped so far`,
+      param: null,
+      event_id: null,
+    },
+  });
+}

@@ -1,0 +1,101 @@
+import type { AudioFormat } from '@chorus/protocol';
+import type { OpenAISession } from '@chorus/protocol/openai';
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The full GA session object the endpoint starts from: what `session.created` carries and what every
+ * `session.update` is merged into. Official clients read `audio.output.format` from it to time audio.
+ */
+export function defaultOpenAISession(id: string, model: string, nowSeconds: number): OpenAISession {
+  return {
+    type: 'realtime',
+    object: 'realtime.session',
+    id,
+    model,
+    output_modalities: ['audio'],
+    instructions: '',
+    tools: [],
+    tool_choice: 'auto',
+    max_output_tokens: 'inf',
+    tracing: null,
+    truncation: 'auto',
+    prompt: null,
+    include: null,
+    expires_at: nowSeconds + 3600,
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        transcription: null,
+        noise_reduction: null,
+        turn_detection: {
+          type: 'server_vad',
+          threshold: 0.5,
+          prefix_padding_ms: 300,
+          silence_duration_ms: 500,
+          create_response: true,
+          interrupt_response: true,
+          idle_timeout_ms: null,
+        },
+      },
+      output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
+    },
+  } as OpenAISession;
+}
+
+/**
+ * Merges a `session.update` into the current session: objects merge key by key (so updating
+ * `audio.output.voice` keeps `audio.output.format`), arrays and scalars replace, and `id`, `object`
+ * and `type` never change.
+ */
+export function mergeOpenAISession(current: OpenAISession, update: OpenAISession): OpenAISession {
+  const merge = (base: Json, patch: Json, depth: number): Json => {
+    const out: Json = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const prior = out[key];
+      out[key] =
+        depth < 4 && isRecord(prior) && isRecord(value) && !('type' in value && key === 'turn_detection')
+          ? merge(prior, value, depth + 1)
+          : value;
+    }
+    return out;
+  };
+  const merged = merge(current as Json, update as Json, 0);
+  merged.id = current.id;
+  merged.object = current.object;
+  merged.type = 'realtime';
+  return merged as OpenAISession;
+}
+
+/** The Chorus audio format of an OpenAI GA format object (PCM defaults to 24 kHz, G.711 is 8 kHz). */
+export function chorusFormatOf(format: unknown): AudioFormat {
+  if (isRecord(format)) {
+    if (format.type === 'audio/pcmu') return { type: 'audio/pcmu', rate: 8000 };
+    if (format.type === 'audio/pcma') return { type: 'audio/pcma', rate: 8000 };
+    if (format.type === 'audio/pcm')
+      return { type: 'audio/pcm', rate: typeof format.rate === 'number' ? format.rate : 24000 };
+  }
+  return { type: 'audio/pcm', rate: 24000 };
+}
+
+/** The session's input audio format in Chorus terms. */
+export function inputFormatOf(session: OpenAISession): AudioFormat {
+  return chorusFormatOf(session.audio?.input?.format);
+}
+
+/** The session's output audio format in Chorus terms. */
+export function outputFormatOf(session: OpenAISession): AudioFormat {
+  return chorusFormatOf(session.audio?.output?.format);
+}
+
+/** Names of the function tools the client declared (it executes those itself). */
+export function clientToolNames(session: OpenAISession): Set<string> {
+  const names = new Set<string>();
+  for (const tool of session.tools ?? []) if (tool.type === 'function') names.add(tool.name);
+  return names;
+}

@@ -1,0 +1,59 @@
+import type { Inspector } from '@chorus/inspector';
+import { MAX_CLIENT_EVENT_SIZE } from '@chorus/protocol';
+import type { Logger } from 'pino';
+import type { AuthOptions } from './auth.js';
+import type { Clock } from './clock.js';
+import { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
+import type { ServableFactory } from './servable.js';
+
+/** Abuse limits; every one is per connection unless it says otherwise. */
+export interface Limits {
+  /** Largest accepted frame in bytes; larger ones close the socket with 1009 (default 1.5 MiB). */
+  readonly maxFrameBytes: number;
+  /** Sustained messages per second (default 100; 20 ms audio frames are 50/s). */
+  readonly messagesPerSecond: number;
+  /** Messages allowed in a burst above the sustained rate (default 200); a flood past it closes with 1008. */
+  readonly messageBurst: number;
+  /** Open sessions per user across routes (default 8); more are refused with HTTP 429. */
+  readonly maxSessionsPerUser: number;
+  /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
+  readonly idleTimeoutMs: number;
+  /** Bounded send queue settings (see {@link SendChannelOptions}). */
+  readonly send: SendChannelOptions;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxFrameBytes: MAX_CLIENT_EVENT_SIZE,
+  messagesPerSecond: 100,
+  messageBurst: 200,
+  maxSessionsPerUser: 8,
+  idleTimeoutMs: 5 * 60_000,
+  send: DEFAULT_SEND_CHANNEL_OPTIONS,
+};
+
+export interface ChorusServerOptions {
+  /** Rooms and agents by name; each factory builds a fresh instance. */
+  readonly rooms: Readonly<Record<string, ServableFactory>>;
+  /** The room a session gets when it names none (default: the first in `rooms`). */
+  readonly defaultRoom?: string;
+  readonly auth?: AuthOptions;
+  readonly limits?: Partial<Omit<Limits, 'send'>> & { readonly send?: Partial<SendChannelOptions> };
+  /** A pino logger (default: JSON on stdout with secrets redacted). */
+  readonly logger?: Logger;
+  /** Shorthand for `auth.allowedOrigins`. */
+  readonly allowedOrigins?: readonly string[];
+  /** The inspection feed behind `/inspect` (default: a new one). */
+  readonly inspector?: Inspector;
+  /** Time source for timers (default: the system clock). Tests pass a `ManualClock`. */
+  readonly clock?: Clock;
+  /** Environment read for `CHORUS_API_KEYS` (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function resolveLimits(limits: ChorusServerOptions['limits']): Limits {
+  return {
+    ...DEFAULT_LIMITS,
+    ...limits,
+    send: { ...DEFAULT_LIMITS.send, ...limits?.send },
+  };
+}

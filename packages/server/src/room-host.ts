@@ -1,0 +1,246 @@
+import type { Inspector } from '@chorus/inspector';
+import type { ServerEvent } from '@chorus/protocol';
+import type { Logger } from 'pino';
+import type { Subscription } from 'rxjs';
+import type { GatewayMetrics } from './metrics.js';
+import type { RoomUser, Servable, ServableFactory } from './servable.js';
+
+/** A session's view of a room's output. */
+export interface RoomListener {
+  /** One event; `json` is the event serialized once for every listener. */
+  event(event: ServerEvent, json: () => string): void;
+  /** The room stopped or failed; no more events. */
+  ended(reason: string): void;
+}
+
+/** A session's hold on a running room; `release` lets a shared room stop when its last session leaves. */
+export interface RoomLease {
+  readonly room: Servable;
+  /** The room's name in `rooms`. */
+  readonly name: string;
+  /** The inspector key: the room name for shared rooms, `session:<user>/<session>` for private ones. */
+  readonly key: string;
+  release(): Promise<void>;
+}
+
+interface HostedRoom {
+  readonly name: string;
+  readonly key: string;
+  readonly shared: boolean;
+  readonly listeners: Set<RoomListener>;
+  /** Listeners that joined as users and read their own view of the room instead of the fan-out. */
+  readonly views: Map<RoomListener, { subscription: Subscription; leave: () => void }>;
+  readonly userIds: Set<string>;
+  ready: Promise<Servable>;
+  room?: Servable;
+  subscription?: Subscription;
+  detachInspector?: () => void;
+  stopping?: Promise<void>;
+}
+
+export class UnknownRoomError extends Error {
+  constructor(readonly roomName: string) {
+    super(`unknown room "${roomName}"`);
+  }
+}
+
+/**
+ * Starts, shares and stops rooms. Shared (named) rooms run once for every session that joins them;
+ * private rooms run once per session. Each room's events are serialized once and fanned out to its
+ * sessions; its turn metrics are recorded once; its actors are inspected under its key.
+ */
+export class RoomHost {
+  readonly #shared = new Map<string, HostedRoom>();
+  readonly #all = new Set<HostedRoom>();
+
+  constructor(
+    private readonly factories: Readonly<Record<string, ServableFactory>>,
+    private readonly inspector: Inspector,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.factories, name);
+  }
+
+  get names(): string[] {
+    return Object.keys(this.factories);
+  }
+
+  /** Rooms running now. */
+  get size(): number {
+    return this.#all.size;
+  }
+
+  /**
+   * Joins the shared room `name` (starting it if needed), or starts a private instance under `privateKey`.
+   * `listener` is registered before the room starts, so a private session sees its first events.
+   */
+  async open(name: string, listener: RoomListener, privateKey?: string, user?: RoomUser): Promise<RoomLease> {
+    const factory = this.has(name) ? this.factories[name] : undefined;
+    if (!factory) throw new UnknownRoomError(name);
+    let hosted = privateKey === undefined ? this.#shared.get(name) : undefined;
+    if (!hosted) {
+      const created: HostedRoom = {
+        name,
+        key: privateKey ?? name,
+        shared: privateKey === undefined,
+        listeners: new Set(),
+        views: new Map(),
+        userIds: new Set(),
+        ready: Promise.resolve(undefined as never),
+      };
+      created.ready = this.#start(created, factory, listener, user);
+      if (created.shared) this.#shared.set(name, created);
+      this.#all.add(created);
+      hosted = created;
+    } else {
+      const room = await hosted.ready;
+      if (hosted.stopping) throw new Error(`room "${name}" is stopping`);
+      this.#connect(hosted, room, listener, user);
+    }
+    try {
+      const room = await hosted.ready;
+      const lease: RoomLease = {
+        room,
+        name,
+        key: hosted.key,
+        release: () => this.#release(hosted, listener),
+      };
+      return lease;
+    } catch (error) {
+      hosted.listeners.delete(listener);
+      throw error;
+    }
+  }
+
+  /** Stops every room (drain). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#all].map((hosted) => this.#stop(hosted, 'shutdown')));
+  }
+
+  /** Adds a listener: as a user with its own view when the room has users, else to the fan-out. */
+  #connect(hosted: HostedRoom, room: Servable, listener: RoomListener, user: RoomUser | undefined): void {
+    hosted.listeners.add(listener);
+    if (!user || !room.join) return;
+    // The same user in the same room twice (two tabs) gets distinct room identities, so one leaving
+    // does not end the other's view.
+    let id = user.id;
+    for (let n = 2; hosted.userIds.has(id); n++) id = `${user.id}#${n}`;
+    const roomUser: RoomUser = user.name === undefined ? { id } : { id, name: user.name };
+    const view = room.join(roomUser);
+    if (!view) return;
+    hosted.userIds.add(id);
+    const subscription = view.events$.subscribe({
+      next: (event) => {
+        try {
+          listener.event(event, () => JSON.stringify(event));
+        } catch (error) {
+          this.logger.error({ err: error, room: hosted.key }, 'room listener failed');
+        }
+      },
+    });
+    hosted.views.set(listener, {
+      subscription,
+      leave: () => {
+        hosted.userIds.delete(id);
+        view.leave();
+      },
+    });
+  }
+
+  async #start(
+    hosted: HostedRoom,
+    factory: ServableFactory,
+    first: RoomListener,
+    user: RoomUser | undefined,
+  ): Promise<Servable> {
+    try {
+      const room = await factory();
+      hosted.room = room;
+      this.#connect(hosted, room, first, user);
+      let json: string | undefined;
+      let last: ServerEvent | undefined;
+      const serialized = (event: ServerEvent) => () => {
+        if (last !== event) {
+          last = event;
+          json = JSON.stringify(event);
+        }
+        return json as string;
+      };
+      hosted.subscription = room.events$.subscribe({
+        next: (event) => {
+          if (event.type === 'agent_turn_metrics') this.metrics.recordTurn(event);
+          const lazy = serialized(event);
+          for (const listener of hosted.listeners) {
+            if (hosted.views.has(listener)) continue;
+            try {
+              listener.event(event, lazy);
+            } catch (error) {
+              this.logger.error({ err: error, room: hosted.key }, 'room listener failed');
+            }
+          }
+        },
+        error: (error: unknown) => {
+          this.logger.error({ err: error, room: hosted.key }, 'room failed');
+          void this.#stop(hosted, 'room_failed');
+        },
+        complete: () => void this.#stop(hosted, 'room_stopped'),
+      });
+      if (room.actor) hosted.detachInspector = this.inspector.attach(room.actor, hosted.key);
+      await room.start();
+      this.metrics.rooms.set(this.#all.size);
+      this.logger.info({ room: hosted.key, name: hosted.name }, 'room started');
+      return room;
+    } catch (error) {
+      this.logger.error({ err: error, room: hosted.key }, 'room failed to start');
+      void this.#stop(hosted, 'start_failed');
+      throw error;
+    }
+  }
+
+  async #release(hosted: HostedRoom, listener: RoomListener): Promise<void> {
+    hosted.listeners.delete(listener);
+    this.#leave(hosted, listener);
+    if (hosted.listeners.size === 0) await this.#stop(hosted, 'empty');
+  }
+
+  #leave(hosted: HostedRoom, listener: RoomListener): void {
+    const view = hosted.views.get(listener);
+    if (!view) return;
+    hosted.views.delete(listener);
+    view.subscription.unsubscribe();
+    try {
+      view.leave();
+    } catch (error) {
+      this.logger.error({ err: error, room: hosted.key }, 'leaving the room failed');
+    }
+  }
+
+  #stop(hosted: HostedRoom, reason: string): Promise<void> {
+    if (hosted.stopping) return hosted.stopping;
+    hosted.stopping = (async () => {
+      if (this.#shared.get(hosted.name) === hosted) this.#shared.delete(hosted.name);
+      this.#all.delete(hosted);
+      this.metrics.rooms.set(this.#all.size);
+      const listeners = [...hosted.listeners];
+      hosted.listeners.clear();
+      for (const listener of listeners) {
+        this.#leave(hosted, listener);
+        listener.ended(reason);
+      }
+      hosted.subscription?.unsubscribe();
+      try {
+        await hosted.room?.stop();
+      } catch (error) {
+        this.logger.error({ err: error, room: hosted.key }, 'room failed to stop');
+      } finally {
+        hosted.detachInspector?.();
+        this.inspector.forget(hosted.key);
+        this.logger.info({ room: hosted.key, reason }, 'room stopped');
+      }
+    })();
+    return hosted.stopping;
+  }
+}

@@ -1,0 +1,51 @@
+/** Which endpoint an upgrade request is for. */
+export type Route =
+  | { readonly kind: 'chorus'; readonly userId: string; readonly sessionId: string }
+  | { readonly kind: 'openai'; readonly room: string | undefined; readonly model: string | undefined }
+  | { readonly kind: 'inspect'; readonly room: string | undefined }
+  | { readonly kind: 'health' }
+  | { readonly kind: 'metrics' };
+
+/** User and session ids in paths: 1-128 URL-safe characters, so they log and compare cleanly. */
+const ID = /^[A-Za-z0-9_.~-]{1,128}$/;
+
+/** Parses a request URL into a route, or a reason it matches none. */
+export function matchRoute(
+  url: string | undefined,
+): Route | { readonly kind: 'none'; readonly reason: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url ?? '/', 'http://gateway');
+  } catch {
+    return { kind: 'none', reason: 'bad URL' };
+  }
+  const path = parsed.pathname.replace(/\/+$/, '') || '/';
+  const segments = path.split('/').slice(1);
+  if (segments[0] === 'ws') {
+    const [, userId, sessionId, extra] = segments;
+    if (userId === undefined || sessionId === undefined || extra !== undefined) {
+      return { kind: 'none', reason: 'expected /ws/:userId/:sessionId' };
+    }
+    const user = safeDecode(userId);
+    const session = safeDecode(sessionId);
+    if (!user || !ID.test(user) || !session || !ID.test(session)) {
+      return { kind: 'none', reason: 'userId and sessionId must be 1-128 characters of A-Z a-z 0-9 _ . ~ -' };
+    }
+    return { kind: 'chorus', userId: user, sessionId: session };
+  }
+  const room = parsed.searchParams.get('room') ?? undefined;
+  if (path === '/v1/realtime')
+    return { kind: 'openai', room, model: parsed.searchParams.get('model') ?? undefined };
+  if (path === '/inspect') return { kind: 'inspect', room };
+  if (path === '/healthz') return { kind: 'health' };
+  if (path === '/metrics') return { kind: 'metrics' };
+  return { kind: 'none', reason: 'no such endpoint' };
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,169 @@
+import type { WebSocket } from 'ws';
+import type { Clock, TimerHandle } from './clock.js';
+import { CloseCode } from './close-codes.js';
+
+export interface SendChannelOptions {
+  /** Above this many bytes waiting in the socket, the client counts as behind (default 1 MiB). */
+  readonly highWaterBytes: number;
+  /** Control messages held while behind; one more closes the socket (default 512). */
+  readonly maxQueuedMessages: number;
+  /** A client behind for longer than this is closed (default 10 s). */
+  readonly slowConsumerDeadlineMs: number;
+  /** At most one slow-consumer notice per this interval (default 1 s). */
+  readonly noticeIntervalMs: number;
+  /** How often a behind client is re-checked (default 25 ms). */
+  readonly pollMs: number;
+}
+
+export const DEFAULT_SEND_CHANNEL_OPTIONS: SendChannelOptions = {
+  highWaterBytes: 1024 * 1024,
+  maxQueuedMessages: 512,
+  slowConsumerDeadlineMs: 10_000,
+  noticeIntervalMs: 1000,
+  pollMs: 25,
+};
+
+export interface SendChannelHooks {
+  /** The message telling the client audio was dropped (`server_error{code:'slow_consumer'}` or OpenAI `error`). */
+  slowConsumerNotice(dropped: number): string;
+  /** Called for every dropped droppable message. */
+  onDrop?(): void;
+  /** Called once when the channel gives up on the client. */
+  onSlowConsumerClose?(): void;
+}
+
+type Payload = string | Uint8Array;
+
+/**
+ * The bounded send side of one client socket. While the socket's `bufferedAmount` is under the high
+ * water mark, messages go straight out. Above it, droppable messages (audio) are dropped and counted,
+ * with a rate-limited notice; control messages wait in a bounded queue. A client that stays behind
+ * past the deadline, or overflows the queue, is closed (1008) and then terminated, because a client
+ * that does not read will not read the close frame either.
+ */
+export class SendChannel {
+  readonly #pending: Payload[] = [];
+  #behindSince: number | undefined;
+  #lastNotice = Number.NEGATIVE_INFINITY;
+  #poll: TimerHandle | undefined;
+  #closed = false;
+  #dropped = 0;
+  #sent = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly clock: Clock,
+    private readonly hooks: SendChannelHooks,
+    private readonly options: SendChannelOptions = DEFAULT_SEND_CHANNEL_OPTIONS,
+  ) {}
+
+  /** Messages dropped so far. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Messages handed to the socket so far. */
+  get sent(): number {
+    return this.#sent;
+  }
+
+  /** Control messages waiting. */
+  get queued(): number {
+    return this.#pending.length;
+  }
+
+  get behind(): boolean {
+    return this.#behindSince !== undefined;
+  }
+
+  /** Sends a control message (kept, in order, while the client is behind). */
+  send(payload: Payload): void {
+    this.#enqueue(payload, false);
+  }
+
+  /** Sends a message that may be dropped when the client is behind (audio). */
+  sendDroppable(payload: Payload): void {
+    this.#enqueue(payload, true);
+  }
+
+  /** Stops polling and drops what is queued (the socket is closing). */
+  dispose(): void {
+    this.#closed = true;
+    this.#pending.length = 0;
+    if (this.#poll !== undefined) this.clock.clearTimeout(this.#poll);
+    this.#poll = undefined;
+  }
+
+  #open(): boolean {
+    return !this.#closed && this.ws.readyState === this.ws.OPEN;
+  }
+
+  #enqueue(payload: Payload, droppable: boolean): void {
+    if (!this.#open()) return;
+    if (this.#pending.length === 0 && this.ws.bufferedAmount < this.options.highWaterBytes) {
+      this.#write(payload);
+      return;
+    }
+    this.#markBehind();
+    if (droppable) {
+      this.#dropped++;
+      this.hooks.onDrop?.();
+      const now = this.clock.now();
+      if (now - this.#lastNotice >= this.options.noticeIntervalMs) {
+        this.#lastNotice = now;
+        this.#push(this.hooks.slowConsumerNotice(this.#dropped));
+      }
+      return;
+    }
+    this.#push(payload);
+  }
+
+  #push(payload: Payload): void {
+    if (this.#pending.length >= this.options.maxQueuedMessages) {
+      this.#giveUp('slow consumer: send queue full');
+      return;
+    }
+    this.#pending.push(payload);
+  }
+
+  #write(payload: Payload): void {
+    this.#sent++;
+    this.ws.send(payload);
+  }
+
+  #markBehind(): void {
+    if (this.#behindSince === undefined) this.#behindSince = this.clock.now();
+    if (this.#poll === undefined)
+      this.#poll = this.clock.setTimeout(() => this.#check(), this.options.pollMs);
+  }
+
+  #check(): void {
+    this.#poll = undefined;
+    if (!this.#open()) return;
+    while (this.#pending.length > 0 && this.ws.bufferedAmount < this.options.highWaterBytes) {
+      this.#write(this.#pending.shift()!);
+    }
+    if (this.#pending.length === 0 && this.ws.bufferedAmount < this.options.highWaterBytes) {
+      this.#behindSince = undefined;
+      return;
+    }
+    if (
+      this.#behindSince !== undefined &&
+      this.clock.now() - this.#behindSince >= this.options.slowConsumerDeadlineMs
+    ) {
+      this.#giveUp('slow consumer: behind for too long');
+      return;
+    }
+    this.#poll = this.clock.setTimeout(() => this.#check(), this.options.pollMs);
+  }
+
+  #giveUp(reason: string): void {
+    if (this.#closed) return;
+    this.dispose();
+    this.hooks.onSlowConsumerClose?.();
+    this.ws.close(CloseCode.policyViolation, reason);
+    // The close frame waits behind unread data; end the TCP connection after a short grace.
+    const kill = this.clock.setTimeout(() => this.ws.terminate(), 1000);
+    this.ws.once('close', () => this.clock.clearTimeout(kill));
+  }
+}

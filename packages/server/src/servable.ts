@@ -1,0 +1,38 @@
+import type { ClientEvent, ServerEvent } from '@chorus/protocol';
+import type { Observable, Observer } from 'rxjs';
+import type { AnyActorRef } from 'xstate';
+
+/** A user as a room sees them. */
+export interface RoomUser {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/**
+ * What the gateway serves: a `ChatRoom` or a single `RealtimeAgent` from `@chorus/core`, or anything
+ * shaped like them.
+ */
+export interface Servable {
+  readonly events$: Observable<ServerEvent>;
+  start(outgoing?: Partial<Observer<ServerEvent>>): Promise<void>;
+  /** Validated input from one user; rooms attribute it to `user`. */
+  handleInput(event: ClientEvent, user?: RoomUser): unknown;
+  stop(): Promise<void>;
+  /**
+   * Rooms track their users: `join` returns the user's own view of the room (without their own
+   * messages echoed back). Agents have no such notion.
+   */
+  join?(user: RoomUser): RoomUserView | undefined;
+  leave?(user: RoomUser): void;
+  /** The root actor, for the inspector feed. */
+  readonly actor?: AnyActorRef;
+}
+
+/** One user's view of a room, as `ChatRoom.join` returns it. */
+export interface RoomUserView {
+  readonly events$: Observable<ServerEvent>;
+  leave(): void;
+}
+
+/** Builds a fresh room or agent; called once per private session, or once per shared named room. */
+export type ServableFactory = () => Servable | Promise<Servable>;

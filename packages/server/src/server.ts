@@ -1,0 +1,444 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Inspector } from '@chorus/inspector';
+import type { Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { Authenticator, isLoopback, type Principal } from './auth.js';
+import { ChorusConnection, chorusSlowConsumerNotice } from './chorus-connection.js';
+import { type Clock, systemClock } from './clock.js';
+import { CloseCode } from './close-codes.js';
+import { GuardedSocket } from './guarded-socket.js';
+import { rejectUpgrade } from './http-reject.js';
+import { InspectConnection, inspectDroppedNotice } from './inspect-connection.js';
+import { createGatewayLogger, loggableUrl } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { OpenAIConnection, openaiSlowConsumerNotice } from './openai/openai-connection.js';
+import { type ChorusServerOptions, type Limits, resolveLimits } from './options.js';
+import { RoomHost } from './room-host.js';
+import { matchRoute, type Route } from './routes.js';
+
+/** The outcome of {@link ChorusServer.drain}. */
+export interface DrainResult {
+  /** Connections that closed cleanly within the deadline. */
+  readonly closed: number;
+  /** Connections cut off at the deadline. */
+  readonly terminated: number;
+  /** Whether every room stopped within the deadline. */
+  readonly roomsStopped: boolean;
+}
+
+/** A running gateway. */
+export interface ChorusServer {
+  /** Starts a dedicated http server. Insecure dev mode refuses a non-loopback host. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Serves WebSocket upgrades of an existing http server (yours); other paths are left to you. */
+  attach(server: Server): void;
+  /** Handles one upgrade request; returns false when the path is not the gateway's (only in `attach` mode). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Answers `/healthz` and `/metrics`; returns false for other paths, so you can route the rest. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /**
+   * Graceful shutdown (SIGTERM): stops accepting, sends `server_session_ended{reason:'shutdown'}` to
+   * every Chorus session, stops every room, closes sockets with 1001; resolves within `deadlineMs`.
+   */
+  drain(options?: { deadlineMs?: number }): Promise<DrainResult>;
+  /** Drains with a short deadline and closes the http server if `listen` created it. */
+  close(): Promise<void>;
+  readonly metrics: GatewayMetrics;
+  readonly inspector: Inspector;
+  readonly logger: Logger;
+  /** Open connections by route. */
+  readonly connections: number;
+  /** The bound address after `listen`. */
+  readonly address: AddressInfo | undefined;
+}
+
+interface Tracked {
+  readonly id: string;
+  readonly route: Route['kind'];
+  readonly userKey: string | undefined;
+  readonly sessionKey: string | undefined;
+  readonly socket: GuardedSocket;
+  shutdown(): void;
+}
+
+/**
+ * Creates the Chorus gateway: the Chorus protocol at `/ws/:userId/:sessionId`, OpenAI Realtime GA at
+ * `/v1/realtime`, the inspection feed at `/inspect`, `/healthz` and `/metrics`.
+ */
+export function createChorusServer(options: ChorusServerOptions): ChorusServer {
+  const roomNames = Object.keys(options.rooms);
+  const chosenDefault = options.defaultRoom ?? roomNames[0];
+  if (chosenDefault === undefined || !Object.hasOwn(options.rooms, chosenDefault)) {
+    throw new Error(
+      chosenDefault === undefined
+        ? 'createChorusServer needs at least one room in `rooms`'
+        : `defaultRoom "${chosenDefault}" is not in rooms (${roomNames.join(', ')})`,
+    );
+  }
+  const defaultRoom: string = chosenDefault;
+  const limits: Limits = resolveLimits(options.limits);
+  const clock: Clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createGatewayLogger();
+  const auth = new Authenticator(
+    { ...options.auth, allowedOrigins: options.auth?.allowedOrigins ?? options.allowedOrigins },
+    options.env,
+  );
+  const metrics = new GatewayMetrics();
+  const inspector = options.inspector ?? new Inspector();
+  const host = new RoomHost(options.rooms, inspector, metrics, logger);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+    // Never echo a key-carrying subprotocol back; prefer the ones official clients expect.
+    handleProtocols: (protocols) => {
+      for (const p of ['realtime', 'chorus']) if (protocols.has(p)) return p;
+      return false;
+    },
+  });
+  const tracked = new Set<Tracked>();
+  const sessionsByUser = new Map<string, number>();
+  const openSessions = new Set<string>();
+  let httpServer: Server | undefined;
+  let ownServer = false;
+  let draining = false;
+  let address: AddressInfo | undefined;
+  let nextId = 0;
+
+  const newId = () => `${(++nextId).toString(36)}${randomBytes(4).toString('hex')}`;
+
+  function refuse(socket: Duplex, request: IncomingMessage, status: number, reason: string): void {
+    metrics.rejectedUpgrades.inc({ status: String(status) });
+    logger.info(
+      { status, reason, path: loggableUrl(request.url), remote: request.socket.remoteAddress },
+      'upgrade refused',
+    );
+    rejectUpgrade(socket, status, reason, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+  }
+
+  function mayRead(principal: Principal, room: string): boolean {
+    if (principal.userId === undefined) return true;
+    return !room.startsWith('session:') || room.startsWith(`session:${principal.userId}/`);
+  }
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const route = matchRoute(request.url);
+    if (route.kind === 'none' || route.kind === 'health' || route.kind === 'metrics') {
+      if (ownServer)
+        refuse(socket, request, 404, route.kind === 'none' ? route.reason : 'not a WebSocket endpoint');
+      return ownServer;
+    }
+    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
+    if (draining) {
+      refuse(socket, request, 503, 'server is shutting down');
+      return true;
+    }
+    const result = auth.authenticate(request);
+    if (!result.ok) {
+      refuse(socket, request, result.status, result.reason);
+      return true;
+    }
+    const principal = result.principal;
+    let userKey: string | undefined;
+    let sessionKey: string | undefined;
+    if (route.kind === 'chorus') {
+      if (principal.userId !== undefined && principal.userId !== route.userId) {
+        refuse(socket, request, 403, 'this key may not open sessions of another user');
+        return true;
+      }
+      userKey = route.userId;
+      sessionKey = `${route.userId}/${route.sessionId}`;
+      if (openSessions.has(sessionKey)) {
+        refuse(socket, request, 409, 'this session is already open on another connection');
+        return true;
+      }
+    } else if (route.kind === 'openai') {
+      userKey = principal.userId ?? 'anonymous';
+      if (route.room !== undefined && !host.has(route.room)) {
+        refuse(socket, request, 404, `unknown room "${route.room.slice(0, 64)}"`);
+        return true;
+      }
+    }
+    if (userKey !== undefined && (sessionsByUser.get(userKey) ?? 0) >= limits.maxSessionsPerUser) {
+      refuse(socket, request, 429, `at most ${limits.maxSessionsPerUser} sessions per user`);
+      return true;
+    }
+    // Reserve before the handshake completes so two racing upgrades cannot both pass the checks.
+    if (userKey !== undefined) sessionsByUser.set(userKey, (sessionsByUser.get(userKey) ?? 0) + 1);
+    if (sessionKey !== undefined) openSessions.add(sessionKey);
+    const release = () => {
+      if (userKey !== undefined) {
+        const n = (sessionsByUser.get(userKey) ?? 1) - 1;
+        if (n <= 0) sessionsByUser.delete(userKey);
+        else sessionsByUser.set(userKey, n);
+      }
+      if (sessionKey !== undefined) openSessions.delete(sessionKey);
+    };
+    socket.once('close', () => {
+      if (!accepted) release();
+    });
+    let accepted = false;
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      accepted = true;
+      try {
+        onConnection(ws, route, principal, userKey, sessionKey, release);
+      } catch (error) {
+        logger.error({ err: error }, 'connection setup failed');
+        release();
+        ws.close(CloseCode.internalError, 'internal error');
+      }
+    });
+    return true;
+  }
+
+  function onConnection(
+    ws: WebSocket,
+    route: Route,
+    principal: Principal,
+    userKey: string | undefined,
+    sessionKey: string | undefined,
+    release: () => void,
+  ): void {
+    const id = newId();
+    const routeLabel = route.kind;
+    const log = logger.child({ connection: id, route: routeLabel, user: userKey });
+    metrics.connections.inc({ route: routeLabel });
+    let onMessage: (data: Uint8Array, isBinary: boolean) => void = () => {};
+    let onClosed: () => Promise<void> | void = () => {};
+    let shutdown: () => void = () => {};
+    const notice =
+      route.kind === 'openai'
+        ? openaiSlowConsumerNotice
+        : route.kind === 'inspect'
+          ? inspectDroppedNotice
+          : chorusSlowConsumerNotice;
+    const socket = new GuardedSocket(
+      ws,
+      limits,
+      clock,
+      {
+        slowConsumerNotice: notice,
+        onDrop: () => metrics.droppedFrames.inc({ route: routeLabel }),
+        onSlowConsumerClose: () => {
+          metrics.closes.inc({ code: String(CloseCode.policyViolation) });
+          log.warn('slow consumer closed');
+        },
+      },
+      {
+        message: (data, isBinary) => onMessage(data, isBinary),
+        closed: (code, reason) => {
+          tracked.delete(entry);
+          release();
+          metrics.connections.dec({ route: routeLabel });
+          log.info({ code, reason }, 'connection closed');
+          Promise.resolve(onClosed()).catch((error: unknown) =>
+            log.error({ err: error }, 'session cleanup failed'),
+          );
+        },
+      },
+      log,
+      (code) => metrics.closes.inc({ code: String(code) }),
+    );
+    const entry: Tracked = { id, route: routeLabel, userKey, sessionKey, socket, shutdown: () => shutdown() };
+    tracked.add(entry);
+    log.info('connection opened');
+
+    if (route.kind === 'chorus') {
+      const connection = new ChorusConnection(socket, {
+        userId: route.userId,
+        sessionId: route.sessionId,
+        defaultRoom,
+        host,
+        metrics,
+        logger: log,
+      });
+      onMessage = (data, isBinary) => connection.onFrame(data, isBinary);
+      onClosed = async () => {
+        if (connection.active) metrics.sessions.dec({ route: 'chorus' });
+        await connection.onClosed();
+      };
+      shutdown = () => connection.shutdown();
+      return;
+    }
+    if (route.kind === 'openai') {
+      const shared = route.room !== undefined;
+      const name =
+        route.room ?? (route.model !== undefined && host.has(route.model) ? route.model : defaultRoom);
+      const connection = new OpenAIConnection(socket, {
+        connectionId: id,
+        user: { id: principal.userId ?? `openai-${id}` },
+        model: route.model ?? name,
+        beta: /realtime=v1/.test(String(ws.protocol ?? '')) || false,
+        clock,
+        metrics,
+        logger: log,
+      });
+      metrics.sessions.inc({ route: 'openai' });
+      onMessage = (data, isBinary) => connection.onFrame(data, isBinary);
+      onClosed = async () => {
+        metrics.sessions.dec({ route: 'openai' });
+        await connection.onClosed();
+      };
+      shutdown = () => connection.shutdown();
+      host
+        .open(
+          name,
+          {
+            event: (event) => connection.onAgentEvent(event),
+            ended: (reason) => connection.roomEnded(reason),
+          },
+          shared ? undefined : `session:${principal.userId ?? `openai-${id}`}/${id}`,
+          { id: principal.userId ?? `openai-${id}` },
+        )
+        .then(async (lease) => {
+          if (socket.closed) {
+            await lease.release();
+            return;
+          }
+          connection.attach(lease);
+        })
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'room failed to start');
+          socket.close(CloseCode.internalError, 'room failed to start');
+        });
+      return;
+    }
+    if (route.kind === 'inspect') {
+      const connection = new InspectConnection(socket, inspector, route.room, (room) =>
+        mayRead(principal, room),
+      );
+      onMessage = () => connection.onFrame();
+      onClosed = () => connection.close();
+      shutdown = () => socket.close(CloseCode.goingAway, 'server shutting down');
+    }
+  }
+
+  function handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    const route = matchRoute(request.url);
+    if (route.kind === 'health') {
+      const body = JSON.stringify({
+        status: draining ? 'draining' : 'ok',
+        connections: tracked.size,
+        rooms: host.size,
+      });
+      response.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' }).end(body);
+      return true;
+    }
+    if (route.kind === 'metrics') {
+      metrics
+        .text()
+        .then((text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text))
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'metrics failed');
+          response.writeHead(500).end();
+        });
+      return true;
+    }
+    return false;
+  }
+
+  function attach(server: Server): void {
+    httpServer = server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      try {
+        handleUpgrade(request, socket, head);
+      } catch (error) {
+        logger.error({ err: error }, 'upgrade failed');
+        socket.destroy();
+      }
+    });
+  }
+
+  async function listen(port = 0, hostName = '127.0.0.1'): Promise<AddressInfo> {
+    if (auth.insecureDev && !isLoopback(hostName)) {
+      throw new Error(`insecure dev mode may only listen on a loopback address, not ${hostName}`);
+    }
+    const server = createServer((request, response) => {
+      if (!handleRequest(request, response))
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    });
+    ownServer = true;
+    attach(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, hostName, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    address = server.address() as AddressInfo;
+    logger.info(
+      { port: address.port, host: address.address, keys: auth.keyCount, insecureDev: auth.insecureDev },
+      'listening',
+    );
+    return address;
+  }
+
+  async function drain({ deadlineMs = 10_000 }: { deadlineMs?: number } = {}): Promise<DrainResult> {
+    draining = true;
+    const started = Date.now();
+    if (ownServer && httpServer?.listening) httpServer.close();
+    const open = [...tracked];
+    const allClosed = Promise.all(
+      open.map(
+        (entry) =>
+          new Promise<void>((resolve) => {
+            if (entry.socket.closed) return resolve();
+            entry.socket.ws.once('close', () => resolve());
+          }),
+      ),
+    );
+    for (const entry of open) entry.shutdown();
+    let roomsStopped = false;
+    const rooms = host.stopAll().then(() => {
+      roomsStopped = true;
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadlineMs - 50));
+    });
+    await Promise.race([Promise.all([allClosed, rooms]), deadline]);
+    clearTimeout(timer);
+    let terminated = 0;
+    for (const entry of open) {
+      if (!entry.socket.closed) {
+        terminated++;
+        entry.socket.ws.terminate();
+      }
+    }
+    const result = { closed: open.length - terminated, terminated, roomsStopped };
+    logger.info({ ...result, ms: Date.now() - started }, 'drained');
+    return result;
+  }
+
+  async function close(): Promise<void> {
+    await drain({ deadlineMs: 2000 });
+    wss.close();
+    if (ownServer && httpServer) {
+      httpServer.closeAllConnections?.();
+      await new Promise<void>((resolve) => httpServer?.close(() => resolve()) ?? resolve());
+    }
+    inspector.close();
+  }
+
+  return {
+    listen,
+    attach,
+    handleUpgrade,
+    handleRequest,
+    drain,
+    close,
+    metrics,
+    inspector,
+    logger,
+    get connections() {
+      return tracked.size;
+    },
+    get address() {
+      return address;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createActor, createMachine } from 'xstate';
+import { type ChorusServer, createChorusServer } from '../src/server.js';
+import { TestClient } from './client.fixture.js';
+import { EchoAgent } from './echo-agent.fixture.js';
+
+let server: ChorusServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const lamp = createMachine({
+  id: 'lamp',
+  initial: 'off',
+  states: { off: { on: { flip: 'on' } }, on: { on: { flip: 'off' } } },
+});
+
+class LampAgent extends EchoAgent {
+  readonly actor = createActor(lamp).start();
+}
+
+describe('/inspect', () => {
+  it('streams a snapshot then live state changes of a room’s actors, filtered by room', async () => {
+    let agent: LampAgent | undefined;
+    server = createChorusServer({
+      rooms: {
+        lamp: () => {
+          agent = new LampAgent();
+          return agent;
+        },
+      },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const user = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await user.opened;
+    user.send({ type: 'client_session_create', config: { room: 'lamp' } });
+    await user.waitForType('server_session_created');
+    const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=lamp`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await feed.opened;
+    const snapshot = await feed.waitForType('inspector_snapshot');
+    expect(snapshot).toMatchObject({
+      room: 'lamp',
+      definitions: [{ kind: 'definition', machineKey: 'lamp' }],
+    });
+    expect(snapshot.states).toMatchObject([{ kind: 'state', value: 'off' }]);
+    agent?.actor.send({ type: 'flip' });
+    const item = await feed.waitFor(
+      (m) => m.type === 'inspector_item' && (m.item as { kind: string }).kind === 'state',
+    );
+    expect(item.item).toMatchObject({ kind: 'state', room: 'lamp', value: 'on', eventType: 'flip' });
+    user.ws.terminate();
+    feed.ws.terminate();
+  });
+});

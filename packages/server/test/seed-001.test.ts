@@ -1,0 +1,68 @@
+import { RealtimeAgent, tool } from '@chorus/core';
+import { ScriptedModel } from '@chorus/core/testing';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type ChorusServer, createChorusServer } from '../src/server.js';
+import { TestClient } from './client.fixture.js';
+
+let server: ChorusServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function weatherAgent() {
+  const model = new ScriptedModel({
+    script: [
+      {
+        match: /weather/i,
+        reply: { toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] },
+        once: true,
+      },
+      {
+        match: (turn) => turn.toolResults.length > 0,
+        reply: (turn) => ({ text: `It is ${turn.toolResults[0]?.output}` }),
+      },
+    ],
+  });
+  return new RealtimeAgent({
+    name: 'assistant',
+    instructions: 'Answer about the weather.',
+    model,
+    tools: [
+      tool({
+        name: 'get_weather',
+        description: 'Weather for a city',
+        parameters: z.object({ city: z.string() }),
+        execute: async ({ city }) => (city === 'Paris' ? 'sunny' : 'unknown'),
+      }),
+    ],
+  });
+}
+
+describe('seed 001 flow with a RealtimeAgent on ScriptedModel', () => {
+  it('text in, transcript and audio out, attributed (tool step: see the report)', async () => {
+    server = createChorusServer({
+      rooms: { assistant: weatherAgent },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/seed`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await c.opened;
+    c.send({ type: 'client_session_create', config: {} });
+    await c.waitForType('server_session_created');
+    c.send({ type: 'client_text_append', text: 'What is the weather in Paris?' });
+    c.send({ type: 'client_response_create' });
+    const done = await c.waitForType('agent_response_done', 10_000);
+    expect(done).toMatchObject({ agent_name: 'assistant', status: 'completed' });
+    const transcript = c.messages.find((m) => m.type === 'agent_response_audio_transcript_done');
+    expect(transcript).toMatchObject({ agent_id: 'assistant', agent_name: 'assistant' });
+    expect(c.messages.filter((m) => m.type === 'agent_response_audio_delta').length).toBeGreaterThan(0);
+    expect(c.messages.filter((m) => m.type === 'server_error')).toEqual([]);
+    c.ws.terminate();
+  });
+});

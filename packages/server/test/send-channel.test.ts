@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { ManualClock } from '../src/clock.js';
+import { SendChannel } from '../src/send-channel.js';
+import { TokenBucket } from '../src/token-bucket.js';
+
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: unknown[] = [];
+  closedWith: [number, string] | undefined;
+  terminated = false;
+  send(data: unknown) {
+    this.sent.push(data);
+  }
+  close(code: number, reason: string) {
+    this.closedWith = [code, reason];
+    this.readyState = 2;
+  }
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+function setup(options: Partial<ConstructorParameters<typeof SendChannel>[3]> = {}) {
+  const ws = new FakeSocket();
+  const clock = new ManualClock();
+  const notices: number[] = [];
+  const channel = new SendChannel(
+    ws as unknown as WebSocket,
+    clock,
+    {
+      slowConsumerNotice: (n) => {
+        notices.push(n);
+        return `notice:${n}`;
+      },
+    },
+    {
+      highWaterBytes: 100,
+      maxQueuedMessages: 3,
+      slowConsumerDeadlineMs: 1000,
+      noticeIntervalMs: 500,
+      pollMs: 10,
+      ...options,
+    },
+  );
+  return { ws, clock, channel, notices };
+}
+
+describe('SendChannel', () => {
+  it('sends straight through under the high water mark', () => {
+    const { ws, channel } = setup();
+    channel.send('a');
+    channel.sendDroppable('b');
+    expect(ws.sent).toEqual(['a', 'b']);
+  });
+
+  it('drops audio when behind, with one notice per interval, and keeps control messages in order', () => {
+    const { ws, clock, channel, notices } = setup();
+    ws.bufferedAmount = 500;
+    channel.sendDroppable('audio1');
+    channel.sendDroppable('audio2');
+    channel.send('ctl1');
+    expect(channel.dropped).toBe(2);
+    expect(notices).toEqual([1]);
+    clock.advance(500);
+    channel.sendDroppable('audio3');
+    expect(notices).toEqual([1, 3]);
+    ws.bufferedAmount = 0;
+    clock.advance(10);
+    expect(ws.sent).toEqual(['notice:1', 'ctl1', 'notice:3']);
+    expect(channel.behind).toBe(false);
+  });
+
+  it('closes a client that stays behind past the deadline, then terminates it', () => {
+    const { ws, clock, channel } = setup();
+    ws.bufferedAmount = 500;
+    channel.sendDroppable('x');
+    clock.advance(990);
+    expect(ws.closedWith).toBeUndefined();
+    clock.advance(20);
+    expect(ws.closedWith).toEqual([1008, 'slow consumer: behind for too long']);
+    clock.advance(1000);
+    expect(ws.terminated).toBe(true);
+  });
+
+  it('closes when the control queue overflows', () => {
+    const { ws, channel } = setup();
+    ws.bufferedAmount = 500;
+    for (let i = 0; i < 4; i++) channel.send(`c${i}`);
+    expect(ws.closedWith).toEqual([1008, 'slow consumer: send queue full']);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('allows a burst, then the refill rate', () => {
+    const clock = new ManualClock();
+    const bucket = new TokenBucket(3, 10, clock);
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
+    clock.advance(100);
+    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+    clock.advance(10_000);
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
+  });
+});

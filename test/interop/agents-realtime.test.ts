@@ -1,0 +1,94 @@
+import { type ChorusServer, createChorusServer } from '@chorus/server';
+import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai/agents-realtime';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EchoAgent } from './echo-agent.fixture.js';
+
+let server: ChorusServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function until<T>(
+  subscribe: (resolve: (value: T) => void) => void,
+  label: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${label}`)), timeoutMs);
+    subscribe((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+describe('@openai/agents-realtime RealtimeSession over OpenAIRealtimeWebSocket against /v1/realtime', () => {
+  it('holds a conversation: text in, Chorus-run tool call, transcript and audio out, an interruption', async () => {
+    server = createChorusServer({
+      rooms: { assistant: () => new EchoAgent('assistant', { chunkDelayMs: 20, audioChunks: 6 }) },
+      auth: { apiKeys: ['sk-dummy'] },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const transport = new OpenAIRealtimeWebSocket({ url: `ws://127.0.0.1:${port}/v1/realtime` });
+    const session = new RealtimeSession(
+      new RealtimeAgent({ name: 'client-side', instructions: 'Be brief.' }),
+      {
+        transport,
+      },
+    );
+    const errors: unknown[] = [];
+    session.on('error', (e) => errors.push(e));
+    const raw: { type: string }[] = [];
+    session.on('transport_event', (event) => raw.push(event as { type: string }));
+    let audioBytes = 0;
+    session.on('audio', (event) => {
+      audioBytes += event.data.byteLength;
+    });
+    await session.connect({ apiKey: 'sk-dummy' });
+
+    const firstDone = until<void>((resolve) => transport.once('turn_done', () => resolve()), 'first turn');
+    session.sendMessage('What is the weather in Paris?');
+    await firstDone;
+    expect(audioBytes).toBe(6 * 960);
+    const history = session.history;
+    const assistant = history.find((item) => item.type === 'message' && item.role === 'assistant');
+    expect(JSON.stringify(assistant)).toContain('You said: What is the weather in Paris?');
+    expect(raw.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['session.created', 'session.updated', 'response.created', 'response.done']),
+    );
+    const toolOutput = raw.find(
+      (e) =>
+        e.type === 'conversation.item.done' &&
+        (e as unknown as { item: { type: string } }).item.type === 'function_call_output',
+    );
+    expect(toolOutput).toMatchObject({ item: { call_id: 'call_1', output: '{"temp_c":21}' } });
+
+    // Interruption: cut the second response after its first audio.
+    const firstAudio = until<void>((resolve) => session.once('audio', () => resolve()), 'audio');
+    const cancelled = until<{ response: { status: string } }>(
+      (resolve) =>
+        session.on('transport_event', (event) => {
+          const e = event as unknown as { type: string; response?: { status: string } };
+          if (e.type === 'response.done' && e.response?.status === 'cancelled')
+            resolve(e as { response: { status: string } });
+        }),
+      'cancelled response',
+    );
+    session.sendMessage('Tell me a story');
+    await firstAudio;
+    session.interrupt();
+    expect((await cancelled).response.status).toBe('cancelled');
+    await until<void>((resolve) => {
+      // The SDK answers conversation.item.truncated with conversation.item.retrieve.
+      const check = () =>
+        raw.some((e) => e.type === 'conversation.item.retrieved') ? resolve() : setTimeout(check, 10);
+      check();
+    }, 'truncated then retrieved');
+    expect(raw.some((e) => e.type === 'conversation.item.truncated')).toBe(true);
+    expect(errors).toEqual([]);
+    session.close();
+  });
+});
