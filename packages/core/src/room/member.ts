@@ -37,6 +37,16 @@ export interface HeardMessage {
 }
 
 export interface MemberStartOptions {
-  /** Creates the member's actor as a child of a room actor and returns its ref. */
+  /**
+   * Creates the member's actor as a child of a room actor and returns its ref. The child belongs
+   * to the room: the member must not call `stop()` on it (XState refuses to stop a non-root actor
+   * directly); the room stops it once the member's `stop()` has resolved.
+   */
   readonly spawn?: (logic: AnyActorLogic, id: string) => AnyActorRef;
+  /**
+   * The names of the other members of the room. A handoff to one of them passes the floor (the
+   * room asks that member to answer) instead of swapping this member's own instructions; the
+   * member still emits `agent_handoff` with `to` set to the peer's name.
+   */
+  readonly peers?: readonly string[];
 }

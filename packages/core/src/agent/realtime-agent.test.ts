@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { advance, ofType, settle, startedAgent } from './test-helpers.fixture.js';
+
+describe('RealtimeAgent text and audio turns', () => {
+  it('starts, connects and reports ready', async () => {
+    const { agent, model, events } = await startedAgent();
+    expect(agent.state).toBe('listening');
+    expect(model.callsOf('connect')).toHaveLength(1);
+    expect(ofType(events, 'agent_state_changed').map((e) => e.state)).toEqual(['connecting', 'listening']);
+    expect(ofType(events, 'agent_ready')).toHaveLength(1);
+    await agent.stop();
+  });
+
+  it('streams a spoken reply paced by the clock', async () => {
+    const { agent, clock, events, types } = await startedAgent({
+      script: [{ match: 'Hi', reply: { text: 'Hello there friend' } }],
+      chunkMs: 40,
+    });
+    agent.handleInput({ type: 'client_text_append', text: 'Hi' });
+    await settle();
+    expect(agent.state).toBe('responding');
+    expect(ofType(events, 'agent_response_audio_delta')).toHaveLength(1);
+    await advance(clock, 80);
+    expect(ofType(events, 'agent_response_audio_delta')).toHaveLength(3);
+    expect(agent.state).toBe('responding');
+    await advance(clock, 40);
+    expect(agent.state).toBe('listening');
+    expect(types()).toEqual([
+      'agent_ready',
+      'agent_response_created',
+      'agent_response_audio_delta',
+      'agent_response_audio_transcript_delta',
+      'agent_response_audio_delta',
+      'agent_response_audio_transcript_delta',
+      'agent_response_audio_delta',
+      'agent_response_audio_transcript_delta',
+      'agent_response_audio_done',
+      'agent_response_audio_transcript_done',
+      'agent_response_done',
+      'agent_turn_metrics',
+    ]);
+    expect(
+      agent.history.map((item) => (item.type === 'message' ? [item.role, item.text] : item.type)),
+    ).toEqual([
+      ['user', 'Hi'],
+      ['assistant', 'Hello there friend'],
+    ]);
+    await agent.stop();
+  });
+});

@@ -1,0 +1,55 @@
+import type { RealtimeAgent } from '../agent/realtime-agent.js';
+import type { ToolDefinition } from '../model/realtime-model.js';
+
+export interface HandoffOptions {
+  /** The agent to hand the conversation to. */
+  readonly agent: RealtimeAgent;
+  /** Defaults to `transfer_to_<snake_case name>`. */
+  readonly toolName?: string;
+  /** What the model reads to decide when to hand off. */
+  readonly description?: string;
+}
+
+/**
+ * A handoff: to the model, a tool with no arguments named `transfer_to_<name>`. Inside one agent,
+ * calling it swaps instructions, tools and voice with one session update on the same connection;
+ * in a room that knows the target, it passes the floor instead (see `RealtimeAgent.setHandoffDelegate`).
+ */
+export interface Handoff {
+  readonly kind: 'handoff';
+  readonly agent: RealtimeAgent;
+  readonly toolName: string;
+  readonly description: string;
+  readonly definition: ToolDefinition;
+}
+
+/** Creates a {@link Handoff} to another agent. */
+export function handoff(target: RealtimeAgent | HandoffOptions): Handoff {
+  const options: HandoffOptions = 'agent' in target ? target : { agent: target };
+  const { agent } = options;
+  const toolName = options.toolName ?? handoffToolName(agent.name);
+  const description =
+    options.description ??
+    `Transfer the conversation to ${agent.name}. Call it when ${agent.name} should take over.`;
+  return {
+    kind: 'handoff',
+    agent,
+    toolName,
+    description,
+    definition: {
+      name: toolName,
+      description,
+      parameters: { type: 'object', properties: {}, additionalProperties: false },
+    },
+  };
+}
+
+/** `Billing Agent` -> `transfer_to_billing_agent`; `billingAgent` -> `transfer_to_billing_agent`. */
+export function handoffToolName(agentName: string): string {
+  const snake = agentName
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return `transfer_to_${snake || 'agent'}`.slice(0, 64);
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { RealtimeAgent } from '../agent/realtime-agent.js';
+import type { JsonSchema, ToolDefinition } from '../model/realtime-model.js';
+
+/** What a tool's `execute` gets besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the response is interrupted, the call times out, or the agent stops. */
+  readonly signal: AbortSignal;
+  /** The model's id for this call. */
+  readonly callId: string;
+  /** The agent whose persona owns the tool. */
+  readonly agent: RealtimeAgent;
+}
+
+/** What an approval predicate gets besides the arguments. */
+export interface ToolApprovalContext {
+  readonly callId: string;
+  readonly agent: RealtimeAgent;
+}
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface ToolOptions<S extends ObjectSchema> {
+  /** Letters, digits, `_` and `-`, at most 64 characters (what every provider accepts). */
+  readonly name: string;
+  readonly description: string;
+  /** The arguments; validated before `execute` runs, and sent to the model as JSON Schema. */
+  readonly parameters: S;
+  /** The tool itself. Its result is sent to the model as text (JSON unless already a string). */
+  execute(args: z.infer<S>, context: ToolContext): unknown;
+  /** A call running longer becomes an error result (default: the agent's `toolTimeoutMs`). */
+  readonly timeoutMs?: number;
+  /** Ask the client (`agent_tool_approval_requested`) before running; a boolean or a predicate. */
+  readonly needsApproval?:
+    | boolean
+    | ((args: z.infer<S>, context: ToolApprovalContext) => boolean | Promise<boolean>);
+}
+
+export type ParsedArguments = { ok: true; args: unknown } | { ok: false; message: string };
+
+/** A tool with its argument type erased: what agents store and run. */
+export interface AnyTool {
+  readonly kind: 'tool';
+  readonly name: string;
+  readonly description: string;
+  /** The definition sent to the model (JSON Schema from the zod parameters). */
+  readonly definition: ToolDefinition;
+  readonly timeoutMs: number | undefined;
+  /** Parses the model's raw JSON arguments; a failure names the offending field. */
+  parseArguments(raw: string): ParsedArguments;
+  requiresApproval(args: unknown, context: ToolApprovalContext): Promise<boolean>;
+  /** Runs the tool on parsed arguments and returns the text for the model. */
+  invoke(args: unknown, context: ToolContext): Promise<string>;
+}
+
+/** A tool created by {@link tool}. */
+export interface Tool<S extends ObjectSchema = ObjectSchema> extends AnyTool {
+  readonly parameters: S;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Defines a function tool. Arguments are validated with zod; a validation failure goes back to the
+ * model as an error result naming the field, so it can correct itself.
+ *
+ * ```ts
+ * const weather = tool({
+ *   name: 'get_weather',
+ *   description: 'Current weather for a city',
+ *   parameters: z.object({ city: z.string() }),
+ *   execute: async ({ city }, { signal }) => fetchWeather(city, signal),
+ * });
+ * ```
+ */
+export function tool<S extends ObjectSchema>(options: ToolOptions<S>): Tool<S> {
+  const { name, description, parameters, execute, timeoutMs, needsApproval } = options;
+  if (!TOOL_NAME.test(name)) {
+    throw new TypeError(`tool name "${name}" must be 1-64 letters, digits, "_" or "-"`);
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new RangeError(`tool ${name}: timeoutMs must be a positive number, got ${timeoutMs}`);
+  }
+  const definition: ToolDefinition = { name, description, parameters: toJsonSchema(parameters) };
+  return {
+    kind: 'tool',
+    name,
+    description,
+    parameters,
+    definition,
+    timeoutMs,
+    parseArguments: (raw) => parseToolArguments(name, parameters, raw),
+    async requiresApproval(args, context) {
+      if (typeof needsApproval === 'function') return needsApproval(args as z.infer<S>, context);
+      return needsApproval === true;
+    },
+    async invoke(args, context) {
+      return toolOutputText(await execute(args as z.infer<S>, context));
+    },
+  };
+}
+
+/** JSON Schema for the model, without the `$schema` key providers reject. */
+export function toJsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** Parses and validates raw JSON arguments. */
+export function parseToolArguments(name: string, schema: z.ZodType, raw: string): ParsedArguments {
+  let value: unknown;
+  try {
+    value = raw.trim() === '' ? {} : JSON.parse(raw);
+  } catch (error) {
+    return {
+      ok: false,
+      message: `invalid arguments for ${name}: not valid JSON (${(error as Error).message})`,
+    };
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, args: result.data };
+  const problems = result.error.issues
+    .slice(0, 3)
+    .map(
+      (issue) => `${issue.path.length ? `field "${issue.path.join('.')}"` : 'arguments'}: ${issue.message}`,
+    )
+    .join('; ');
+  return { ok: false, message: `invalid arguments for ${name}: ${problems}` };
+}
+
+/** The text a tool result becomes: strings as they are, anything else as JSON. */
+export function toolOutputText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
