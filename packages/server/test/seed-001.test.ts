@@ -42,7 +42,7 @@ function weatherAgent() {
 }
 
 describe('seed 001 flow with a RealtimeAgent on ScriptedModel', () => {
-  it('text in, transcript and audio out, attributed (tool step: see the report)', async () => {
+  it('text in, a tool call, transcript and audio out, attributed', async () => {
     server = createChorusServer({
       rooms: { assistant: weatherAgent },
       auth: { apiKeys: { k: 'alice' } },
@@ -57,10 +57,23 @@ describe('seed 001 flow with a RealtimeAgent on ScriptedModel', () => {
     await c.waitForType('server_session_created');
     c.send({ type: 'client_text_append', text: 'What is the weather in Paris?' });
     c.send({ type: 'client_response_create' });
-    const done = await c.waitForType('agent_response_done', 10_000);
-    expect(done).toMatchObject({ agent_name: 'assistant', status: 'completed' });
+    const toolResult = await c.waitForType('agent_response_tool_result', 10_000);
+    expect(toolResult).toMatchObject({
+      agent_name: 'assistant',
+      tool_result: { name: 'get_weather', output: 'sunny', is_error: false },
+    });
+    const toolUse = c.messages.find((m) => m.type === 'agent_response_tool_use_done');
+    expect(toolUse).toMatchObject({ tool_use: { name: 'get_weather', input: { city: 'Paris' } } });
+    await c.waitFor(
+      (m) => m.type === 'agent_response_audio_transcript_done' && /sunny/.test(String(m.transcript)),
+      10_000,
+    );
     const transcript = c.messages.find((m) => m.type === 'agent_response_audio_transcript_done');
-    expect(transcript).toMatchObject({ agent_id: 'assistant', agent_name: 'assistant' });
+    expect(transcript).toMatchObject({
+      agent_id: 'assistant',
+      agent_name: 'assistant',
+      transcript: 'It is sunny',
+    });
     expect(c.messages.filter((m) => m.type === 'agent_response_audio_delta').length).toBeGreaterThan(0);
     expect(c.messages.filter((m) => m.type === 'server_error')).toEqual([]);
     c.ws.terminate();

@@ -47,4 +47,34 @@ describe('RealtimeAgent text and audio turns', () => {
     ]);
     await agent.stop();
   });
+
+  it('answers the seed frontend flow (text append, then response create) with one response', async () => {
+    const { agent, model, clock, events } = await startedAgent({
+      script: [{ match: 'Hi', reply: { text: 'Hello' } }],
+    });
+    // Same tick: the model has not confirmed the first request yet.
+    agent.handleInput({ type: 'client_text_append', text: 'Hi' });
+    agent.handleInput({ type: 'client_response_create' });
+    await settle();
+    // Later, while the response streams.
+    agent.handleInput({ type: 'client_response_create' });
+    await advance(clock, 200);
+    expect(model.callsOf('createResponse')).toHaveLength(1);
+    expect(ofType(events, 'agent_response_done').map((e) => e.status)).toEqual(['completed']);
+    expect(ofType(events, 'agent_response_audio_transcript_done').map((e) => e.transcript)).toEqual([
+      'Hello',
+    ]);
+    await agent.stop();
+  });
+
+  it('starts a response on client_response_create when nothing is pending', async () => {
+    const { agent, model, clock, events } = await startedAgent({
+      script: [{ match: () => true, reply: { text: 'Yes?' } }],
+    });
+    agent.handleInput({ type: 'client_response_create' });
+    await advance(clock, 200);
+    expect(model.callsOf('createResponse')).toHaveLength(1);
+    expect(ofType(events, 'agent_response_done')).toHaveLength(1);
+    await agent.stop();
+  });
 });

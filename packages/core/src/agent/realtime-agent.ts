@@ -147,6 +147,12 @@ export class RealtimeAgent implements RoomMember {
   private personas = new Map<string, RealtimeAgent>();
   private lastState: string = 'idle';
   private userMessages = 0;
+  /**
+   * True from the moment typed text asked the model for a response until the model confirms it
+   * (`model_response_created`). The seed frontends send `client_text_append` followed by
+   * `client_response_create`; the second must not start a second response for the same words.
+   */
+  private responseRequested = false;
   // Streaming bookkeeping, per item: cheap counters, because they run per audio frame.
   private audioItem: AudioItem | undefined;
   private readonly assistantItems = new Map<string, AssistantItem>();
@@ -680,11 +686,13 @@ export class RealtimeAgent implements RoomMember {
         this.emit(this.attributed({ ...event, type: 'agent_response_audio_done' }));
         return;
       case 'model_response_created':
+        this.responseRequested = false;
         this.metrics.responseCreated(event.response_id);
         this.emit(this.attributed({ ...event, type: 'agent_response_created' }));
         this.send$({ type: 'model.response_created', responseId: event.response_id });
         return;
       case 'model_response_done':
+        this.responseRequested = false;
         this.onResponseDone(event);
         return;
       case 'model_response_tool_use_delta':
@@ -714,6 +722,7 @@ export class RealtimeAgent implements RoomMember {
         this.emit(this.attributed({ ...event, type: 'agent_input_done' }));
         return;
       case 'model_error':
+        this.responseRequested = false;
         this.emit(this.attributed({ ...event, type: 'agent_error' }));
         return;
       case 'model_session_created':
@@ -897,9 +906,13 @@ export class RealtimeAgent implements RoomMember {
       case 'client_session_end':
         void this.stop();
         return;
-      case 'client_response_create':
+      case 'client_response_create': {
+        // Already answering (or about to) the latest input: one response per input, not two.
+        const state = this.state;
+        if (this.responseRequested || state === 'responding' || state === 'runningTools') return;
         connection.createResponse();
         return;
+      }
       case 'client_response_cancel': {
         const state = this.state;
         if (state === 'responding' || state === 'runningTools') this.send$({ type: 'user.cancel' });
@@ -1005,6 +1018,7 @@ export class RealtimeAgent implements RoomMember {
     // Typing while the agent speaks is a barge-in too.
     if (this.state === 'responding') this.send$({ type: 'user.cancel' });
     connection.send({ type: 'text', text, role: 'user', ...(speaker === undefined ? {} : { speaker }) });
+    this.responseRequested = true;
     connection.createResponse();
   }
 
