@@ -2,7 +2,7 @@ import { type ChorusServer, createChorusServer } from '@chorus/server';
 import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai/agents-realtime';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EchoAgent } from './echo-agent.fixture.js';
+import { chorusAssistant } from './chorus-assistant.fixture.js';
 
 let server: ChorusServer | undefined;
 afterEach(async () => {
@@ -27,7 +27,7 @@ function until<T>(
 describe('@openai/agents-realtime RealtimeSession over OpenAIRealtimeWebSocket against /v1/realtime', () => {
   it('holds a conversation: text in, Chorus-run tool call, transcript and audio out, an interruption', async () => {
     server = createChorusServer({
-      rooms: { assistant: () => new EchoAgent('assistant', { chunkDelayMs: 20, audioChunks: 6 }) },
+      rooms: { assistant: chorusAssistant },
       auth: { apiKeys: ['sk-dummy'] },
       logger: pino({ level: 'silent' }),
     });
@@ -49,13 +49,29 @@ describe('@openai/agents-realtime RealtimeSession over OpenAIRealtimeWebSocket a
     });
     await session.connect({ apiKey: 'sk-dummy' });
 
-    const firstDone = until<void>((resolve) => transport.once('turn_done', () => resolve()), 'first turn');
+    const answered = until<void>((resolve) => {
+      const check = () =>
+        raw.some(
+          (e) =>
+            e.type === 'response.output_audio_transcript.done' &&
+            (e as unknown as { transcript: string }).transcript.includes('21 degrees'),
+        )
+          ? resolve()
+          : setTimeout(check, 10);
+      check();
+    }, 'the answer after the tool call');
     session.sendMessage('What is the weather in Paris?');
-    await firstDone;
+    await answered;
+    await until<void>((resolve) => {
+      const check = () =>
+        raw.filter((e) => e.type === 'response.done').length >= 2 ? resolve() : setTimeout(check, 10);
+      check();
+    }, 'both responses done');
+    // 120 ms of 24 kHz PCM16 in 20 ms chunks.
     expect(audioBytes).toBe(6 * 960);
     const history = session.history;
     const assistant = history.find((item) => item.type === 'message' && item.role === 'assistant');
-    expect(JSON.stringify(assistant)).toContain('You said: What is the weather in Paris?');
+    expect(JSON.stringify(assistant)).toContain('It is 21 degrees in Paris.');
     expect(raw.map((e) => e.type)).toEqual(
       expect.arrayContaining(['session.created', 'session.updated', 'response.created', 'response.done']),
     );
@@ -64,7 +80,7 @@ describe('@openai/agents-realtime RealtimeSession over OpenAIRealtimeWebSocket a
         e.type === 'conversation.item.done' &&
         (e as unknown as { item: { type: string } }).item.type === 'function_call_output',
     );
-    expect(toolOutput).toMatchObject({ item: { call_id: 'call_1', output: '{"temp_c":21}' } });
+    expect(toolOutput).toMatchObject({ item: { call_id: 'call_1', output: '{"city":"Paris","temp_c":21}' } });
 
     // Interruption: cut the second response after its first audio.
     const firstAudio = until<void>((resolve) => session.once('audio', () => resolve()), 'audio');

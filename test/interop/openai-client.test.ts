@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EchoAgent } from './echo-agent.fixture.js';
+import { chorusAssistant } from './chorus-assistant.fixture.js';
 
 let server: ChorusServer | undefined;
 afterEach(async () => {
@@ -13,9 +13,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function startGateway(options: { chunkDelayMs?: number; audioChunks?: number } = {}) {
+async function startGateway() {
   server = createChorusServer({
-    rooms: { assistant: () => new EchoAgent('assistant', options) },
+    rooms: { assistant: chorusAssistant },
     auth: { apiKeys: ['sk-test-dummy'] },
     logger: pino({ level: 'silent' }),
   });
@@ -81,13 +81,15 @@ describe('openai npm client (OpenAIRealtimeWS) against /v1/realtime', () => {
       },
     });
     rt.send({ type: 'response.create', event_id: 'evt_create_1' });
-    const done = (await waitFor('response.done')) as { response: { status: string; output: unknown[] } };
-    expect(done.response.status).toBe('completed');
+    // The agent calls its tool, then answers with the result: two responses, both completed.
+    const transcript = await waitFor('response.output_audio_transcript.done');
+    expect(transcript.transcript).toBe('It is 21 degrees in Paris.');
+    const done = events.filter((e) => e.type === 'response.done') as { response: { status: string } }[];
+    expect(done.map((e) => e.response.status)).toEqual(['completed', 'completed']);
     const types = events.map((e) => e.type);
     expect(types).toContain('response.created');
-    expect(types.filter((t) => t === 'response.output_audio.delta')).toHaveLength(3);
-    const transcript = events.find((e) => e.type === 'response.output_audio_transcript.done');
-    expect(transcript?.transcript).toBe('You said: What is the weather in Paris?');
+    // 120 ms of reply audio in 20 ms chunks.
+    expect(types.filter((t) => t === 'response.output_audio.delta')).toHaveLength(6);
     const toolItems = events
       .filter((e) => e.type === 'conversation.item.done')
       .map((e) => (e.item as { type: string }).type);
@@ -96,7 +98,7 @@ describe('openai npm client (OpenAIRealtimeWS) against /v1/realtime', () => {
       (e) =>
         e.type === 'conversation.item.done' && (e.item as { type: string }).type === 'function_call_output',
     );
-    expect(output?.item).toMatchObject({ call_id: 'call_1', output: '{"temp_c":21}' });
+    expect(output?.item).toMatchObject({ call_id: 'call_1', output: '{"city":"Paris","temp_c":21}' });
     // Every server event is a valid GA event with an event_id.
     for (const event of events) {
       expect(typeof event.event_id).toBe('string');
@@ -107,7 +109,7 @@ describe('openai npm client (OpenAIRealtimeWS) against /v1/realtime', () => {
   });
 
   it('interrupts: truncate maps to the agent’s barge-in and response.done says cancelled', async () => {
-    const port = await startGateway({ chunkDelayMs: 30, audioChunks: 50 });
+    const port = await startGateway();
     const { rt, events, opened, waitFor } = connect(port);
     await opened;
     await waitFor('session.created');

@@ -48,6 +48,18 @@ describe('barge-in', () => {
     await agent.stop();
   });
 
+  it('treats a cancel that arrives after the interruption as already done', async () => {
+    const { agent, model, events } = await speakingAgent();
+    model.startSpeaking();
+    expect(agent.state).toBe('interrupted');
+    // OpenAI clients send both conversation.item.truncate and response.cancel on an interrupt.
+    agent.handleInput({ type: 'client_response_cancel' });
+    expect(ofType(events, 'agent_error')).toEqual([]);
+    expect(model.callsOf('cancelResponse')).toHaveLength(1);
+    expect(ofType(events, 'agent_response_interrupted')).toHaveLength(1);
+    await agent.stop();
+  });
+
   it('clamps a playback position beyond what was sent', async () => {
     const { agent, model, events } = await speakingAgent();
     agent.handleInput({ type: 'client_playback_position', item_id: 'item_1', audio_end_ms: 5000 });

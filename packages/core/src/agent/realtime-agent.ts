@@ -916,6 +916,8 @@ export class RealtimeAgent implements RoomMember {
       case 'client_response_cancel': {
         const state = this.state;
         if (state === 'responding' || state === 'runningTools') this.send$({ type: 'user.cancel' });
+        // Already being cancelled (e.g. a truncate arrived first): cancelling is idempotent.
+        else if (state === 'interrupted') return;
         else {
           this.emitError(
             'invalid_request_error',
