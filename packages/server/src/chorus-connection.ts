@@ -198,6 +198,7 @@ export class ChorusConnection {
       }
       this.#lease = lease;
       this.#phase = 'active';
+      this.#applySettings(lease, config);
       this.ctx.metrics.sessions.inc({ route: 'chorus' });
       this.#send({
         type: 'server_session_created',
@@ -222,6 +223,25 @@ export class ChorusConnection {
         this.#error('room_unavailable', `room "${name}" failed to start`, 'config.room', eventId);
       }
     }
+  }
+
+  /**
+   * A private session's agent takes the client's instructions, voice and modalities (the seed
+   * frontend sends its instructions this way). A shared room's agents serve everyone, so there the
+   * settings are left alone and the client is told so.
+   */
+  #applySettings(lease: RoomLease, config: SessionConfig): void {
+    const settings = agentSettings(config);
+    if (!settings) return;
+    if (lease.shared) {
+      this.#error(
+        'settings_ignored',
+        `room "${lease.name}" is shared, so its agents keep their own ${Object.keys(settings).join(', ')}`,
+        'config',
+      );
+      return;
+    }
+    lease.room.handleInput({ type: 'client_session_create', config: settings }, this.#user);
   }
 
   #forward(event: ServerEvent, json: () => string): void {
@@ -285,4 +305,13 @@ export function chorusSlowConsumerNotice(dropped: number): string {
     code: 'slow_consumer',
     message: `reading too slowly: ${dropped} audio frame(s) dropped so far; live audio is not queued`,
   });
+}
+
+/** The agent-facing part of a session config, or undefined when the client set none of it. */
+function agentSettings(config: SessionConfig): SessionConfig | undefined {
+  const settings: { instructions?: string; voice?: string; modalities?: SessionConfig['modalities'] } = {};
+  if (config.instructions !== undefined) settings.instructions = config.instructions;
+  if (config.voice !== undefined) settings.voice = config.voice;
+  if (config.modalities !== undefined) settings.modalities = config.modalities;
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }

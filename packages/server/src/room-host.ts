@@ -20,6 +20,8 @@ export interface RoomLease {
   readonly name: string;
   /** The inspector key: the room name for shared rooms, `session:<user>/<session>` for private ones. */
   readonly key: string;
+  /** Shared rooms serve several users; their agents' settings are not any one client's to change. */
+  readonly shared: boolean;
   release(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export class RoomHost {
         room,
         name,
         key: hosted.key,
+        shared: hosted.shared,
         release: () => this.#release(hosted, listener),
       };
       return lease;

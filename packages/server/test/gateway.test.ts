@@ -80,7 +80,9 @@ describe('Chorus protocol at /ws/:userId/:sessionId', () => {
       agent_name: 'echo',
       transcript: 'You said: What is the weather?',
     });
+    // The private session's agent first takes the client's instructions.
     expect(agents[0]?.inputs.map((i) => [i.event.type, i.user?.id])).toEqual([
+      ['client_session_create', 'alice'],
       ['client_text_append', 'alice'],
       ['client_response_create', 'alice'],
     ]);

@@ -12,6 +12,8 @@ afterEach(async () => {
   server = undefined;
 });
 
+const models: ScriptedModel[] = [];
+
 function weatherAgent() {
   const model = new ScriptedModel({
     script: [
@@ -26,6 +28,7 @@ function weatherAgent() {
       },
     ],
   });
+  models.push(model);
   return new RealtimeAgent({
     name: 'assistant',
     instructions: 'Answer about the weather.',
@@ -79,3 +82,75 @@ describe('seed 001 flow with a RealtimeAgent on ScriptedModel', () => {
     c.ws.terminate();
   });
 });
+
+describe('session settings reach the agent', () => {
+  async function start() {
+    models.length = 0;
+    server = createChorusServer({
+      rooms: { assistant: weatherAgent, lobby: weatherAgent },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    return port;
+  }
+
+  it('a private session applies the seed frontend config instructions to its agent', async () => {
+    const port = await start();
+    const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s1`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await c.opened;
+    c.send({
+      type: 'client_session_create',
+      config: { instructions: 'You are a helpful assistant.', user_name: 'User1', voice: 'Cherry' },
+    });
+    await c.waitForType('server_session_created');
+    await c.waitForType('server_session_updated');
+    const updates = models[0]?.callsOf('updateSession').map((call) => call.patch);
+    expect(updates).toEqual([{ instructions: 'You are a helpful assistant.', voice: 'Cherry' }]);
+    c.ws.terminate();
+  });
+
+  it('a shared room keeps its agents settings and says so', async () => {
+    const port = await start();
+    const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s2`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await c.opened;
+    c.send({ type: 'client_session_create', config: { room: 'lobby', instructions: 'Be rude.' } });
+    await c.waitForType('server_session_created');
+    const error = await c.waitForType('server_error');
+    expect(error).toMatchObject({ code: 'settings_ignored', path: 'config' });
+    expect(String(error.message)).toContain('instructions');
+    expect(models[0]?.callsOf('updateSession')).toEqual([]);
+    c.ws.terminate();
+  });
+
+  it('an OpenAI session.update changes the instructions and voice of its private agent', async () => {
+    const port = await start();
+    const c = new TestClient(`ws://127.0.0.1:${port}/v1/realtime?model=assistant`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await c.opened;
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', instructions: 'Speak French.', audio: { output: { voice: 'marin' } } },
+    });
+    await c.waitForType('session.updated');
+    await waitUntil(() => (models[0]?.callsOf('updateSession').length ?? 0) > 0);
+    expect(models[0]?.callsOf('updateSession').map((call) => call.patch)).toEqual([
+      { instructions: 'Speak French.', voice: 'marin' },
+    ]);
+    c.ws.terminate();
+  });
+});
+
+/** Polls a condition that settles through socket round trips (bounded; not a timing assertion). */
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

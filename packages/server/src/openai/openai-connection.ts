@@ -61,6 +61,8 @@ export class OpenAIConnection {
   readonly #pendingCreates: { eventId: string | undefined; timer: TimerHandle }[] = [];
   #cancelTimer: TimerHandle | undefined;
   #lease: RoomLease | undefined;
+  /** Agent settings from a `session.update` that arrived before the agent was running. */
+  #pendingSettings: AgentSettings | undefined;
   readonly #early: Uint8Array[] = [];
   #seq = 0;
   #beta: boolean;
@@ -86,6 +88,8 @@ export class OpenAIConnection {
   /** The room is running: replay what arrived while it started. */
   attach(lease: RoomLease): void {
     this.#lease = lease;
+    if (this.#pendingSettings) this.#applySettings(lease, this.#pendingSettings);
+    this.#pendingSettings = undefined;
     for (const frame of this.#early.splice(0)) this.onFrame(frame, false);
   }
 
@@ -190,6 +194,19 @@ export class OpenAIConnection {
     this.#session = mergeOpenAISession(this.#session, update);
     this.#clientTools = clientToolNames(this.#session);
     this.#emit({ type: 'session.updated', session: this.#session });
+    const settings = agentSettingsOf(update);
+    if (!settings) return;
+    if (this.#lease) this.#applySettings(this.#lease, settings);
+    else this.#pendingSettings = { ...this.#pendingSettings, ...settings };
+  }
+
+  /**
+   * Instructions, voice and modalities reach a private session's agent as a Chorus session update.
+   * A shared room's agents serve several clients, so there the update stays this client's view.
+   */
+  #applySettings(lease: RoomLease, settings: AgentSettings): void {
+    if (lease.shared) return;
+    this.#toAgent({ type: 'client_session_create', config: settings }, null);
   }
 
   #handle(event: OpenAIClientEvent): void {
@@ -510,4 +527,20 @@ export function openaiSlowConsumerNotice(dropped: number): string {
       event_id: null,
     },
   });
+}
+
+type AgentSettings = {
+  instructions?: string;
+  voice?: string;
+  modalities?: ('audio' | 'text')[];
+};
+
+/** The part of a `session.update` that changes the agent itself, or undefined when there is none. */
+function agentSettingsOf(update: OpenAISession): AgentSettings | undefined {
+  const settings: AgentSettings = {};
+  if (update.instructions !== undefined) settings.instructions = update.instructions;
+  const voice = update.audio?.output?.voice;
+  if (voice !== undefined) settings.voice = voice;
+  if (update.output_modalities !== undefined) settings.modalities = [...update.output_modalities];
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }
