@@ -236,6 +236,26 @@ describe('ChatRoom broadcast', () => {
     expect(room.resources().busSubscribers).toBe(0);
   });
 
+  it('two users: an error about one user input reaches that user only', async () => {
+    const a = new FakeMember('a1', 'Agent1', { reply: greeter('Agent1') });
+    const room = new ChatRoom({ id: 'r', agents: [a] });
+    await started(room);
+    const ann = room.join({ id: 'u1', name: 'Ann' });
+    const bob = room.join({ id: 'u2', name: 'Bob' });
+    const annSees: ServerEvent[] = [];
+    const bobSees: ServerEvent[] = [];
+    ann.events$.subscribe((e) => annSees.push(e));
+    bob.events$.subscribe((e) => bobSees.push(e));
+    ann.handleInput({ type: 'client_text_append', text: 42 });
+    ann.handleInput({ type: 'client_playback_position', item_id: 'nope', audio_end_ms: 10 });
+    await room.settled();
+    expect(
+      annSees.filter((e) => e.type === 'server_error').map((e) => e.type === 'server_error' && e.code),
+    ).toEqual(['invalid_event', 'unknown_target']);
+    expect(bobSees.filter((e) => e.type === 'server_error')).toEqual([]);
+    await room.stop();
+  });
+
   it('relay audio: the other agents get the speaker audio and a commit, the chosen one a response request', async () => {
     const a = new FakeMember('a1', 'Agent1');
     const b = new FakeMember('a2', 'Agent2');

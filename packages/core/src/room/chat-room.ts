@@ -1,5 +1,5 @@
 import { type ClientEvent, parseClientEvent, type ServerEvent, type ServerEventOf } from '@chorus/protocol';
-import { filter, type Observable, type Observer, Subject, type Subscription, takeUntil } from 'rxjs';
+import { filter, merge, type Observable, type Observer, Subject, type Subscription, takeUntil } from 'rxjs';
 import { type Actor, type ActorOptions, type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
 import { type ChorusClock, systemClock } from '../clock.js';
 import { BoundedMap } from './bounded-map.js';
@@ -133,7 +133,7 @@ export class ChatRoom {
   readonly #bus = new RoomBus<ServerEvent>();
   readonly #byId = new Map<string, RoomMember>();
   readonly #moderator: RoomMember | undefined;
-  readonly #users = new Map<string, { user: Required<RoomUser>; left$: Subject<void> }>();
+  readonly #users = new Map<string, UserEntry>();
   readonly #memberSubscriptions: Subscription[] = [];
   readonly #childIds = new Set<string>();
   readonly #transcript: RoomUtterance[] = [];
@@ -297,12 +297,13 @@ export class ChatRoom {
     const parsed = parseClientEvent(input);
     if (!parsed.ok) {
       const { code, message, path, event_id } = parsed.error;
-      this.#bus.publish(serverError(code, message, event_id, path));
+      this.#reject(user, serverError(code, message, event_id, path));
       return false;
     }
     const event = parsed.event;
     if (this.state !== 'running') {
-      this.#bus.publish(
+      this.#reject(
+        user,
         serverError(
           'room_not_running',
           `room ${this.id} is ${this.state}; ${event.type} ignored`,
@@ -341,7 +342,8 @@ export class ChatRoom {
         // Only the agents that are answering have anything to cancel.
         const busy = this.members.filter((m) => BUSY_STATES.has(m.state));
         if (busy.length === 0) {
-          this.#bus.publish(
+          this.#reject(
+            user,
             serverError(
               'response_cancel_not_active',
               'client_response_cancel: no agent is responding',
@@ -354,11 +356,11 @@ export class ChatRoom {
         return true;
       }
       case 'client_tool_result':
-        return this.#toOwner(event, event.id);
+        return this.#toOwner(event, event.id, user);
       case 'client_tool_approval':
-        return this.#toOwner(event, event.call_id);
+        return this.#toOwner(event, event.call_id, user);
       case 'client_playback_position':
-        return this.#toOwner(event, event.item_id);
+        return this.#toOwner(event, event.item_id, user);
       case 'client_session_create':
         if (event.config.user_name) this.#userEntry(user).user = { ...user, name: event.config.user_name };
         return true;
@@ -368,10 +370,11 @@ export class ChatRoom {
     }
   }
 
-  #toOwner(event: ClientEvent, key: string): boolean {
+  #toOwner(event: ClientEvent, key: string, user: Required<RoomUser>): boolean {
     const owner = this.#byId.get(this.#owners.get(key) ?? '');
     if (!owner) {
-      this.#bus.publish(
+      this.#reject(
+        user,
         serverError(
           'unknown_target',
           `${event.type}: no agent of room ${this.id} is waiting for "${key}"`,
@@ -430,10 +433,13 @@ export class ChatRoom {
   join(user: RoomUser): RoomUserSession {
     const entry = this.#userEntry(user);
     if (user.name !== undefined) entry.user = { id: user.id, name: user.name };
-    const events$ = this.#bus.events$.pipe(
-      filter((event) => !(event.type === 'room_user_message' && event.user_id === user.id)),
-      takeUntil(entry.left$),
-    );
+    entry.direct$ ??= new Subject<ServerEvent>();
+    const events$ = merge(
+      this.#bus.events$.pipe(
+        filter((event) => !(event.type === 'room_user_message' && event.user_id === user.id)),
+      ),
+      entry.direct$,
+    ).pipe(takeUntil(entry.left$));
     return {
       user: entry.user,
       events$,
@@ -451,12 +457,27 @@ export class ChatRoom {
     this.#audioTurns.delete(id);
     entry.left$.next();
     entry.left$.complete();
+    entry.direct$?.complete();
   }
 
-  #userEntry(user: RoomUser): { user: Required<RoomUser>; left$: Subject<void> } {
+  /**
+   * An error about one user's input goes to that user alone when they joined with their own view
+   * (another user of the room has no business seeing it); otherwise to everyone on the bus.
+   */
+  #reject(user: RoomUser | undefined, error: ServerEvent): void {
+    const direct$ = user ? this.#users.get(user.id)?.direct$ : undefined;
+    if (direct$) direct$.next(error);
+    else this.#bus.publish(error);
+  }
+
+  #userEntry(user: RoomUser): UserEntry {
     let entry = this.#users.get(user.id);
     if (!entry) {
-      entry = { user: { id: user.id, name: user.name ?? user.id }, left$: new Subject<void>() };
+      entry = {
+        user: { id: user.id, name: user.name ?? user.id },
+        left$: new Subject<void>(),
+        direct$: undefined,
+      };
       this.#users.set(user.id, entry);
     }
     return entry;
@@ -781,4 +802,11 @@ function guarded(
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+interface UserEntry {
+  user: Required<RoomUser>;
+  readonly left$: Subject<void>;
+  /** This user's own errors; created when the user joins with a view of the room. */
+  direct$: Subject<ServerEvent> | undefined;
 }
