@@ -1,0 +1,115 @@
+import { parseDashScopeServerEvent } from '@chorus/protocol/dashscope';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeRealtimeServer } from '../openai/index.js';
+import { pcmBase64, TestClient } from '../openai/test-client.js';
+import { startFakeDashScopeRealtime } from './index.js';
+
+let server: FakeRealtimeServer | undefined;
+let client: TestClient | undefined;
+
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+function expectValidFrames(fake: FakeRealtimeServer): void {
+  for (const frame of fake.sent) {
+    const result = parseDashScopeServerEvent(frame.raw);
+    if (!result.ok)
+      throw new Error(`fake sent an invalid frame: ${result.error.message}\n${frame.raw.slice(0, 300)}`);
+    expect(result.unknown, frame.raw.slice(0, 200)).toBe(false);
+  }
+}
+
+async function connect(options = {}) {
+  server = await startFakeDashScopeRealtime(options);
+  client = await TestClient.open(`${server.url}?model=qwen3-omni-flash-realtime`);
+  await client.waitForType('session.created');
+  return { fake: server, c: client };
+}
+
+describe('fake DashScope realtime', () => {
+  it('sends the documented session.created first and echoes session.update', async () => {
+    const { fake, c } = await connect();
+    expect(c.events[0]).toMatchObject({
+      type: 'session.created',
+      session: {
+        object: 'realtime.session',
+        model: 'qwen3-omni-flash-realtime',
+        modalities: ['text', 'audio'],
+        voice: 'Cherry',
+        input_audio_format: 'pcm16',
+        output_audio_format: 'pcm24',
+        turn_detection: {
+          type: 'server_vad',
+          threshold: 0.5,
+          prefix_padding_ms: 300,
+          silence_duration_ms: 800,
+        },
+      },
+    });
+    c.send({ type: 'session.update', session: { voice: 'Ethan', modalities: ['audio'] } });
+    await c.waitForType('error');
+    expect(c.ofType('error')[0]?.error).toMatchObject({ code: 'invalid_value', param: 'session.modalities' });
+    c.send({ type: 'session.update', session: { voice: 'Ethan' } });
+    await c.waitForType('session.updated');
+    expect(c.ofType('session.updated')[0]?.session).toMatchObject({
+      voice: 'Ethan',
+      output_audio_format: 'pcm24',
+    });
+    expectValidFrames(fake);
+  });
+
+  it('refuses a bad key at the upgrade with HTTP 401', async () => {
+    server = await startFakeDashScopeRealtime();
+    await expect(TestClient.open(server.url, { Authorization: 'Bearer wrong' })).rejects.toThrow('HTTP 401');
+    expect(server.authFailures).toBe(1);
+  });
+
+  it('runs a 16 kHz audio turn with 800 ms silence and answers with beta names', async () => {
+    const { fake, c } = await connect();
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(300, 16000, false) });
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(400, 16000, true) });
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(500, 16000, false) });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // 500 ms of trailing silence is not enough for DashScope's 800 ms default.
+    expect(c.ofType('input_audio_buffer.speech_stopped')).toHaveLength(0);
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(400, 16000, false) });
+    await c.waitForType('response.done');
+    expect(c.ofType('input_audio_buffer.speech_stopped')[0]).toMatchObject({ audio_end_ms: 700 });
+    expect(c.types()).toContain('response.audio.delta');
+    expect(c.types()).toContain('response.audio_transcript.done');
+    expect(c.types()).toContain('conversation.item.created');
+    const delta = c.ofType('response.audio.delta')[0]?.delta as string;
+    expect(Buffer.from(delta, 'base64').length).toBe(4800);
+    expectValidFrames(fake);
+  });
+
+  it('takes images only after audio', async () => {
+    const { fake, c } = await connect();
+    c.send({ type: 'input_image_buffer.append', image: '/9j/4AAQ' });
+    await c.waitForType('error');
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(20, 16000, false) });
+    c.send({ type: 'input_image_buffer.append', image: '/9j/4AAQ' });
+    await fake.waitForReceived('input_image_buffer.append', 2);
+    await fake.waitFor(() => fake.connection.images.length === 1, 'image stored');
+  });
+
+  it('omits response.done after a cancel when configured (reported quirk) and sends it otherwise', async () => {
+    for (const omit of [true, false]) {
+      const { fake, c } = await connect({ omitResponseDoneAfterCancel: omit });
+      fake.queueResponse({ text: 'a b c d', pauseAfterChunks: 1 });
+      c.send({ type: 'response.create' });
+      await c.waitForType('response.audio.delta');
+      c.send({ type: 'response.cancel' });
+      await c.waitForType('response.output_item.done');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(c.ofType('response.done')).toHaveLength(omit ? 0 : 1);
+      c.close();
+      await fake.close();
+      server = undefined;
+    }
+  });
+});

@@ -1,0 +1,277 @@
+import { parseOpenAIServerEvent } from '@chorus/protocol/openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeRealtimeServer, startFakeOpenAIRealtime } from './index.js';
+import { pcmBase64, TestClient } from './test-client.js';
+
+let server: FakeRealtimeServer | undefined;
+let client: TestClient | undefined;
+
+afterEach(async () => {
+  client?.close();
+  client = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+/** Every frame the fake sent must be a known, valid server event per the protocol schemas. */
+function expectValidFrames(fake: FakeRealtimeServer): void {
+  for (const frame of fake.sent) {
+    const result = parseOpenAIServerEvent(frame.raw);
+    if (!result.ok)
+      throw new Error(`fake sent an invalid frame: ${result.error.message}\n${frame.raw.slice(0, 300)}`);
+    expect(result.unknown, frame.raw.slice(0, 200)).toBe(false);
+  }
+}
+
+async function connect(headers?: Record<string, string>) {
+  server ??= await startFakeOpenAIRealtime();
+  client = await TestClient.open(`${server.url}?model=gpt-realtime`, headers);
+  await client.waitForType('session.created');
+  return { fake: server, c: client };
+}
+
+describe('fake OpenAI Realtime', () => {
+  it('sends session.created first and echoes the full merged session on update', async () => {
+    const { fake, c } = await connect();
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', instructions: 'be brief', audio: { output: { voice: 'marin' } } },
+    });
+    await c.waitForType('session.updated');
+    const session = c.ofType('session.updated')[0]?.session as Record<string, unknown>;
+    expect(session).toMatchObject({
+      type: 'realtime',
+      model: 'gpt-realtime',
+      instructions: 'be brief',
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: 24000 },
+          turn_detection: { type: 'server_vad', silence_duration_ms: 500 },
+        },
+        output: { voice: 'marin', format: { type: 'audio/pcm', rate: 24000 } },
+      },
+    });
+    expect(c.events.every((e) => typeof e.event_id === 'string')).toBe(true);
+    expectValidFrames(fake);
+  });
+
+  it('answers a wrong key with invalid_api_key and close 3000', async () => {
+    server = await startFakeOpenAIRealtime();
+    client = await TestClient.open(server.url, { Authorization: 'Bearer nope' });
+    await client.waitForClose();
+    expect(client.events[0]).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', code: 'invalid_api_key' },
+    });
+    expect(client.closeCode).toBe(3000);
+    expect(client.closeReason).toBe('invalid_request_error.invalid_api_key');
+  });
+
+  it('refuses a PCM rate other than 24 kHz, naming the param', async () => {
+    const { c } = await connect();
+    c.send({
+      type: 'session.update',
+      event_id: 'mine',
+      session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcm', rate: 16000 } } } },
+    });
+    await c.waitForType('error');
+    expect(c.ofType('error')[0]?.error).toMatchObject({
+      code: 'invalid_value',
+      param: 'session.audio.input.format.rate',
+      event_id: 'mine',
+    });
+  });
+
+  it('detects speech from audio energy, commits, transcribes and responds', async () => {
+    const { fake, c } = await connect();
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { transcription: { model: 'whisper-1' } } } },
+    });
+    await c.waitForType('session.updated');
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(500, 24000, false) });
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(400, 24000, true) });
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(600, 24000, false) });
+    await c.waitForType('response.done');
+    const started = c.ofType('input_audio_buffer.speech_started')[0];
+    const stopped = c.ofType('input_audio_buffer.speech_stopped')[0];
+    expect(started).toMatchObject({ audio_start_ms: 200 });
+    expect(stopped).toMatchObject({ audio_end_ms: 900, item_id: started?.item_id });
+    expect(c.ofType('conversation.item.input_audio_transcription.completed')[0]).toMatchObject({
+      transcript: 'hello',
+      item_id: started?.item_id,
+    });
+    expect(c.ofType('response.output_audio_transcript.done')[0]).toMatchObject({
+      transcript: 'Hello there.',
+    });
+    expect(c.ofType('response.output_audio.delta')).toHaveLength(2);
+    expect(c.ofType('response.done')[0]?.response).toMatchObject({ status: 'completed' });
+    expectValidFrames(fake);
+  });
+
+  it('streams tool call arguments and a completed function_call item', async () => {
+    const { fake, c } = await connect();
+    fake.queueResponse({
+      toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}', callId: 'call_1' }],
+    });
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.done');
+    const deltas = c
+      .ofType('response.function_call_arguments.delta')
+      .map((e) => e.delta)
+      .join('');
+    expect(deltas).toBe('{"city":"Paris"}');
+    expect(c.ofType('response.output_item.done')[0]?.item).toMatchObject({
+      type: 'function_call',
+      status: 'completed',
+      call_id: 'call_1',
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+    });
+    expectValidFrames(fake);
+  });
+
+  it('sends response.done after a cancel, and truncates at the heard position', async () => {
+    const { fake, c } = await connect();
+    fake.queueResponse({ text: 'one two three four five', pauseAfterChunks: 3 });
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.output_audio.delta', 3);
+    c.send({ type: 'response.cancel' });
+    await c.waitForType('response.done');
+    expect(c.ofType('response.done')[0]?.response).toMatchObject({
+      status: 'cancelled',
+      status_details: { reason: 'client_cancelled' },
+    });
+    const itemId = c.ofType('response.output_audio.delta')[0]?.item_id as string;
+    c.send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 150 });
+    await c.waitForType('conversation.item.truncated');
+    expect(c.ofType('conversation.item.truncated')[0]).toMatchObject({ item_id: itemId, audio_end_ms: 150 });
+    c.send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 5000 });
+    await c.waitForType('error');
+    expect(c.ofType('error')[0]?.error).toMatchObject({ param: 'audio_end_ms', code: 'invalid_value' });
+    c.send({ type: 'conversation.item.retrieve', item_id: itemId });
+    await c.waitForType('conversation.item.retrieved');
+    expect(c.ofType('conversation.item.retrieved')[0]?.item).toMatchObject({
+      id: itemId,
+      status: 'incomplete',
+      role: 'assistant',
+    });
+    expect(fake.connection.truncations).toEqual([{ itemId, audioEndMs: 150 }]);
+    expectValidFrames(fake);
+  });
+
+  it('speaks beta names when the client sends OpenAI-Beta: realtime=v1', async () => {
+    const { fake, c } = await connect({ Authorization: 'Bearer test-key', 'OpenAI-Beta': 'realtime=v1' });
+    expect(c.ofType('session.created')[0]?.session).toMatchObject({
+      input_audio_format: 'pcm16',
+      voice: 'alloy',
+    });
+    c.send({ type: 'session.update', session: { modalities: ['text'], turn_detection: null } });
+    await c.waitForType('session.updated');
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.done');
+    expect(c.types()).toContain('response.text.delta');
+    expect(c.types()).toContain('conversation.item.created');
+    expect(c.types()).not.toContain('response.output_text.delta');
+    expectValidFrames(fake);
+  });
+
+  it('injects faults: malformed frame, rate limit, close 1011, drop', async () => {
+    const { fake, c } = await connect();
+    fake.inject({ type: 'malformed' });
+    fake.inject({ type: 'rate_limit' });
+    await c.waitForType('error');
+    expect(c.ofType('(malformed)')).toHaveLength(1);
+    expect(c.ofType('error')[0]?.error).toMatchObject({ type: 'rate_limit_exceeded' });
+    fake.inject({ type: 'close', code: 1011, reason: 'internal' });
+    await c.waitForClose();
+    expect(c.closeCode).toBe(1011);
+    const second = await TestClient.open(fake.url);
+    await fake.waitFor(() => fake.connections.length === 2, 'second connection');
+    fake.inject({ type: 'drop' });
+    await second.waitForClose();
+    expect(second.closeCode).toBe(1006);
+  });
+
+  it('delays pongs when told to', async () => {
+    const { fake, c } = await connect();
+    fake.setPongDelay(150);
+    const started = Date.now();
+    const pong = new Promise<number>((resolve) => c.ws.once('pong', () => resolve(Date.now() - started)));
+    c.ws.ping();
+    expect(await pong).toBeGreaterThanOrEqual(140);
+  });
+
+  it('answers protocol mistakes the way the service does', async () => {
+    const { fake, c } = await connect();
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(50, 24000, false) });
+    c.send({ type: 'input_audio_buffer.commit', event_id: 'e1' });
+    c.send({ type: 'no.such.event', event_id: 'e2' });
+    c.send({ type: 'conversation.item.retrieve', item_id: 'missing', event_id: 'e3' });
+    fake.queueResponse({ text: 'a b c', pauseAfterChunks: 1 });
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.output_audio.delta');
+    c.send({ type: 'response.create', event_id: 'e4' });
+    await c.waitForType('error', 4);
+    expect(c.ofType('error').map((e) => (e.error as Record<string, unknown>).code)).toEqual([
+      'input_audio_buffer_commit_empty',
+      'invalid_event',
+      'item_not_found',
+      'conversation_already_has_active_response',
+    ]);
+    expect(c.ofType('error').map((e) => (e.error as Record<string, unknown>).event_id)).toEqual([
+      'e1',
+      'e2',
+      'e3',
+      'e4',
+    ]);
+    fake.connection.release();
+    await c.waitForType('response.done');
+    expectValidFrames(fake);
+  });
+
+  it('creates, orders and deletes conversation items', async () => {
+    const { fake, c } = await connect();
+    c.send({
+      type: 'conversation.item.create',
+      item: { id: 'b', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'B' }] },
+    });
+    c.send({
+      type: 'conversation.item.create',
+      previous_item_id: null,
+      item: { id: 'a', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'A' }] },
+    });
+    c.send({
+      type: 'conversation.item.create',
+      previous_item_id: 'a',
+      item: { id: 'ab', type: 'message', role: 'system', content: [{ type: 'input_text', text: 'AB' }] },
+    });
+    await c.waitForType('conversation.item.done', 3);
+    expect(fake.connection.conversation.map((i) => i.id)).toEqual(['a', 'ab', 'b']);
+    expect(c.ofType('conversation.item.added')[2]).toMatchObject({
+      previous_item_id: 'a',
+      item: { id: 'ab' },
+    });
+    c.send({ type: 'conversation.item.delete', item_id: 'ab' });
+    await c.waitForType('conversation.item.deleted');
+    expect(fake.connection.conversation.map((i) => i.id)).toEqual(['a', 'b']);
+    expectValidFrames(fake);
+  });
+
+  it('closes after the session cap with session_expired', async () => {
+    server = await startFakeOpenAIRealtime({ sessionCapMs: 50 });
+    client = await TestClient.open(server.url);
+    await client.waitForClose();
+    expect(client.ofType('error')[0]?.error).toMatchObject({ code: 'session_expired' });
+  });
+
+  it('records what it receives', async () => {
+    const { fake, c } = await connect();
+    c.send({ type: 'input_audio_buffer.clear' });
+    await fake.waitForReceived('input_audio_buffer.clear');
+    expect(fake.receivedOfType('input_audio_buffer.clear')[0]).toMatchObject({
+      connectionId: 1,
+      event: { type: 'input_audio_buffer.clear' },
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import { MAX_CLIENT_EVENT_SIZE, MAX_SERVER_EVENT_SIZE } from '../limits.js';
+import { normalizeClientEvent, normalizeServerEvent } from './beta.js';
+import {
+  isOpenAIClientEventType,
+  type OpenAIClientEvent,
+  openaiClientEventSchemas,
+} from './client-events.js';
+import { decodeFrame, errorFromZod, type ProviderParseResult } from './parse-result.js';
+import {
+  isOpenAIServerEventType,
+  type OpenAIServerEvent,
+  openaiServerEventSchemas,
+} from './server-events.js';
+
+/**
+ * Parses one frame from an OpenAI Realtime server (GA or beta names) into a GA event.
+ * Never throws. Unknown types come back as `{ ok: true, unknown: true }` with the frame kept whole.
+ *
+ * @param input - the frame as text, bytes, or an already parsed object.
+ */
+export function parseOpenAIServerEvent(input: unknown): ProviderParseResult<OpenAIServerEvent> {
+  const decoded = decodeFrame(input, MAX_SERVER_EVENT_SIZE);
+  if (!decoded.ok) return decoded;
+  const { value, beta } = normalizeServerEvent(decoded.value);
+  if (!isOpenAIServerEventType(value.type)) {
+    return { ok: true, unknown: true, event: { ...value, type: value.type, unknown: true } };
+  }
+  const parsed = openaiServerEventSchemas[value.type].safeParse(value);
+  if (!parsed.success) return { ok: false, error: errorFromZod(parsed.error, decoded.value.type) };
+  return { ok: true, unknown: false, event: parsed.data as OpenAIServerEvent, dialect: beta ? 'beta' : 'ga' };
+}
+
+/**
+ * Parses one frame from an OpenAI Realtime client (GA or beta shapes) into a GA event; the
+ * gateway's OpenAI-compatible endpoint uses it on untrusted input. Never throws.
+ */
+export function parseOpenAIClientEvent(input: unknown): ProviderParseResult<OpenAIClientEvent> {
+  const decoded = decodeFrame(input, MAX_CLIENT_EVENT_SIZE);
+  if (!decoded.ok) return decoded;
+  const { value, beta } = normalizeClientEvent(decoded.value);
+  if (!isOpenAIClientEventType(value.type)) {
+    return { ok: true, unknown: true, event: { ...value, type: value.type, unknown: true } };
+  }
+  const parsed = openaiClientEventSchemas[value.type].safeParse(value);
+  if (!parsed.success) return { ok: false, error: errorFromZod(parsed.error, value.type) };
+  return { ok: true, unknown: false, event: parsed.data as OpenAIClientEvent, dialect: beta ? 'beta' : 'ga' };
+}
