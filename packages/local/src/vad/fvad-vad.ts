@@ -1,3 +1,4 @@
+/// <reference path="./fvad-wasm.d.ts" />
 import type { Vad } from './vad.js';
 
 interface FvadModule {

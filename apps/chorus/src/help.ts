@@ -1,0 +1,90 @@
+/** `chorus --help`. */
+export const MAIN_HELP = `chorus: realtime multi-agent voice rooms
+
+Usage:
+  chorus serve [--port 8787] [--host 127.0.0.1] [--model local]
+  chorus say "What's the weather in Paris?" [--room assistant] [--out reply.wav] [--model local]
+  chorus room <file.ts|file.json> [--model local]
+
+Commands:
+  serve   run the gateway with the demo rooms, the playground and the inspector
+  say     run one turn in the terminal and write the spoken reply as WAV
+  room    talk to a room defined in a TypeScript or JSON file, one line at a time
+
+Models (--model, or the CHORUS_MODEL variable):
+  local                  the embedded model: no key, no network (default)
+  openai[:gpt-realtime]  needs OPENAI_API_KEY
+  gemini[:<model>]       needs GEMINI_API_KEY
+  dashscope[:<model>]    needs DASHSCOPE_API_KEY
+  Without its key, a provider falls back to the local model, with a notice.
+
+Run "chorus <command> --help" for the options of a command.
+`;
+
+export const SERVE_HELP = `Usage: chorus serve [options]
+
+Runs the Chorus gateway with the demo rooms: assistant (default; weather, appointments, billing
+handoff), two-agents, streaming-chat.
+
+  ws://HOST:PORT/ws/<user>/<session>   the Chorus protocol
+  ws://HOST:PORT/v1/realtime           OpenAI Realtime (official clients work)
+  http://HOST:PORT/playground/         talk to a room (when apps/playground is built)
+  http://HOST:PORT/inspector/          watch every actor (when apps/inspector is built)
+
+Options:
+  --port <n>      port to listen on (default 8787, or the PORT variable)
+  --host <addr>   address to listen on (default 127.0.0.1; another one needs CHORUS_API_KEYS)
+  --model <spec>  local, openai:<model>, gemini:<model> or dashscope:<model> (default local)
+  -h, --help      show this help
+
+Without CHORUS_API_KEYS, only connections from this machine are let in. Ctrl+C (or SIGTERM) ends
+every session with server_session_ended{reason:"shutdown"} and exits within 5 seconds.
+`;
+
+export const SAY_HELP = `Usage: chorus say <text> [options]
+
+Runs one turn in the terminal: the reply streamed as it is spoken, tool calls (with a spinner while
+they run) and their results, handoffs, and timing figures.
+
+Options:
+  --room <name>   assistant (default), two-agents or streaming-chat
+  --out <file>    write the spoken reply as a WAV file
+  --model <spec>  local, openai:<model>, gemini:<model> or dashscope:<model> (default local)
+  --speed <x>     playback speed of the local model (default 1, real time)
+  -h, --help      show this help
+
+Example:
+  chorus say "What's the weather in Paris?" --out reply.wav
+`;
+
+export const ROOM_HELP = `Usage: chorus room <file> [options]
+
+Runs the room defined in <file> and reads what you say from stdin, one line per turn (/quit or
+Ctrl+D to leave). Lines can be piped in: echo "hello" | chorus room my-room.json
+
+A TypeScript file exports (default, or as "room") a ChatRoom or RealtimeAgent, or a function
+({ model }) => room that builds one with the model chosen by --model.
+
+A JSON file lists agents, each with instructions and the rules the local model answers with:
+  {
+    "floor": "mention",
+    "agents": [
+      { "name": "Ava", "instructions": "You greet people.",
+        "rules": {
+          "intents": [
+            { "match": ["hello", "hi"], "reply": "Hello! I'm Ava." },
+            { "match": { "pattern": "my name is (?<name>\\\\w+)" }, "reply": "Nice to meet you, {name}." },
+            { "match": ["joke"], "reply": "Max tells the jokes.", "handoff": "Max" }
+          ],
+          "fallback": "Sorry, I only say hello." } },
+      { "name": "Max", "instructions": "You tell jokes.",
+        "rules": { "intents": [ { "match": ["joke"], "reply": "I told a joke once. Nobody laughed." } ] } }
+    ]
+  }
+  floor: free (default; every agent answers), roundRobin or mention (the agent named answers).
+
+Options:
+  --model <spec>  local, openai:<model>, gemini:<model> or dashscope:<model> (default local)
+  --speed <x>     playback speed of the local model (default 1, real time)
+  -h, --help      show this help
+`;

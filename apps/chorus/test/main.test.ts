@@ -1,0 +1,45 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index.js';
+import { FakeStream } from './fake-stream.js';
+
+async function chorus(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout = new FakeStream();
+  const stderr = new FakeStream();
+  const code = await main(args, { env, stdin: Readable.from([]), stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('chorus main', () => {
+  it('prints help for no command, --help and each command', async () => {
+    expect((await chorus([])).stdout).toMatch(/^chorus: realtime multi-agent voice rooms\n/);
+    expect((await chorus(['--help'])).code).toBe(0);
+    expect((await chorus(['serve', '--help'])).stdout).toMatch(/^Usage: chorus serve \[options\]/);
+    expect((await chorus(['room', '-h'])).stdout).toMatch(/^Usage: chorus room <file> \[options\]/);
+  });
+
+  it('answers mistakes with exit code 2, what was wrong and where to look', async () => {
+    expect(await chorus(['play'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: unknown command "play"; the commands are serve, say and room\n(see chorus --help)\n',
+    });
+    expect((await chorus(['say'])).stderr).toBe(
+      'error: say what? e.g. chorus say "What\'s the weather in Paris?"\n(see chorus say --help)\n',
+    );
+    expect((await chorus(['say', 'hi', '--speed', 'fast'])).stderr).toContain(
+      '--speed must be a positive number, got "fast"',
+    );
+    expect((await chorus(['serve', '--port', 'http'])).stderr).toContain(
+      '--port must be a port number from 0 to 65535, got "http"',
+    );
+    expect((await chorus(['serve'], { PORT: '99999' })).stderr).toContain(
+      'PORT must be a port number from 0 to 65535, got "99999"',
+    );
+    expect((await chorus(['room'])).code).toBe(2);
+    expect((await chorus(['room', 'a.json', 'b.json'])).stderr).toContain('one room file at a time, got 2');
+    expect((await chorus(['room', 'room.yaml'])).stderr).toBe(
+      'error: room.yaml: expected a .ts or .json room file, got ".yaml"\n',
+    );
+  });
+});

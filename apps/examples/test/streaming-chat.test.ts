@@ -1,0 +1,60 @@
+import type { RealtimeAgent } from '@chorus/core';
+import { TestClock } from '@chorus/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOOKUP_DELAY_MS, streamingChat } from '../src/index.js';
+import { fastModels, Recorder } from './helpers.js';
+
+let agent: RealtimeAgent | undefined;
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+});
+
+/** Lets pending promise callbacks and I/O run, so that a missing event would have had its chance. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('streaming chat with a slow tool (seed 004)', () => {
+  it('streams the reply word by word while the 3 s lookup runs, then answers with its result', async () => {
+    const clock = new TestClock();
+    agent = streamingChat({ model: fastModels(), clock });
+    const log = new Recorder(agent.events$);
+    await agent.start();
+    const turn = (async () => {
+      for await (const _ of (agent as RealtimeAgent).send('Do a delayed lookup for the weather in Paris'));
+    })();
+
+    await log.waitFor((e) => e.type === 'agent_response_tool_use_done', { seen: true });
+    expect(log.of('agent_response_tool_use_done')[0]?.tool_use.input).toEqual({
+      query: 'the weather in Paris',
+    });
+    await log.waitFor((e) => e.type === 'agent_response_audio_transcript_done', { seen: true });
+    // The preamble was streamed one word at a time, while the tool was already running.
+    expect(log.of('agent_response_audio_transcript_delta').map((e) => e.delta)).toEqual([
+      'Looking ',
+      'that ',
+      'up.',
+      ' It ',
+      'takes ',
+      'a ',
+      'few ',
+      'seconds.',
+    ]);
+    await settle();
+    expect(log.of('agent_response_tool_result')).toEqual([]);
+    expect(agent.state).toBe('runningTools');
+
+    clock.increment(LOOKUP_DELAY_MS - 1);
+    await settle();
+    expect(log.of('agent_response_tool_result')).toEqual([]);
+
+    clock.increment(1);
+    await turn;
+    expect(log.of('agent_response_tool_result').map((e) => e.tool_result.output)).toEqual([
+      "Data for 'the weather in Paris' retrieved successfully after a delay.",
+    ]);
+    expect(log.lines()).toEqual([
+      'RealtimeChatAgent: Looking that up. It takes a few seconds.',
+      "RealtimeChatAgent: Here is what I found. Data for 'the weather in Paris' retrieved successfully after a delay.",
+    ]);
+  });
+});
