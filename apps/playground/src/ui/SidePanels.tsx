@@ -1,0 +1,105 @@
+import type { PlaygroundSession } from '../session/playground-session.js';
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '–' : `${Math.round(value)} ms`;
+}
+
+/** Agents and their lifecycle states, the floor, tool calls, latency per turn, and room notices. */
+export function SidePanels({ session }: { readonly session: PlaygroundSession | undefined }) {
+  const model = session?.model;
+  const agents = model ? [...model.agents.values()] : [];
+  return (
+    <aside className="side">
+      <section className="panel">
+        <h2>Agents</h2>
+        {agents.length === 0 && <p className="muted">No agents yet.</p>}
+        <ul className="agents">
+          {agents.map((agent) => (
+            <li key={agent.id} data-agent={agent.name} data-state={agent.state}>
+              <span className="agent-name">
+                {agent.name}
+                {model?.floor === agent.id && <span className="tag floor">has the floor</span>}
+              </span>
+              <span className={`state-badge state-${agent.state}`}>{agent.state}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="panel">
+        <h2>Tool calls</h2>
+        {(model?.tools.length ?? 0) === 0 && <p className="muted">None yet.</p>}
+        <ul className="tools">
+          {model?.tools
+            .slice(-8)
+            .reverse()
+            .map((call) => (
+              <li key={call.id} className={`tool ${call.status} ${call.isError ? 'error' : ''}`}>
+                <div>
+                  <code className="tool-name">{call.name || '…'}</code>
+                  <span className="muted"> by {call.agentName}</span>
+                  <span className="tag">{call.status}</span>
+                </div>
+                <pre className="args">{call.args || '{}'}</pre>
+                {call.result !== undefined && <pre className="result">→ {call.result}</pre>}
+              </li>
+            ))}
+        </ul>
+      </section>
+      <section className="panel">
+        <h2>Latency per turn</h2>
+        {(model?.turns.length ?? 0) === 0 ? (
+          <p className="muted">Figures appear after the first reply.</p>
+        ) : (
+          <table className="turns">
+            <thead>
+              <tr>
+                <th>Agent</th>
+                <th title="Server: time to first audio">First audio</th>
+                <th title="Server: end to end">E2E</th>
+                <th title="Page: end of your turn to first audio frame">Heard after</th>
+              </tr>
+            </thead>
+            <tbody>
+              {model?.turns
+                .filter(
+                  (t) =>
+                    t.timeToFirstAudioMs !== undefined ||
+                    t.e2eMs !== undefined ||
+                    t.heardAfterMs !== undefined,
+                )
+                .slice(-6)
+                .reverse()
+                .map((turn) => (
+                  <tr key={turn.responseId} className={turn.interrupted ? 'interrupted' : ''}>
+                    <td>{turn.agentName}</td>
+                    <td>{ms(turn.timeToFirstAudioMs)}</td>
+                    <td>{ms(turn.e2eMs)}</td>
+                    <td>{ms(turn.heardAfterMs)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel">
+        <h2>Room</h2>
+        <ul className="notices">
+          {model?.notices
+            .slice(-8)
+            .reverse()
+            .map((notice) => (
+              <li key={notice.id} className={`notice ${notice.kind}`}>
+                {notice.text}
+              </li>
+            ))}
+        </ul>
+        {session && (
+          <p className="muted stats" data-testid="audio-stats">
+            audio: {session.player.stats.chunksReceived} chunks in, {session.player.stats.chunksFinished}{' '}
+            played, {session.player.stats.clears} clears · mic: {session.framesSent} frames sent
+          </p>
+        )}
+      </section>
+    </aside>
+  );
+}
