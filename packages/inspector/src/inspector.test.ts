@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assign, createActor, createMachine, fromPromise, setup } from 'xstate';
 import type { FeedItem } from './feed-item.js';
 import { Inspector } from './inspector.js';
-import { toJsonSafe } from './json-safe.js';
+import { DEFAULT_JSON_SAFE_LIMITS, toJsonSafe } from './json-safe.js';
 import { RingBuffer } from './ring-buffer.js';
 
 const toggle = setup({
@@ -135,5 +135,25 @@ describe('RingBuffer', () => {
     expect(ring.toArray()).toEqual([3, 4, 5]);
     expect(ring.dropped).toBe(2);
     expect(() => new RingBuffer(0)).toThrow(/positive integer/);
+  });
+});
+
+describe('machine definitions in the feed', () => {
+  it('stay compact: transition targets are ids, not embedded state-node graphs', async () => {
+    const { realtimeAgentMachine, modelConnectionMachine } = await import('@chorus/core');
+    for (const machine of [realtimeAgentMachine, modelConnectionMachine]) {
+      const size = JSON.stringify(
+        toJsonSafe(machine.definition, { ...DEFAULT_JSON_SAFE_LIMITS, maxDepth: 64, maxEntries: 1024 }),
+      ).length;
+      expect(size).toBeLessThan(64 * 1024);
+    }
+    const agent = toJsonSafe(realtimeAgentMachine.definition, {
+      ...DEFAULT_JSON_SAFE_LIMITS,
+      maxDepth: 64,
+      maxEntries: 1024,
+    }) as { states: { session: { states: { listening: { on: Record<string, { target: string[] }[]> } } } } };
+    expect(agent.states.session.states.listening.on['model.response_created']?.[0]?.target).toEqual([
+      '#realtimeAgent.session.responding',
+    ]);
   });
 });

@@ -42,7 +42,7 @@ function isActorRefLike(value: object): value is { sessionId: string } {
  */
 export function toJsonSafe(value: unknown, limits: JsonSafeLimits = DEFAULT_JSON_SAFE_LIMITS): JsonValue {
   const seen = new WeakSet<object>();
-  const walk = (v: unknown, depth: number): JsonValue | undefined => {
+  const walk = (v: unknown, depth: number, fromToJson = false): JsonValue | undefined => {
     switch (typeof v) {
       case 'string':
         return v.length > limits.maxStringChars
@@ -65,6 +65,19 @@ export function toJsonSafe(value: unknown, limits: JsonSafeLimits = DEFAULT_JSON
     if (obj instanceof ArrayBuffer) return { bytes: obj.byteLength };
     if (isActorRefLike(obj)) return { actor: obj.sessionId };
     if (obj instanceof Error) return { error: obj.name, message: walk(obj.message, depth + 1) ?? '' };
+    // Honour toJSON as JSON.stringify does: XState's transition definitions use it to name their
+    // targets by id instead of embedding whole state-node graphs (megabytes per machine otherwise).
+    // Its result is walked as plain data (XState's copies carry toJSON along again).
+    const toJSON = (obj as { toJSON?: unknown }).toJSON;
+    if (!fromToJson && typeof toJSON === 'function') {
+      let json: unknown;
+      try {
+        json = toJSON.call(obj);
+      } catch {
+        return '[unreadable]';
+      }
+      return walk(json, depth, true);
+    }
     if (seen.has(obj)) return '[cycle]';
     if (depth >= limits.maxDepth) return '[depth]';
     seen.add(obj);

@@ -191,8 +191,13 @@ export class RoomHost {
         },
         complete: () => void this.#stop(hosted, 'room_stopped'),
       });
+      // A room has its actor before it starts (so the feed sees the start); a lone agent creates
+      // its actor in start(), so it is attached right after.
       if (room.actor) hosted.detachInspector = this.inspector.attach(room.actor, hosted.key);
       await room.start();
+      if (!hosted.detachInspector && room.actor) {
+        hosted.detachInspector = this.inspector.attach(room.actor, hosted.key);
+      }
       this.metrics.rooms.set(this.#all.size);
       this.logger.info({ room: hosted.key, name: hosted.name }, 'room started');
       return room;

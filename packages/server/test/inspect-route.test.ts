@@ -1,3 +1,5 @@
+import { RealtimeAgent } from '@chorus/core';
+import { ScriptedModel } from '@chorus/core/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, createMachine } from 'xstate';
@@ -56,6 +58,41 @@ describe('/inspect', () => {
       (m) => m.type === 'inspector_item' && (m.item as { kind: string }).kind === 'state',
     );
     expect(item.item).toMatchObject({ kind: 'state', room: 'lamp', value: 'on', eventType: 'flip' });
+    user.ws.terminate();
+    feed.ws.terminate();
+  });
+});
+
+describe('/inspect with a lone RealtimeAgent', () => {
+  it('shows the agent, whose actor only exists once started, with a compact definition', async () => {
+    server = createChorusServer({
+      rooms: {
+        assistant: () =>
+          new RealtimeAgent({ name: 'assistant', instructions: 'Hi.', model: new ScriptedModel() }),
+      },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const user = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await user.opened;
+    user.send({ type: 'client_session_create', config: { room: 'assistant' } });
+    await user.waitForType('server_session_created');
+    const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=assistant`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await feed.opened;
+    const snapshot = await feed.waitForType('inspector_snapshot');
+    const definitions = snapshot.definitions as { machineKey: string; definition: unknown }[];
+    expect(definitions.map((d) => d.machineKey)).toEqual(
+      expect.arrayContaining(['realtimeAgent', 'modelConnection']),
+    );
+    for (const d of definitions) expect(JSON.stringify(d.definition).length).toBeLessThan(64 * 1024);
+    expect(snapshot.states).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'state', value: { session: 'listening' } })]),
+    );
     user.ws.terminate();
     feed.ws.terminate();
   });
