@@ -1,6 +1,7 @@
 import {
   aLawDecode,
   bytesFromBase64,
+  concatPcm16,
   encodeWav,
   muLawDecode,
   pcm16FromBytes,
@@ -11,7 +12,6 @@ import type { ServerEventOf } from '@chorus/protocol';
 interface Item {
   readonly rate: number;
   readonly chunks: Int16Array[];
-  samples: number;
 }
 
 /** The reply audio as a WAV file, and what it holds. */
@@ -41,11 +41,10 @@ export class ReplyAudio {
     const key = `${event.agent_id}/${event.item_id}`;
     let item = this.items.get(key);
     if (!item) {
-      item = { rate, chunks: [], samples: 0 };
+      item = { rate, chunks: [] };
       this.items.set(key, item);
     }
     item.chunks.push(samples);
-    item.samples += samples.length;
   }
 
   get empty(): boolean {
@@ -57,23 +56,10 @@ export class ReplyAudio {
     const rate = items[0]?.rate ?? 24000;
     const parts: Int16Array[] = [];
     for (const item of items) {
-      const joined = join(item.chunks, item.samples);
+      const joined = concatPcm16(item.chunks);
       parts.push(item.rate === rate ? joined : await resamplePcm16(joined, item.rate, rate));
     }
-    const all = join(
-      parts,
-      parts.reduce((n, p) => n + p.length, 0),
-    );
+    const all = concatPcm16(parts);
     return { wav: encodeWav(all, rate), rate, seconds: all.length / rate };
   }
-}
-
-function join(chunks: readonly Int16Array[], length: number): Int16Array {
-  const out = new Int16Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

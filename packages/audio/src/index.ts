@@ -5,7 +5,13 @@ export { durationMs, samplesForMs } from './duration.js';
 export { dbfs, rms } from './energy.js';
 export { FrameChunker, type FrameChunkerOptions } from './frame-chunker.js';
 export { aLawDecode, aLawEncode, muLawDecode, muLawEncode } from './g711.js';
-export { bytesFromPcm16, float32FromPcm16, pcm16FromBytes, pcm16FromFloat32 } from './pcm16.js';
+export {
+  bytesFromPcm16,
+  concatPcm16,
+  float32FromPcm16,
+  pcm16FromBytes,
+  pcm16FromFloat32,
+} from './pcm16.js';
 export { PlaybackClock, type PlaybackClockOptions } from './playback-clock.js';
 export { DEFAULT_RESAMPLER_QUALITY, Resampler, type ResamplerOptions, resamplePcm16 } from './resampler.js';
 export { addNoise, generateSilence, generateTone } from './test-signals.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesFromPcm16, float32FromPcm16, pcm16FromBytes, pcm16FromFloat32 } from './pcm16.js';
+import { bytesFromPcm16, concatPcm16, float32FromPcm16, pcm16FromBytes, pcm16FromFloat32 } from './pcm16.js';
 
 describe('pcm16FromBytes / bytesFromPcm16', () => {
   it('reads little-endian samples', () => {
@@ -61,5 +61,16 @@ describe('float conversion', () => {
     expect(Array.from(pcm16FromFloat32(new Float32Array([1, 1.5, -1, -7, Number.NaN, 0.25])))).toEqual([
       32767, 32767, -32768, -32768, 0, 8192,
     ]);
+  });
+});
+
+describe('concatPcm16', () => {
+  it('joins chunks in order into a new array', () => {
+    const first = Int16Array.of(1, -2);
+    const joined = concatPcm16([first, new Int16Array(0), Int16Array.of(32767, -32768, 5)]);
+    expect([...joined]).toEqual([1, -2, 32767, -32768, 5]);
+    first[0] = 9;
+    expect(joined[0]).toBe(1);
+    expect(concatPcm16([]).length).toBe(0);
   });
 });

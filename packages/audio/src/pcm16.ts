@@ -68,3 +68,14 @@ export function pcm16FromFloat32(samples: Float32Array): Int16Array {
   }
   return out;
 }
+
+/** Joins PCM16 chunks into one array, in order. */
+export function concatPcm16(chunks: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { rms } from './energy.js';
+import { concatPcm16 } from './pcm16.js';
 import { Resampler, resamplePcm16 } from './resampler.js';
 import { loadSpeexModule } from './speex-module.js';
 import { generateTone } from './test-signals.js';
-
-function concat(chunks: Int16Array[]): Int16Array {
-  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
 
 /** Frequency from upward zero crossings, skipping the filter's start-up region. */
 function estimateFrequency(samples: Int16Array, rate: number, skip: number): number {
@@ -65,7 +56,7 @@ describe('Resampler (streaming)', () => {
     const tone = generateTone(1000, 1000, 16000);
     const chunks: Int16Array[] = [];
     for (let at = 0; at < tone.length; at += 320) chunks.push(resampler.process(tone.subarray(at, at + 320)));
-    const out = concat(chunks);
+    const out = concatPcm16(chunks);
     expect(out.length).toBe(24000);
     expect(estimateFrequency(out, 24000, 200)).toBeCloseTo(1000, 0);
     // Amplitude preserved (0.5 full scale sine has rms 0.3535).
@@ -84,7 +75,7 @@ describe('Resampler (streaming)', () => {
     for (let at = 0; at < input.length; at += 320)
       chunks.push(resampler.process(input.subarray(at, at + 320)));
     chunks.push(resampler.flush());
-    const streamed = concat(chunks);
+    const streamed = concatPcm16(chunks);
     expect(streamed.length).toBe(12000 + 60);
     let worst = 0;
     for (let i = 0; i < oneShot.length; i++)
@@ -102,7 +93,7 @@ describe('Resampler (streaming)', () => {
     for (let at = 0; at < input.length; at += 333)
       chunks.push(resampler.process(input.subarray(at, at + 333)));
     chunks.push(resampler.flush());
-    const streamed = concat(chunks);
+    const streamed = concatPcm16(chunks);
     expect(streamed.length).toBe(4800);
     let worst = 0;
     for (let i = 0; i < oneShot.length; i++)
@@ -116,7 +107,7 @@ describe('Resampler (streaming)', () => {
     const tone = generateTone(440, 400, 16000, 0.8);
     const chunks: Int16Array[] = [];
     for (let at = 0; at < tone.length; at += 320) chunks.push(resampler.process(tone.subarray(at, at + 320)));
-    const out = concat(chunks);
+    const out = concatPcm16(chunks);
     // Largest step of a 440 Hz sine at 0.8 full scale sampled at 24 kHz: 2*pi*440/24000 * 0.8 * 32767 ~= 3020.
     let largestStep = 0;
     for (let i = 100; i < out.length; i++)

@@ -1,3 +1,4 @@
+import { concatPcm16 } from './pcm16.js';
 import { loadSpeexModule, type SpeexResamplerModule } from './speex-module.js';
 
 /** Options for {@link Resampler.create}. */
@@ -255,7 +256,7 @@ export class Resampler {
       if (used === 0 && made === 0) break;
     }
     this.#framesOut += producedFrames;
-    return chunks.length === 1 ? (chunks[0] as Int16Array) : concat(chunks, producedFrames * channels);
+    return chunks.length === 1 ? (chunks[0] as Int16Array) : concatPcm16(chunks);
   }
 
   #ensureCapacity(allocation: SpeexAllocation, inputSamples: number, outputSamples: number): void {
@@ -296,20 +297,10 @@ export async function resamplePcm16(
     if (fromRate === toRate) return samples.slice();
     const body = resampler.process(samples);
     const tail = resampler.flush();
-    return concat([body, tail], body.length + tail.length);
+    return concatPcm16([body, tail]);
   } finally {
     resampler.dispose();
   }
-}
-
-function concat(chunks: Int16Array[], length: number): Int16Array {
-  const out = new Int16Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 function mallocOrThrow(module: SpeexResamplerModule, bytes: number): number {

@@ -16,7 +16,7 @@ export {
 } from './agent/realtime-agent.machine.js';
 export { heardPositionMs, truncateToHeard } from './agent/truncation.js';
 export type { TurnMetrics } from './agent/turn-metrics.js';
-export { type ChorusClock, systemClock } from './clock.js';
+export { type ChorusClock, clockNow, systemClock } from './clock.js';
 export {
   type ConnectionStatus,
   ModelConnection,
@@ -70,3 +70,4 @@ export {
   type ToolOutcome,
   toolCallMachine,
 } from './tools/tool-call.machine.js';
+export { toolUseInput } from './tools/tool-use-input.js';

@@ -1,14 +1,19 @@
 import type { SessionConfig } from '@chorus/core';
 import { ModelConnectError } from '@chorus/core';
+import { TestClock } from '@chorus/core/testing';
 import {
+  AdapterRig,
   type FakeDashScopeOptions,
   type FakeRealtimeServer,
+  invalidFrames,
+  type ModelEventRecorder,
+  pcm16,
+  pcm16Frames,
   startFakeDashScopeRealtime,
 } from '@chorus/fakes';
 import { parseDashScopeClientEvent, parseDashScopeServerEvent } from '@chorus/protocol/dashscope';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DashScopeRealtimeModel, type DashScopeRealtimeOptions } from '../src/index.js';
-import { EventRecorder, frames, ManualClock, pcm } from './helpers.js';
 
 const session: SessionConfig = {
   instructions: 'You are a hotel concierge.',
@@ -28,42 +33,19 @@ const session: SessionConfig = {
 
 const textSession: SessionConfig = { ...session, modalities: ['text'], turnDetection: { type: 'none' } };
 
-let fake: FakeRealtimeServer | undefined;
-let model: DashScopeRealtimeModel | undefined;
-let recorder: EventRecorder | undefined;
-
-afterEach(async () => {
-  recorder?.stop();
-  await model?.close();
-  await fake?.close();
-  fake = undefined;
-  model = undefined;
-  recorder = undefined;
-});
-
-async function setup(
-  options: Partial<DashScopeRealtimeOptions> = {},
-  fakeOptions: FakeDashScopeOptions = {},
-) {
-  fake = await startFakeDashScopeRealtime(fakeOptions);
-  model = new DashScopeRealtimeModel({
-    apiKey: 'test-key',
-    url: `${fake.url}?model=qwen3-omni-flash-realtime`,
-    ...options,
-  });
-  recorder = new EventRecorder(model.events$);
-  return { f: fake, m: model, r: recorder };
-}
+const rig = new AdapterRig(
+  async (options: Partial<DashScopeRealtimeOptions> = {}, fakeOptions: FakeDashScopeOptions = {}) => {
+    const fake = await startFakeDashScopeRealtime(fakeOptions);
+    const url = `${fake.url}?model=qwen3-omni-flash-realtime`;
+    return { fake, model: new DashScopeRealtimeModel({ apiKey: 'test-key', url, ...options }) };
+  },
+);
+afterEach(() => rig.stop());
+const setup = rig.start.bind(rig);
 
 function expectValidTraffic(f: FakeRealtimeServer): void {
-  for (const frame of f.received) {
-    const result = parseDashScopeClientEvent(frame.raw);
-    expect(result.ok && !result.unknown, frame.raw.slice(0, 200)).toBe(true);
-  }
-  for (const frame of f.sent) {
-    const result = parseDashScopeServerEvent(frame.raw);
-    expect(result.ok && !result.unknown, frame.raw.slice(0, 200)).toBe(true);
-  }
+  expect(invalidFrames(f.received, parseDashScopeClientEvent)).toEqual([]);
+  expect(invalidFrames(f.sent, parseDashScopeServerEvent)).toEqual([]);
 }
 
 describe('DashScopeRealtimeModel against the fake', () => {
@@ -109,8 +91,8 @@ describe('DashScopeRealtimeModel against the fake', () => {
   it('runs an audio turn: 16 kHz in untouched, VAD with trailing silence, 24 kHz audio out', async () => {
     const { f, m, r } = await setup();
     await m.connect(session);
-    for (const part of [pcm(300, 16000, false), pcm(400, 16000, true), pcm(1000, 16000, false)]) {
-      for (const frame of frames(part, 16000))
+    for (const part of [pcm16(300, 16000, false), pcm16(400, 16000, true), pcm16(1000, 16000, false)]) {
+      for (const frame of pcm16Frames(part, 16000))
         m.send({ type: 'audio', audio: frame, format: { type: 'audio/pcm', rate: 16000 } });
     }
     await r.waitFor('model_response_done');
@@ -141,7 +123,7 @@ describe('DashScopeRealtimeModel against the fake', () => {
   it('resamples 48 kHz client audio down to 16 kHz', async () => {
     const { f, m } = await setup();
     await m.connect({ ...textSession, inputAudioFormat: { type: 'audio/pcm', rate: 48000 } });
-    for (const frame of frames(pcm(200, 48000, false), 48000))
+    for (const frame of pcm16Frames(pcm16(200, 48000, false), 48000))
       m.send({ type: 'audio', audio: frame, format: { type: 'audio/pcm', rate: 48000 } });
     await f.waitForReceived('input_audio_buffer.append', 5);
     const sent = f
@@ -198,7 +180,7 @@ describe('DashScopeRealtimeModel against the fake', () => {
   it('sends images with input_image_buffer.append after audio', async () => {
     const { f, m } = await setup();
     await m.connect(textSession);
-    m.send({ type: 'audio', audio: pcm(40, 16000, false), format: { type: 'audio/pcm', rate: 16000 } });
+    m.send({ type: 'audio', audio: pcm16(40, 16000, false), format: { type: 'audio/pcm', rate: 16000 } });
     m.send({ type: 'image', image: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), mimeType: 'image/jpeg' });
     await f.waitFor(() => f.connection.images.length === 1, 'image');
     expect(f.connection.images).toEqual(['/9j/4A==']);
@@ -207,7 +189,7 @@ describe('DashScopeRealtimeModel against the fake', () => {
 
 describe('DashScopeRealtimeModel interruption', () => {
   it('tolerates a missing response.done after cancel (reported quirk) with a timeout on the simulated clock', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup(
       { clock, pingIntervalMs: 24 * 60 * 60_000, cancelDoneTimeoutMs: 2000 },
       { omitResponseDoneAfterCancel: true },
@@ -221,9 +203,9 @@ describe('DashScopeRealtimeModel interruption', () => {
     m.truncate(itemId, 120);
     await f.waitForSent('response.output_item.done');
     expect(r.ofType('model_response_done')).toEqual([]);
-    clock.advance(1999);
+    clock.increment(1999);
     expect(r.ofType('model_response_done')).toEqual([]);
-    clock.advance(1);
+    clock.increment(1);
     expect(r.ofType('model_response_done')).toEqual([
       expect.objectContaining({
         status: 'cancelled',
@@ -238,7 +220,7 @@ describe('DashScopeRealtimeModel interruption', () => {
   });
 
   it('uses the real response.done after cancel when it comes, and synthesizes none', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup(
       { clock, pingIntervalMs: 24 * 60 * 60_000 },
       { omitResponseDoneAfterCancel: false },
@@ -249,7 +231,7 @@ describe('DashScopeRealtimeModel interruption', () => {
     await r.waitFor('model_response_audio_delta', 2);
     m.cancelResponse();
     await r.waitFor('model_response_done');
-    clock.advance(10_000);
+    clock.increment(10_000);
     expect(r.ofType('model_response_done')).toEqual([
       expect.objectContaining({
         status: 'cancelled',
@@ -266,7 +248,7 @@ describe('DashScopeRealtimeModel faults', () => {
     { type: 'message' as const, id: 'a1', role: 'assistant' as const, text: 'Two nights, noted.' },
   ];
 
-  async function expectResumes(f: FakeRealtimeServer, m: DashScopeRealtimeModel, r: EventRecorder) {
+  async function expectResumes(f: FakeRealtimeServer, m: DashScopeRealtimeModel, r: ModelEventRecorder) {
     await r.waitFor('model_session_ended');
     expect(r.ofType('model_session_ended')[0]).toMatchObject({ retryable: true });
     await m.connect(textSession, { resume: { history, attempt: 1 } });
@@ -276,7 +258,7 @@ describe('DashScopeRealtimeModel faults', () => {
     expect(update.session.instructions).toBe(
       'You are a hotel concierge.\n\nThe conversation so far (continue it; do not repeat it):\nUser: I want two nights.\nAssistant: Two nights, noted.',
     );
-    m.send({ type: 'audio', audio: pcm(40, 16000, false), format: { type: 'audio/pcm', rate: 16000 } });
+    m.send({ type: 'audio', audio: pcm16(40, 16000, false), format: { type: 'audio/pcm', rate: 16000 } });
     await f.waitFor(
       () => f.received.some((x) => x.connectionId === 2 && x.event?.type === 'input_audio_buffer.append'),
       'input after resume',
@@ -324,14 +306,14 @@ describe('DashScopeRealtimeModel faults', () => {
   });
 
   it('slow pong: declared dead after the pong timeout (simulated clock)', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup({ clock, pingIntervalMs: 20_000, pongTimeoutMs: 8_000 });
     await m.connect(textSession);
     f.setPongDelay(60_000);
-    clock.advance(20_000);
-    clock.advance(7_999);
+    clock.increment(20_000);
+    clock.increment(7_999);
     expect(r.ofType('model_session_ended')).toEqual([]);
-    clock.advance(1);
+    clock.increment(1);
     await r.waitFor('model_session_ended');
     expect(r.ofType('model_session_ended')[0]).toMatchObject({ retryable: true });
   });
@@ -364,15 +346,15 @@ describe('DashScopeRealtimeModel faults', () => {
 
 describe('DashScopeRealtimeModel session renewal', () => {
   it('renews before the 120 min cap, carrying the conversation in the instructions', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
     await m.connect(textSession);
     m.send({ type: 'text', text: 'Two nights please.' });
     m.createResponse();
     await r.waitFor('model_response_done');
-    clock.advance(114 * 60_000);
+    clock.increment(114 * 60_000);
     expect(f.connections).toHaveLength(1);
-    clock.advance(60_000);
+    clock.increment(60_000);
     await f.waitFor(
       () => f.connections.length === 2 && f.connections[0]?.closed === true,
       'renewed connection',
@@ -389,8 +371,8 @@ describe('DashScopeRealtimeModel session renewal', () => {
 
 describe('DashScope live smoke test', () => {
   it.skipIf(!process.env.DASHSCOPE_API_KEY)('connects to DashScope and gets an answer', async () => {
-    model = new DashScopeRealtimeModel({ apiKey: process.env.DASHSCOPE_API_KEY });
-    recorder = new EventRecorder(model.events$);
+    const model = new DashScopeRealtimeModel({ apiKey: process.env.DASHSCOPE_API_KEY });
+    const recorder = rig.watch(model);
     await model.connect({ ...textSession, tools: [], instructions: 'Answer in one word.' });
     model.send({ type: 'text', text: 'Say hello.' });
     model.createResponse();

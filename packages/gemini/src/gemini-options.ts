@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { ChorusClock } from '@chorus/core';
 import type { ToolSchemaField } from './tool-schema.js';
 import type { GeminiTransportFactory } from './transport.js';
 
@@ -11,7 +11,7 @@ export interface GeminiRealtimeModelOptions {
   /** The Live endpoint (a fake's URL in tests). Default the public `BidiGenerateContent` endpoint. */
   readonly url?: string;
   /** Timers and time; a simulated clock in tests. Default the system clock. */
-  readonly clock?: Clock;
+  readonly clock?: ChorusClock;
   /** The socket implementation. Default `ws`. */
   readonly transport?: GeminiTransportFactory;
   /** How long `connect` waits for `setupComplete`. Default 15 s. */

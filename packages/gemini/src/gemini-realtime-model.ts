@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ChorusClock,
   type ConnectOptions,
   type ConversationItem,
+  clockNow,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
+  systemClock,
 } from '@chorus/core';
 import type { ModelEvent } from '@chorus/protocol';
 import {
@@ -18,7 +21,6 @@ import {
 } from '@chorus/protocol/gemini';
 import { type Observable, Subject } from 'rxjs';
 import { AudioBridge, GEMINI_INPUT_FORMAT, GEMINI_OUTPUT_FORMAT } from './audio-bridge.js';
-import { type Clock, type ClockTimer, clockNow, systemClock } from './clock.js';
 import { type CloseVerdict, classifyClose, classifyHttpRefusal } from './close-verdict.js';
 import { GeminiEventMapper } from './event-mapper.js';
 import { DEFAULTS, type GeminiRealtimeModelOptions } from './gemini-options.js';
@@ -42,7 +44,7 @@ interface Connection {
   httpRefusal?: CloseVerdict;
   deadReason?: CloseVerdict;
   keepalive?: Keepalive;
-  capTimer?: ClockTimer;
+  capTimer?: unknown;
 }
 
 interface OpenPlan {
@@ -82,7 +84,8 @@ export class GeminiRealtimeModel implements RealtimeModel {
   readonly events$: Observable<ModelEvent>;
 
   private readonly subject = new Subject<ModelEvent>();
-  private readonly clock: Clock;
+  private readonly clock: ChorusClock;
+  private readonly now: () => number;
   private readonly settings: Required<Omit<GeminiRealtimeModelOptions, 'clock' | 'transport'>>;
   private readonly openTransport;
   private readonly sessionId = `gemini-${randomUUID()}`;
@@ -105,11 +108,12 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private handleFresh = false;
   /** A tool result went out and the model will go on by itself: `createResponse` must not ask again. */
   private continuesAfterTools = false;
-  private renewal: { reason: string; timer: ClockTimer } | undefined;
+  private renewal: { reason: string; timer: unknown } | undefined;
 
   constructor(options: GeminiRealtimeModelOptions) {
     if (!options.apiKey) throw new Error('GeminiRealtimeModel: apiKey is required (set GEMINI_API_KEY)');
     this.clock = options.clock ?? systemClock;
+    this.now = clockNow(this.clock);
     this.openTransport = options.transport ?? wsTransport;
     this.settings = {
       apiKey: options.apiKey,
@@ -240,7 +244,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   private validHandle(): string | undefined {
     if (!this.handle) return undefined;
-    return clockNow(this.clock) - this.handle.receivedAt < this.settings.resumptionHandleTtlMs
+    return this.now() - this.handle.receivedAt < this.settings.resumptionHandleTtlMs
       ? this.handle.value
       : undefined;
   }
@@ -384,7 +388,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private onServerMessage(message: GeminiServerMessage): void {
     const update = message.sessionResumptionUpdate;
     if (update?.newHandle && update.resumable !== false) {
-      this.handle = { value: update.newHandle, receivedAt: clockNow(this.clock) };
+      this.handle = { value: update.newHandle, receivedAt: this.now() };
       this.handleFresh = true;
       this.sinceHandle.clear();
     }
@@ -480,7 +484,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
     this.stopTimers(connection);
     if (this.connection === connection) this.connection = undefined;
     connection.transport.close(1000, reason);
-    let timer: ClockTimer | undefined;
+    let timer: unknown;
     const timedOut = new Promise<void>((resolve) => {
       timer = this.clock.setTimeout(() => {
         connection.transport.terminate();

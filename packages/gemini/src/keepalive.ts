@@ -1,4 +1,4 @@
-import type { Clock, ClockTimer } from './clock.js';
+import type { ChorusClock } from '@chorus/core';
 
 /**
  * Detects a dead socket: pings every `intervalMs` and declares the socket dead when neither a pong nor
@@ -6,12 +6,12 @@ import type { Clock, ClockTimer } from './clock.js';
  * load, so the timeout should be generous; any incoming frame also proves the socket alive.
  */
 export class Keepalive {
-  private pingTimer: ClockTimer | undefined;
-  private deadline: ClockTimer | undefined;
+  private pingTimer: unknown;
+  private deadline: unknown;
   private stopped = false;
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: ChorusClock,
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
     private readonly ping: () => void,

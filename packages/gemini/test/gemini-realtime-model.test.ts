@@ -334,15 +334,15 @@ describe('GeminiRealtimeModel faults', () => {
     const h = await start({}, { pingIntervalMs: 15_000, pongTimeoutMs: 30_000 });
     await h.model.connect(textSession);
     h.fake.inject({ type: 'slow_pong', delayMs: 100 });
-    h.clock.advance(15_000); // ping 1
+    h.clock.increment(15_000); // ping 1
     await io(200); // its pong arrives, late
-    h.clock.advance(29_000); // ping 2 at 30 s
+    h.clock.increment(29_000); // ping 2 at 30 s
     await io(200);
-    h.clock.advance(20_000);
+    h.clock.increment(20_000);
     expect(h.of('model_session_ended')).toEqual([]);
     h.fake.inject({ type: 'slow_pong', delayMs: Number.POSITIVE_INFINITY });
-    h.clock.advance(15_000); // ping, never answered
-    h.clock.advance(30_000);
+    h.clock.increment(15_000); // ping, never answered
+    h.clock.increment(30_000);
     const ended = await h.waitFor('model_session_ended');
     expect(ended).toMatchObject({ retryable: true });
     expect(ended.reason).toContain('no pong');
@@ -393,17 +393,17 @@ describe('GeminiRealtimeModel session renewal (simulated clock)', () => {
     const h = await start({}, { connectionRenewAfterMs: 9 * 60_000, pingIntervalMs: 24 * 60 * 60_000 });
     await h.model.connect(textSession);
     await h.waitFor('model_raw', (e) => JSON.stringify(e.event).includes('newHandle'));
-    h.clock.advance(9 * 60_000 - 1);
+    h.clock.increment(9 * 60_000 - 1);
     await io(30);
     expect(h.fake.connections).toHaveLength(1);
-    h.clock.advance(1);
+    h.clock.increment(1);
     h.model.send({ type: 'text', text: 'mid-swap' });
     await h.fake.waitForReceived((f) => f.connection === 2 && f.kind === 'setup');
     await h.fake.waitForReceived((f) => f.connection === 2 && JSON.stringify(f.message).includes('mid-swap'));
     expect(h.fake.connections[1]?.resumedFrom).toBe('handle-session-1-1');
     expect(h.of('model_session_ended')).toEqual([]);
     // The new connection gets its own cap timer.
-    h.clock.advance(9 * 60_000);
+    h.clock.increment(9 * 60_000);
     await h.fake.waitForReceived((f) => f.connection === 3 && f.kind === 'setup');
   });
 
@@ -412,7 +412,7 @@ describe('GeminiRealtimeModel session renewal (simulated clock)', () => {
     const h = await start({}, { connectionRenewAfterMs: day, pingIntervalMs: day });
     await h.model.connect(textSession);
     await h.waitFor('model_raw', (e) => JSON.stringify(e.event).includes('newHandle'));
-    h.clock.advance(2 * 60 * 60_000);
+    h.clock.increment(2 * 60 * 60_000);
     h.fake.inject({ type: 'close', code: 1011 });
     await h.waitFor('model_session_ended');
     await h.model.connect(textSession, {

@@ -1,9 +1,9 @@
 import type { SessionConfig } from '@chorus/core';
+import { TestClock } from '@chorus/core/testing';
 import { FakeGeminiServer, type FakeGeminiServerOptions } from '@chorus/fakes';
 import type { ModelEvent } from '@chorus/protocol';
 import type { GeminiRealtimeModelOptions } from '../src/gemini-options.js';
 import { GeminiRealtimeModel } from '../src/gemini-realtime-model.js';
-import { ManualClock } from './manual-clock.js';
 
 export const baseSession: SessionConfig = {
   instructions: 'You are terse.',
@@ -39,7 +39,7 @@ export class Harness {
   private constructor(
     readonly fake: FakeGeminiServer,
     readonly model: GeminiRealtimeModel,
-    readonly clock: ManualClock,
+    readonly clock: TestClock,
   ) {
     model.events$.subscribe((event) => {
       this.events.push(event);
@@ -52,7 +52,7 @@ export class Harness {
     modelOptions: Partial<GeminiRealtimeModelOptions> = {},
   ): Promise<Harness> {
     const fake = await FakeGeminiServer.start(fakeOptions);
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const model = new GeminiRealtimeModel({
       apiKey: fake.apiKey,
       url: fake.url,

@@ -1,3 +1,5 @@
+import type { ChorusClock } from '@chorus/core';
+
 export type { Brain, BrainOutput, BrainRequest } from './brain/brain.js';
 export {
   ChatCompletionsBrain,
@@ -17,7 +19,10 @@ export {
 } from './brain/rules-brain.js';
 export { spokenDate, spokenTime } from './brain/spoken.js';
 export { readSseData } from './brain/sse.js';
-export { type Clock, ManualClock, systemClock } from './clock.js';
+/** @deprecated Use `ChorusClock` from `@chorus/core`; the local model wants one that tells time. */
+export type Clock = Required<ChorusClock>;
+/** Real time, as in `@chorus/core` (kept here so existing imports keep working). */
+export { systemClock } from '@chorus/core';
 export { LocalModel } from './model/local-model.js';
 export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';

@@ -1,6 +1,7 @@
 import { bytesFromBase64 } from '@chorus/audio';
+import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalModel, ManualClock, rulesBrain } from '../src/index.js';
+import { LocalModel, rulesBrain } from '../src/index.js';
 import { EventLog, session, tool } from './helpers.js';
 
 const brain = () =>
@@ -108,7 +109,7 @@ describe('LocalModel text turns', () => {
   });
 
   it('paces audio on the clock: one 40 ms delta per 40 ms, transcript words as their audio goes out', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const model = makeModel({ clock, speed: 1 });
     const log = new EventLog(model);
     await model.connect(session({ outputAudioFormat: { type: 'audio/pcm', rate: 16000 } }));
@@ -117,11 +118,11 @@ describe('LocalModel text turns', () => {
     await log.next('model_response_audio_delta');
     expect(log.of('model_response_audio_delta')).toHaveLength(1);
     expect(log.transcript()).toBe('Once ');
-    clock.advance(39);
+    clock.increment(39);
     expect(log.of('model_response_audio_delta')).toHaveLength(1);
-    clock.advance(1);
+    clock.increment(1);
     expect(log.of('model_response_audio_delta')).toHaveLength(2);
-    clock.advance(400);
+    clock.increment(400);
     expect(log.of('model_response_audio_delta')).toHaveLength(12);
     const heardAt440 = log.transcript();
     expect(heardAt440.startsWith('Once upon')).toBe(true);
@@ -129,7 +130,7 @@ describe('LocalModel text turns', () => {
     // run to the end (sentences after the first are synthesized while the first plays)
     // (real 1 ms yields only let the worker thread deliver the next sentences)
     for (let i = 0; i < 2000 && !log.of('model_response_done').length; i++) {
-      clock.advance(40);
+      clock.increment(40);
       await new Promise((r) => setTimeout(r, 1));
     }
     expect(log.transcript()).toBe('Once upon a time there was a small robot. It liked to talk. The end.');
@@ -138,19 +139,19 @@ describe('LocalModel text turns', () => {
   });
 
   it('cancels at once and truncates the item to the words that were heard', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const model = makeModel({ clock, speed: 1 });
     const log = new EventLog(model);
     await model.connect(session());
     model.send({ type: 'text', text: 'tell me a story' });
     model.createResponse();
     await log.next('model_response_audio_delta');
-    clock.advance(1000);
+    clock.increment(1000);
     const sentBefore = log.of('model_response_audio_delta').length;
     model.cancelResponse();
     const done = await log.next('model_response_done');
     expect(done.status).toBe('cancelled');
-    clock.advance(1000);
+    clock.increment(1000);
     expect(log.of('model_response_audio_delta')).toHaveLength(sentBefore);
     const itemId = log.of('model_response_audio_done')[0]?.item_id ?? '';
     const sent = log.of('model_response_audio_transcript_done')[0]?.transcript ?? '';

@@ -6,8 +6,9 @@ import {
   muLawEncode,
   Resampler,
 } from '@chorus/audio';
+import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalModel, ManualClock, NO_TRANSCRIBER_MESSAGE, rulesBrain } from '../src/index.js';
+import { LocalModel, NO_TRANSCRIBER_MESSAGE, rulesBrain } from '../src/index.js';
 import { EventLog, session } from './helpers.js';
 
 const brain = rulesBrain({
@@ -126,7 +127,7 @@ describe('LocalModel turn detection (WebRTC VAD)', () => {
 
 describe('LocalModel barge-in', () => {
   async function speakingModel(interruptResponse?: boolean) {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const model = makeModel({ clock, tts: 'auto' });
     const log = new EventLog(model);
     await model.connect(
@@ -140,7 +141,7 @@ describe('LocalModel barge-in', () => {
     model.send({ type: 'text', text: 'tell me a story' });
     model.createResponse();
     await log.next('model_response_audio_delta');
-    clock.advance(400);
+    clock.increment(400);
     return { model, log, clock };
   }
 
@@ -157,7 +158,7 @@ describe('LocalModel barge-in', () => {
     expect(types.slice(started).filter((t) => t === 'model_response_audio_delta')).toEqual([]);
     const done = await log.next('model_response_done', { seen: true });
     expect(done.status).toBe('cancelled');
-    clock.advance(2000);
+    clock.increment(2000);
     expect(log.of('model_response_audio_delta')).toHaveLength(sentBefore);
     expect(log.of('model_response_audio_transcript_done')[0]?.transcript).toBe(log.transcript());
   });
@@ -168,7 +169,7 @@ describe('LocalModel barge-in', () => {
     await model.inputDrained();
     expect(log.of('model_input_started')).toHaveLength(1);
     const sent = log.of('model_response_audio_delta').length;
-    clock.advance(400);
+    clock.increment(400);
     expect(log.of('model_response_audio_delta').length).toBe(sent + 10);
     expect(log.of('model_response_done')).toHaveLength(0);
   });

@@ -1,4 +1,9 @@
-export { type AdapterClock, realClock } from './clock.js';
+import type { ChorusClock } from '@chorus/core';
+
+/** @deprecated Use `ChorusClock` from `@chorus/core`. */
+export type AdapterClock = ChorusClock;
+/** @deprecated Use `systemClock` from `@chorus/core`. */
+export { systemClock as realClock } from '@chorus/core';
 export { ConversationLog } from './conversation-log.js';
 export {
   classifyClose,

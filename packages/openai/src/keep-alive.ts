@@ -1,4 +1,5 @@
-import { type AdapterClock, ClockTimer } from './clock.js';
+import type { ChorusClock } from '@chorus/core';
+import { ClockTimer } from './clock-timer.js';
 
 /** Something that can be pinged: a `ws` WebSocket. */
 export interface Pingable {
@@ -17,7 +18,7 @@ export class KeepAlive {
   private readonly pongTimer: ClockTimer;
 
   constructor(
-    clock: AdapterClock,
+    clock: ChorusClock,
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
   ) {

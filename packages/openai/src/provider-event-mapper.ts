@@ -1,4 +1,5 @@
 import { type AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
+import { toolUseInput } from '@chorus/core';
 import type { AudioFormat, ModelEvent } from '@chorus/protocol';
 import type { OpenAIErrorDetail, OpenAIItem, OpenAIServerEvent } from '@chorus/protocol/openai';
 import type { ConversationLog } from './conversation-log.js';
@@ -18,17 +19,6 @@ interface ToolCallState {
   name: string;
   args: string;
   done: boolean;
-}
-
-function parseArguments(text: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -241,7 +231,7 @@ export class ProviderEventMapper {
         tool_use: {
           id: item.call_id,
           name: item.name,
-          input: parseArguments(item.arguments),
+          input: toolUseInput(item.arguments),
           raw_input: item.arguments,
         },
       });

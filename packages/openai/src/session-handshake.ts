@@ -1,7 +1,7 @@
-import { type ConversationItem, ModelConnectError, type SessionConfig } from '@chorus/core';
+import { type ChorusClock, type ConversationItem, ModelConnectError, type SessionConfig } from '@chorus/core';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import WebSocket from 'ws';
-import { type AdapterClock, ClockTimer } from './clock.js';
+import { ClockTimer } from './clock-timer.js';
 import { classifyClose, classifyHttpStatus, classifyProviderError } from './error-classification.js';
 import type { WireDialect, WireJson } from './wire-dialect.js';
 import { toWireItem } from './wire-items.js';
@@ -23,7 +23,7 @@ export interface LinkHandlers {
 
 export interface HandshakeOptions {
   readonly dialect: WireDialect;
-  readonly clock: AdapterClock;
+  readonly clock: ChorusClock;
   readonly timeoutMs: number;
   readonly session: SessionConfig;
   /** The conversation to restore (replayed as items, or folded into the instructions). */

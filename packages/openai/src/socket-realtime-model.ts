@@ -1,5 +1,6 @@
 import { AudioConverter, base64FromBytes } from '@chorus/audio';
 import {
+  type ChorusClock,
   type ConnectOptions,
   type ConversationItem,
   type ModelCapabilities,
@@ -8,12 +9,13 @@ import {
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
+  systemClock,
 } from '@chorus/core';
 import type { AudioFormat, ModelEvent } from '@chorus/protocol';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import { type Observable, Subject } from 'rxjs';
 import WebSocket from 'ws';
-import { type AdapterClock, ClockTimer, realClock } from './clock.js';
+import { ClockTimer } from './clock-timer.js';
 import { ConversationLog } from './conversation-log.js';
 import { classifyClose, classifyProviderError } from './error-classification.js';
 import { KeepAlive } from './keep-alive.js';
@@ -24,7 +26,7 @@ import type { WireDialect, WireJson } from './wire-dialect.js';
 /** Timing knobs shared by the OpenAI-style adapters; every timer runs on `clock`. */
 export interface SocketModelTiming {
   /** Timers (ping, pong timeout, renewal, cancel timeout). Default: real time. */
-  readonly clock?: AdapterClock;
+  readonly clock?: ChorusClock;
   /** How long `connect` waits for the provider to accept the session (default 15 s). */
   readonly connectTimeoutMs?: number;
   /** Ping interval (default 15 s). */
@@ -55,7 +57,7 @@ export class SocketRealtimeModel implements RealtimeModel {
   readonly capabilities: ModelCapabilities;
   readonly events$: Observable<ModelEvent>;
   private readonly subject = new Subject<ModelEvent>();
-  private readonly clock: AdapterClock;
+  private readonly clock: ChorusClock;
   private readonly connectTimeoutMs: number;
   private readonly renewBeforeCapMs: number;
   private readonly keepAlive: KeepAlive;
@@ -83,7 +85,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.provider = dialect.provider;
     this.capabilities = dialect.capabilities;
     this.events$ = this.subject.asObservable();
-    this.clock = timing.clock ?? realClock;
+    this.clock = timing.clock ?? systemClock;
     this.connectTimeoutMs = timing.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.renewBeforeCapMs = timing.renewBeforeCapMs ?? RENEW_BEFORE_CAP_MS;
     this.keepAlive = new KeepAlive(

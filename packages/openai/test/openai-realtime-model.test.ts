@@ -1,10 +1,19 @@
 import type { SessionConfig } from '@chorus/core';
 import { ModelConnectError } from '@chorus/core';
-import { type FakeRealtimeServer, startFakeOpenAIRealtime } from '@chorus/fakes';
+import { TestClock } from '@chorus/core/testing';
+import {
+  AdapterRig,
+  type FakeRealtimeServer,
+  type FakeServerOptions,
+  invalidFrames,
+  type ModelEventRecorder,
+  pcm16,
+  pcm16Frames,
+  startFakeOpenAIRealtime,
+} from '@chorus/fakes';
 import { parseOpenAIClientEvent, parseOpenAIServerEvent } from '@chorus/protocol/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIRealtimeModel, type OpenAIRealtimeOptions } from '../src/index.js';
-import { EventRecorder, frames, ManualClock, pcm } from './helpers.js';
 
 const session: SessionConfig = {
   instructions: 'You are terse.',
@@ -25,42 +34,26 @@ const session: SessionConfig = {
 
 const textSession: SessionConfig = { ...session, modalities: ['text'], turnDetection: { type: 'none' } };
 
-let fake: FakeRealtimeServer | undefined;
-let model: OpenAIRealtimeModel | undefined;
-let recorder: EventRecorder | undefined;
-
-afterEach(async () => {
-  recorder?.stop();
-  await model?.close();
-  await fake?.close();
-  fake = undefined;
-  model = undefined;
-  recorder = undefined;
-});
-
-async function setup(options: Partial<OpenAIRealtimeOptions> = {}, fakeOptions = {}) {
-  fake = await startFakeOpenAIRealtime(fakeOptions);
-  model = new OpenAIRealtimeModel({ apiKey: 'test-key', url: `${fake.url}?model=gpt-realtime`, ...options });
-  recorder = new EventRecorder(model.events$);
-  return { f: fake, m: model, r: recorder };
-}
+const rig = new AdapterRig(
+  async (options: Partial<OpenAIRealtimeOptions> = {}, fakeOptions: FakeServerOptions = {}) => {
+    const fake = await startFakeOpenAIRealtime(fakeOptions);
+    const url = `${fake.url}?model=gpt-realtime`;
+    return { fake, model: new OpenAIRealtimeModel({ apiKey: 'test-key', url, ...options }) };
+  },
+);
+afterEach(() => rig.stop());
+const setup = rig.start.bind(rig);
 
 /** Every frame the adapter sent must be a valid GA client event; every fake frame a valid server event. */
 function expectValidTraffic(f: FakeRealtimeServer): void {
-  for (const frame of f.received) {
-    const result = parseOpenAIClientEvent(frame.raw);
-    expect(result.ok && !result.unknown, frame.raw.slice(0, 200)).toBe(true);
-  }
-  for (const frame of f.sent) {
-    const result = parseOpenAIServerEvent(frame.raw);
-    expect(result.ok && !result.unknown, frame.raw.slice(0, 200)).toBe(true);
-  }
+  expect(invalidFrames(f.received, parseOpenAIClientEvent)).toEqual([]);
+  expect(invalidFrames(f.sent, parseOpenAIServerEvent)).toEqual([]);
 }
 
 function sendSpeech(m: OpenAIRealtimeModel, rate = 16000): void {
-  const audio = [pcm(300, rate, false), pcm(400, rate, true), pcm(700, rate, false)];
+  const audio = [pcm16(300, rate, false), pcm16(400, rate, true), pcm16(700, rate, false)];
   for (const part of audio)
-    for (const frame of frames(part, rate))
+    for (const frame of pcm16Frames(part, rate))
       m.send({ type: 'audio', audio: frame, format: { type: 'audio/pcm', rate } });
 }
 
@@ -332,7 +325,7 @@ describe('OpenAIRealtimeModel faults', () => {
     { type: 'message' as const, id: 'item_a1', role: 'assistant' as const, text: 'Hello Ada.' },
   ];
 
-  async function expectResumes(f: FakeRealtimeServer, m: OpenAIRealtimeModel, r: EventRecorder) {
+  async function expectResumes(f: FakeRealtimeServer, m: OpenAIRealtimeModel, r: ModelEventRecorder) {
     await r.waitFor('model_session_ended');
     expect(r.ofType('model_session_ended')[0]).toMatchObject({ retryable: true });
     expect(r.ofType('model_error').filter((e) => e.fatal)).toEqual([]);
@@ -393,17 +386,17 @@ describe('OpenAIRealtimeModel faults', () => {
   });
 
   it('slow pong: the socket is declared dead after the pong timeout (simulated clock)', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup({ clock, pingIntervalMs: 15_000, pongTimeoutMs: 5_000 });
     await m.connect(textSession);
-    clock.advance(15_000);
+    clock.increment(15_000);
     await f.waitFor(() => true, 'tick');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    clock.advance(4_999);
+    clock.increment(4_999);
     expect(r.ofType('model_session_ended')).toEqual([]);
     f.setPongDelay(60_000);
-    clock.advance(10_001);
-    clock.advance(5_000);
+    clock.increment(10_001);
+    clock.increment(5_000);
     await r.waitFor('model_session_ended');
     expect(r.ofType('model_session_ended')[0]).toMatchObject({
       retryable: true,
@@ -441,15 +434,15 @@ describe('OpenAIRealtimeModel faults', () => {
 
 describe('OpenAIRealtimeModel session renewal', () => {
   it('renews before the 60 min cap on a simulated clock, replaying the conversation, with no session end', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
     await m.connect(textSession);
     m.send({ type: 'text', text: 'Remember the number 7.' });
     m.createResponse();
     await r.waitFor('model_response_done');
-    clock.advance(54 * 60_000);
+    clock.increment(54 * 60_000);
     expect(f.connections).toHaveLength(1);
-    clock.advance(60_000);
+    clock.increment(60_000);
     await f.waitFor(
       () => f.connections.length === 2 && f.connections[0]?.closed === true,
       'renewed connection',
@@ -471,13 +464,13 @@ describe('OpenAIRealtimeModel session renewal', () => {
   });
 
   it('waits for the running response to finish before renewing', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { f, m, r } = await setup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
     f.queueResponse({ text: 'long answer here', pauseAfterChunks: 1 });
     await m.connect(textSession);
     m.createResponse();
     await r.waitFor('model_response_text_delta');
-    clock.advance(56 * 60_000);
+    clock.increment(56 * 60_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(f.connections).toHaveLength(1);
     f.connection.release();
@@ -488,8 +481,8 @@ describe('OpenAIRealtimeModel session renewal', () => {
 
 describe('OpenAI live smoke test', () => {
   it.skipIf(!process.env.OPENAI_API_KEY)('connects to api.openai.com and gets a text answer', async () => {
-    model = new OpenAIRealtimeModel({ apiKey: process.env.OPENAI_API_KEY });
-    recorder = new EventRecorder(model.events$);
+    const model = new OpenAIRealtimeModel({ apiKey: process.env.OPENAI_API_KEY });
+    const recorder = rig.watch(model);
     await model.connect({ ...textSession, tools: [], instructions: 'Answer in one word.' });
     model.send({ type: 'text', text: 'Say hello.' });
     model.createResponse();

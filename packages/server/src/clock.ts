@@ -1,15 +1,19 @@
-/** Time source for every timer in the gateway, so tests drive idle timeouts and rate buckets by hand. */
-export interface Clock {
-  /** Milliseconds, monotonic enough for intervals. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
+import type { ChorusClock } from '@chorus/core';
+import { TestClock } from '@chorus/core/testing';
 
-/** An opaque timer handle. */
-export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeof setTimeout>;
+/**
+ * Time source for every timer in the gateway: core's `ChorusClock`, which here must tell time
+ * (idle timeouts, rate buckets and the slow-consumer deadline read `now()`).
+ */
+export type Clock = Required<ChorusClock>;
 
-/** The real clock: `performance.now()` and Node timers (unref'd, so they never hold the process open). */
+/** @deprecated Timer handles are opaque: a `ChorusClock` returns `unknown`. */
+export type TimerHandle = unknown;
+
+/**
+ * The gateway's real clock: `performance.now()` and Node timers, unref'd so that a gateway's timers
+ * never hold the process open (unlike core's `systemClock`).
+ */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout(callback, ms) {
@@ -22,48 +26,16 @@ export const systemClock: Clock = {
   },
 };
 
-/** A clock moved by hand; `advance(ms)` fires the timers that fall due, in order. */
-export class ManualClock implements Clock {
-  #now = 0;
-  #nextId = 1;
-  readonly #timers = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.#now;
-  }
-
-  setTimeout(callback: () => void, ms: number): TimerHandle {
-    const id = this.#nextId++;
-    this.#timers.set(id, { at: this.#now + Math.max(0, ms), callback });
-    return id as unknown as TimerHandle;
-  }
-
-  clearTimeout(handle: TimerHandle): void {
-    this.#timers.delete(handle as unknown as number);
-  }
-
-  /** Timers not yet fired. */
-  get pending(): number {
-    return this.#timers.size;
-  }
-
+/**
+ * @deprecated Use `TestClock` from `@chorus/core/testing`: `increment(ms)` for `advance(ms)`,
+ * `pendingTimers` for `pending`.
+ */
+export class ManualClock extends TestClock {
   advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      let nextId: number | undefined;
-      let nextAt = Number.POSITIVE_INFINITY;
-      for (const [id, timer] of this.#timers) {
-        if (timer.at <= target && timer.at < nextAt) {
-          nextAt = timer.at;
-          nextId = id;
-        }
-      }
-      if (nextId === undefined) break;
-      const timer = this.#timers.get(nextId)!;
-      this.#timers.delete(nextId);
-      this.#now = timer.at;
-      timer.callback();
-    }
-    this.#now = target;
+    this.increment(ms);
+  }
+
+  get pending(): number {
+    return this.pendingTimers;
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock } from './clock.js';
 import { CloseCode } from './close-codes.js';
 import type { Limits } from './options.js';
 import { SendChannel, type SendChannelHooks } from './send-channel.js';
@@ -27,7 +27,7 @@ function toBytes(data: RawData): Uint8Array {
 export class GuardedSocket {
   readonly channel: SendChannel;
   readonly #bucket: TokenBucket;
-  #idle: TimerHandle | undefined;
+  #idle: unknown;
   #closed = false;
   #closeReason: string | undefined;
 

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock } from './clock.js';
 import { CloseCode } from './close-codes.js';
 
 export interface SendChannelOptions {
@@ -45,7 +45,7 @@ export class SendChannel {
   readonly #pending: Payload[] = [];
   #behindSince: number | undefined;
   #lastNotice = Number.NEGATIVE_INFINITY;
-  #poll: TimerHandle | undefined;
+  #poll: unknown;
   #closed = false;
   #dropped = 0;
   #sent = 0;

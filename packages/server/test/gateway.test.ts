@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
+import { TestClock } from '@chorus/core/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BinaryAudioKind, decodeBinaryAudio, encodeBinaryAudio } from '../src/binary-audio.js';
-import { ManualClock } from '../src/clock.js';
 import type { ChorusServerOptions } from '../src/options.js';
 import { type ChorusServer, createChorusServer } from '../src/server.js';
 import { TestClient, upgradeStatus } from './client.fixture.js';
@@ -308,18 +308,18 @@ describe('limits', () => {
   });
 
   it('closes an idle connection after the idle timeout (injected clock)', async () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const { base } = await start({ clock, limits: { idleTimeoutMs: 60_000 } });
     const c = client(`${base}/ws/alice/idle`);
     await c.opened;
     c.send({ type: 'client_session_create', config: {} });
     await c.waitForType('server_session_created');
-    clock.advance(59_000);
+    clock.increment(59_000);
     c.send({ type: 'client_response_create' });
     await c.waitForType('agent_response_done');
-    clock.advance(59_000);
+    clock.increment(59_000);
     expect(c.ws.readyState).toBe(c.ws.OPEN);
-    clock.advance(1_000);
+    clock.increment(1_000);
     expect(await c.closed).toEqual({ code: 4000, reason: 'idle timeout' });
   });
 });

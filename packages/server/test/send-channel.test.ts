@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { TestClock } from '@chorus/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { ManualClock } from '../src/clock.js';
 import { SendChannel } from '../src/send-channel.js';
 import { TokenBucket } from '../src/token-bucket.js';
 
@@ -26,7 +26,7 @@ class FakeSocket extends EventEmitter {
 
 function setup(options: Partial<ConstructorParameters<typeof SendChannel>[3]> = {}) {
   const ws = new FakeSocket();
-  const clock = new ManualClock();
+  const clock = new TestClock();
   const notices: number[] = [];
   const channel = new SendChannel(
     ws as unknown as WebSocket,
@@ -65,11 +65,11 @@ describe('SendChannel', () => {
     channel.send('ctl1');
     expect(channel.dropped).toBe(2);
     expect(notices).toEqual([1]);
-    clock.advance(500);
+    clock.increment(500);
     channel.sendDroppable('audio3');
     expect(notices).toEqual([1, 3]);
     ws.bufferedAmount = 0;
-    clock.advance(10);
+    clock.increment(10);
     expect(ws.sent).toEqual(['notice:1', 'ctl1', 'notice:3']);
     expect(channel.behind).toBe(false);
   });
@@ -78,11 +78,11 @@ describe('SendChannel', () => {
     const { ws, clock, channel } = setup();
     ws.bufferedAmount = 500;
     channel.sendDroppable('x');
-    clock.advance(990);
+    clock.increment(990);
     expect(ws.closedWith).toBeUndefined();
-    clock.advance(20);
+    clock.increment(20);
     expect(ws.closedWith).toEqual([1008, 'slow consumer: behind for too long']);
-    clock.advance(1000);
+    clock.increment(1000);
     expect(ws.terminated).toBe(true);
   });
 
@@ -96,12 +96,12 @@ describe('SendChannel', () => {
 
 describe('TokenBucket', () => {
   it('allows a burst, then the refill rate', () => {
-    const clock = new ManualClock();
+    const clock = new TestClock();
     const bucket = new TokenBucket(3, 10, clock);
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
-    clock.advance(100);
+    clock.increment(100);
     expect([bucket.take(), bucket.take()]).toEqual([true, false]);
-    clock.advance(10_000);
+    clock.increment(10_000);
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
   });
 });

@@ -10,6 +10,7 @@ import {
   type ResponseOptions,
   type SessionConfig,
 } from '../model/realtime-model.js';
+import { toolUseInput } from '../tools/tool-use-input.js';
 
 /** A tool call the scripted model makes. */
 export interface ScriptedToolCall {
@@ -410,14 +411,7 @@ export class ScriptedModel implements RealtimeModel {
     const last: ModelEvent[] = steps.pop() ?? [];
     (reply.toolCalls ?? []).forEach((call, index) => {
       const raw = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
-      let input: Record<string, unknown> | null = null;
-      try {
-        const parsed: unknown = JSON.parse(raw);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-          input = parsed as Record<string, unknown>;
-      } catch {
-        input = null;
-      }
+      const input = toolUseInput(raw);
       last.push({
         type: 'model_response_tool_use_done',
         response_id: responseId,

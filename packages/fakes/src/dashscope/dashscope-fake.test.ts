@@ -1,33 +1,22 @@
 import { parseDashScopeServerEvent } from '@chorus/protocol/dashscope';
 import { afterEach, describe, expect, it } from 'vitest';
+import { invalidFrames } from '../adapter-harness/invalid-frames.js';
 import type { FakeRealtimeServer } from '../openai/index.js';
-import { pcmBase64, TestClient } from '../openai/test-client.js';
-import { startFakeDashScopeRealtime } from './index.js';
+import { FakeClientPair, pcmBase64, TestClient } from '../openai/test-client.js';
+import { type FakeDashScopeOptions, startFakeDashScopeRealtime } from './index.js';
 
-let server: FakeRealtimeServer | undefined;
-let client: TestClient | undefined;
-
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await server?.close();
-  server = undefined;
-});
+const pair = new FakeClientPair();
+afterEach(() => pair.close());
 
 function expectValidFrames(fake: FakeRealtimeServer): void {
-  for (const frame of fake.sent) {
-    const result = parseDashScopeServerEvent(frame.raw);
-    if (!result.ok)
-      throw new Error(`fake sent an invalid frame: ${result.error.message}\n${frame.raw.slice(0, 300)}`);
-    expect(result.unknown, frame.raw.slice(0, 200)).toBe(false);
-  }
+  expect(invalidFrames(fake.sent, parseDashScopeServerEvent)).toEqual([]);
 }
 
-async function connect(options = {}) {
-  server = await startFakeDashScopeRealtime(options);
-  client = await TestClient.open(`${server.url}?model=qwen3-omni-flash-realtime`);
-  await client.waitForType('session.created');
-  return { fake: server, c: client };
+async function connect(options: FakeDashScopeOptions = {}) {
+  const fake = await pair.serve(() => startFakeDashScopeRealtime(options));
+  const c = await pair.open('?model=qwen3-omni-flash-realtime');
+  await c.waitForType('session.created');
+  return { fake, c };
 }
 
 describe('fake DashScope realtime', () => {
@@ -63,7 +52,7 @@ describe('fake DashScope realtime', () => {
   });
 
   it('refuses a bad key at the upgrade with HTTP 401', async () => {
-    server = await startFakeDashScopeRealtime();
+    const server = await pair.serve(() => startFakeDashScopeRealtime());
     await expect(TestClient.open(server.url, { Authorization: 'Bearer wrong' })).rejects.toThrow('HTTP 401');
     expect(server.authFailures).toBe(1);
   });
@@ -107,9 +96,7 @@ describe('fake DashScope realtime', () => {
       await c.waitForType('response.output_item.done');
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(c.ofType('response.done')).toHaveLength(omit ? 0 : 1);
-      c.close();
-      await fake.close();
-      server = undefined;
+      await pair.close();
     }
   });
 });

@@ -1,33 +1,22 @@
 import { parseOpenAIServerEvent } from '@chorus/protocol/openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { invalidFrames } from '../adapter-harness/invalid-frames.js';
 import { type FakeRealtimeServer, startFakeOpenAIRealtime } from './index.js';
-import { pcmBase64, TestClient } from './test-client.js';
+import { FakeClientPair, pcmBase64, TestClient } from './test-client.js';
 
-let server: FakeRealtimeServer | undefined;
-let client: TestClient | undefined;
-
-afterEach(async () => {
-  client?.close();
-  client = undefined;
-  await server?.close();
-  server = undefined;
-});
+const pair = new FakeClientPair();
+afterEach(() => pair.close());
 
 /** Every frame the fake sent must be a known, valid server event per the protocol schemas. */
 function expectValidFrames(fake: FakeRealtimeServer): void {
-  for (const frame of fake.sent) {
-    const result = parseOpenAIServerEvent(frame.raw);
-    if (!result.ok)
-      throw new Error(`fake sent an invalid frame: ${result.error.message}\n${frame.raw.slice(0, 300)}`);
-    expect(result.unknown, frame.raw.slice(0, 200)).toBe(false);
-  }
+  expect(invalidFrames(fake.sent, parseOpenAIServerEvent)).toEqual([]);
 }
 
 async function connect(headers?: Record<string, string>) {
-  server ??= await startFakeOpenAIRealtime();
-  client = await TestClient.open(`${server.url}?model=gpt-realtime`, headers);
-  await client.waitForType('session.created');
-  return { fake: server, c: client };
+  const fake = await pair.serve(() => startFakeOpenAIRealtime());
+  const c = await pair.open('?model=gpt-realtime', headers);
+  await c.waitForType('session.created');
+  return { fake, c };
 }
 
 describe('fake OpenAI Realtime', () => {
@@ -56,8 +45,8 @@ describe('fake OpenAI Realtime', () => {
   });
 
   it('answers a wrong key with invalid_api_key and close 3000', async () => {
-    server = await startFakeOpenAIRealtime();
-    client = await TestClient.open(server.url, { Authorization: 'Bearer nope' });
+    await pair.serve(() => startFakeOpenAIRealtime());
+    const client = await pair.open('', { Authorization: 'Bearer nope' });
     await client.waitForClose();
     expect(client.events[0]).toMatchObject({
       type: 'error',
@@ -259,8 +248,8 @@ describe('fake OpenAI Realtime', () => {
   });
 
   it('closes after the session cap with session_expired', async () => {
-    server = await startFakeOpenAIRealtime({ sessionCapMs: 50 });
-    client = await TestClient.open(server.url);
+    await pair.serve(() => startFakeOpenAIRealtime({ sessionCapMs: 50 }));
+    const client = await pair.open();
     await client.waitForClose();
     expect(client.ofType('error')[0]?.error).toMatchObject({ code: 'session_expired' });
   });

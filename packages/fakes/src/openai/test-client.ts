@@ -1,4 +1,6 @@
 import { WebSocket } from 'ws';
+import { pcm16 } from '../adapter-harness/pcm16.js';
+import type { FakeRealtimeServer } from './fake-realtime-server.js';
 import type { Json } from './types.js';
 
 /** A bare WebSocket client for the fakes' own tests: collects every event it receives. */
@@ -84,12 +86,33 @@ export class TestClient {
   }
 }
 
+/** The fake and the client one test opened; `close()`, from `afterEach`, ends both. */
+export class FakeClientPair {
+  server: FakeRealtimeServer | undefined;
+  client: TestClient | undefined;
+
+  /** The test's fake, started by `start` unless this test already has one. */
+  async serve(start: () => Promise<FakeRealtimeServer>): Promise<FakeRealtimeServer> {
+    this.server ??= await start();
+    return this.server;
+  }
+
+  /** Opens a client on the fake at its URL plus `suffix` (a query string). */
+  async open(suffix = '', headers?: Record<string, string>): Promise<TestClient> {
+    if (!this.server) throw new Error('FakeClientPair.open: call serve() first');
+    this.client = await TestClient.open(`${this.server.url}${suffix}`, headers);
+    return this.client;
+  }
+
+  async close(): Promise<void> {
+    this.client?.close();
+    this.client = undefined;
+    await this.server?.close();
+    this.server = undefined;
+  }
+}
+
 /** Base64 PCM16 of `ms` at `rate`: a loud tone (speech to an energy VAD) or silence. */
 export function pcmBase64(ms: number, rate: number, loud: boolean): string {
-  const count = Math.round((rate * ms) / 1000);
-  const bytes = Buffer.alloc(count * 2);
-  for (let i = 0; i < count; i++) {
-    bytes.writeInt16LE(loud ? Math.round(Math.sin((2 * Math.PI * 300 * i) / rate) * 12000) : 0, i * 2);
-  }
-  return bytes.toString('base64');
+  return Buffer.from(pcm16(ms, rate, loud)).toString('base64');
 }

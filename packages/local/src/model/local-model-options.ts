@@ -1,5 +1,5 @@
+import type { ChorusClock } from '@chorus/core';
 import type { Brain } from '../brain/brain.js';
-import type { Clock } from '../clock.js';
 import type { Transcriber } from '../stt/transcriber.js';
 import type { Tts } from '../tts/tts.js';
 import type { Vad } from '../vad/vad.js';
@@ -26,8 +26,8 @@ export interface LocalModelOptions {
   readonly tts?: 'auto' | Tts | null;
   /** Playback speed: 1 is real time (default); tests and benchmarks go faster. */
   readonly speed?: number;
-  /** Time source for pacing. Default: the system clock. */
-  readonly clock?: Clock;
+  /** Time source for pacing; it must tell time (`now()`). Default: the system clock. */
+  readonly clock?: Required<ChorusClock>;
   /** Length of each audio delta in ms (default 40). */
   readonly chunkMs?: number;
   /** Minimum speech before a turn starts, in ms (default 200). */

@@ -1,5 +1,6 @@
 import { AudioConverter, type AudioFormat, base64FromBytes } from '@chorus/audio';
 import {
+  type ChorusClock,
   type ConnectOptions,
   type ConversationItem,
   type ModelCapabilities,
@@ -8,11 +9,12 @@ import {
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
+  systemClock,
+  toolUseInput,
 } from '@chorus/core';
 import type { ModelEvent } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import type { Brain } from '../brain/brain.js';
-import { type Clock, systemClock } from '../clock.js';
 import { idMaker } from '../ids.js';
 import { pocketsphinxTranscriber } from '../stt/pocketsphinx.js';
 import { NO_TRANSCRIBER_MESSAGE, type Transcriber } from '../stt/transcriber.js';
@@ -75,7 +77,7 @@ export class LocalModel implements RealtimeModel {
   private readonly subject = new Subject<ModelEvent>();
   private readonly queue: ModelEvent[] = [];
   private delivering = false;
-  private readonly clock: Clock;
+  private readonly clock: Required<ChorusClock>;
   private readonly speed: number;
   private readonly newId = idMaker(Math.random().toString(36).slice(2, 8));
   private session: SessionConfig | undefined;
@@ -579,14 +581,7 @@ export class LocalModel implements RealtimeModel {
       );
       return;
     }
-    let input: Record<string, unknown> | null = null;
-    try {
-      const parsed: unknown = JSON.parse(args);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        input = parsed as Record<string, unknown>;
-    } catch {
-      input = null;
-    }
+    const input = toolUseInput(args);
     const itemId = this.newId('item');
     const toolUse = { id: callId, name, input, raw_input: args };
     this.emit({

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { ChorusClock } from '@chorus/core';
 import type { SynthesizedSpeech, Tts } from '../tts/tts.js';
 
 /** A word as it went out: its transcript text and where its audio starts in the item, in ms. */
@@ -8,7 +8,7 @@ export interface SpokenWord {
 }
 
 export interface SpeakerOptions {
-  readonly clock: Clock;
+  readonly clock: Required<ChorusClock>;
   /** 1 is real time; 10 sends ten seconds of audio per second (tests, benchmarks). */
   readonly speed: number;
   /** Length of each audio delta. */

@@ -13,7 +13,7 @@ import {
   serverEventToBeta,
 } from '@chorus/protocol/openai';
 import type { Logger } from 'pino';
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { CloseCode } from '../close-codes.js';
 import type { GuardedSocket } from '../guarded-socket.js';
 import type { GatewayMetrics } from '../metrics.js';
@@ -58,8 +58,8 @@ export class OpenAIConnection {
   readonly #store = new ConversationStore();
   readonly #mapper: OpenAISessionMapper;
   readonly #callNames = new Map<string, string>();
-  readonly #pendingCreates: { eventId: string | undefined; timer: TimerHandle }[] = [];
-  #cancelTimer: TimerHandle | undefined;
+  readonly #pendingCreates: { eventId: string | undefined; timer: unknown }[] = [];
+  #cancelTimer: unknown;
   #lease: RoomLease | undefined;
   /** Agent settings from a `session.update` that arrived before the agent was running. */
   #pendingSettings: AgentSettings | undefined;
