@@ -1,11 +1,10 @@
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 
 // `@statelyai/inspect` is not installed here, so these two helpers reproduce, from its published
-// source (src/createInspector.ts, src/webSocket.ts, src/server.ts), what an app using it puts on the
-// wire: `createWebSocketInspector({ url })` connects to `url` and sends one JSON message per
-// inspection event, queueing them until the socket opens; `createInspectorServer` is a relay that
-// broadcasts every message to the other clients and replays the last 200 to newcomers.
+// source (src/createInspector.ts, src/webSocket.ts), what an app using it puts on the wire:
+// `createWebSocketInspector({ url })` connects to `url` and sends one JSON message per inspection
+// event, queueing them until the socket opens. The gateway's `/inspect` relays them to the page.
 
 type Json = Record<string, unknown>;
 
@@ -94,31 +93,5 @@ export function createWebSocketInspectorEmulation(url: string): {
       },
     },
     stop: () => socket.close(),
-  };
-}
-
-/** The relay `createInspectorServer` runs, on 127.0.0.1 and a free port. */
-export async function startInspectRelay(): Promise<{ readonly url: string; close(): Promise<void> }> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const recent: string[] = [];
-  server.on('connection', (client) => {
-    for (const message of recent) client.send(message);
-    client.on('message', (data) => {
-      const message = String(data);
-      recent.push(message);
-      if (recent.length > 200) recent.shift();
-      for (const other of server.clients)
-        if (other !== client && other.readyState === WebSocket.OPEN) other.send(message);
-    });
-  });
-  const { port } = server.address() as { port: number };
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -1,19 +1,25 @@
 import type { FeedItem, Inspector } from '@chorus/inspector';
 import type { Subscription } from 'rxjs';
 import type { GuardedSocket } from './guarded-socket.js';
+import { readStatelyMessage, type StatelyRelay } from './stately-relay.js';
 
 /**
- * One reader of `/inspect`: a catch-up `inspector_snapshot` first, then `inspector_item` frames, live.
+ * One client of `/inspect`: a catch-up `inspector_snapshot` first, then `inspector_item` frames, live.
  * Items are droppable: a slow reader gets `{kind:'dropped'}` notices instead of an ever-growing queue.
+ * A client may also send `@statelyai/inspect` messages, which reach every other client (see
+ * {@link StatelyRelay}), so plain XState apps show up in the inspector page too.
  */
 export class InspectConnection {
   readonly #subscription: Subscription;
+  readonly #relayReader = (message: string) => this.socket.channel.sendDroppable(message);
+  readonly #leaveRelay: () => void;
 
   constructor(
     private readonly socket: GuardedSocket,
     inspector: Inspector,
     private readonly room: string | undefined,
     private readonly mayRead: (room: string) => boolean,
+    private readonly relay: StatelyRelay,
   ) {
     const snapshot = inspector.snapshot(room);
     const visible = <T extends { room?: string }>(items: readonly T[]) =>
@@ -29,14 +35,20 @@ export class InspectConnection {
       }),
     );
     this.#subscription = inspector.feed$.subscribe((item) => this.#forward(item));
+    const { replay, leave } = relay.join(this.#relayReader);
+    for (const message of replay) socket.channel.sendDroppable(message);
+    this.#leaveRelay = leave;
   }
 
-  onFrame(): void {
-    this.socket.channel.send(JSON.stringify({ type: 'error', message: 'the inspect feed is read-only' }));
+  onFrame(data: Uint8Array): void {
+    const read = readStatelyMessage(data);
+    if (read.ok) this.relay.publish(read.text, this.#relayReader);
+    else this.socket.channel.send(JSON.stringify({ type: 'error', message: read.message }));
   }
 
   close(): void {
     this.#subscription.unsubscribe();
+    this.#leaveRelay();
   }
 
   #forward(item: FeedItem): void {

@@ -18,6 +18,7 @@ import { OpenAIConnection, openaiSlowConsumerNotice } from './openai/openai-conn
 import { type ChorusServerOptions, type Limits, resolveLimits } from './options.js';
 import { RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
+import { StatelyRelay } from './stately-relay.js';
 
 /** The outcome of {@link ChorusServer.drain}. */
 export interface DrainResult {
@@ -88,6 +89,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   );
   const metrics = new GatewayMetrics();
   const inspector = options.inspector ?? new Inspector();
+  const statelyRelay = new StatelyRelay();
   const host = new RoomHost(options.rooms, inspector, metrics, logger);
   const wss = new WebSocketServer({
     noServer: true,
@@ -307,10 +309,14 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       return;
     }
     if (route.kind === 'inspect') {
-      const connection = new InspectConnection(socket, inspector, route.room, (room) =>
-        mayRead(principal, room),
+      const connection = new InspectConnection(
+        socket,
+        inspector,
+        route.room,
+        (room) => mayRead(principal, room),
+        statelyRelay,
       );
-      onMessage = () => connection.onFrame();
+      onMessage = (data) => connection.onFrame(data);
       onClosed = () => connection.close();
       shutdown = () => socket.close(CloseCode.goingAway, 'server shutting down');
     }
@@ -422,6 +428,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       await new Promise<void>((resolve) => httpServer?.close(() => resolve()) ?? resolve());
     }
     inspector.close();
+    statelyRelay.close();
   }
 
   return {

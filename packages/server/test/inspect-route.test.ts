@@ -97,3 +97,44 @@ describe('/inspect with a lone RealtimeAgent', () => {
     feed.ws.terminate();
   });
 });
+
+describe('/inspect relays @statelyai/inspect messages', () => {
+  it('passes an app’s inspection messages to readers, replays them to newcomers, and refuses others', async () => {
+    server = createChorusServer({
+      rooms: { lamp: () => new LampAgent() },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const url = `ws://127.0.0.1:${port}/inspect`;
+    const headers = { Authorization: 'Bearer k' };
+    const reader = new TestClient(url, { headers });
+    const app = new TestClient(url, { headers });
+    await Promise.all([reader.opened, app.opened]);
+    const actor = {
+      type: '@xstate.actor',
+      sessionId: 'x:0',
+      name: 'lamp',
+      definition: JSON.stringify(lamp.config),
+      snapshot: { value: 'off', status: 'active' },
+    };
+    app.send(actor);
+    app.send({
+      type: '@xstate.snapshot',
+      sessionId: 'x:0',
+      snapshot: { value: 'on' },
+      event: { type: 'flip' },
+    });
+    expect(await reader.waitForType('@xstate.actor')).toMatchObject({ sessionId: 'x:0', name: 'lamp' });
+    expect(await reader.waitForType('@xstate.snapshot')).toMatchObject({ snapshot: { value: 'on' } });
+    // The sender does not get its own messages back.
+    expect(app.messages.filter((m) => String(m.type).startsWith('@xstate.'))).toEqual([]);
+    const late = new TestClient(url, { headers });
+    await late.opened;
+    expect(await late.waitForType('@xstate.actor')).toMatchObject({ sessionId: 'x:0' });
+    app.send({ type: 'client_text_append', text: 'hi' });
+    const error = await app.waitForType('error');
+    expect(String(error.message)).toContain('@statelyai/inspect');
+    for (const c of [reader, app, late]) c.ws.terminate();
+  });
+});
