@@ -4,11 +4,6 @@
  *
  * @packageDocumentation
  */
-import type { ChorusClock } from '@chorus/core';
-/** @deprecated Use `ChorusClock` from `@chorus/core`. */
-export type Clock = ChorusClock;
-/** Real time, as in `@chorus/core` (kept here so existing imports keep working). */
-export { systemClock } from '@chorus/core';
 export { type CloseVerdict, classifyClose, classifyHttpRefusal } from './close-verdict.js';
 export { GeminiEventMapper } from './event-mapper.js';
 export type { GeminiRealtimeModelOptions } from './gemini-options.js';

@@ -1,5 +1,3 @@
-import type { ChorusClock } from '@chorus/core';
-
 export type { Brain, BrainOutput, BrainRequest } from './brain/brain.js';
 export {
   ChatCompletionsBrain,
@@ -19,10 +17,6 @@ export {
 } from './brain/rules-brain.js';
 export { spokenDate, spokenTime } from './brain/spoken.js';
 export { readSseData } from './brain/sse.js';
-/** @deprecated Use `ChorusClock` from `@chorus/core`; the local model wants one that tells time. */
-export type Clock = Required<ChorusClock>;
-/** Real time, as in `@chorus/core` (kept here so existing imports keep working). */
-export { systemClock } from '@chorus/core';
 export { LocalModel } from './model/local-model.js';
 export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';

@@ -1,9 +1,3 @@
-import type { ChorusClock } from '@chorus/core';
-
-/** @deprecated Use `ChorusClock` from `@chorus/core`. */
-export type AdapterClock = ChorusClock;
-/** @deprecated Use `systemClock` from `@chorus/core`. */
-export { systemClock as realClock } from '@chorus/core';
 export { ConversationLog } from './conversation-log.js';
 export {
   classifyClose,

@@ -44,7 +44,7 @@ export interface ChorusServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** The inspection feed behind `/inspect` (default: a new one). */
   readonly inspector?: Inspector;
-  /** Time source for timers (default: the system clock). Tests pass a `ManualClock`. */
+  /** Time source for timers (default: the system clock). Tests pass core's `TestClock`. */
   readonly clock?: Clock;
   /** Environment read for `CHORUS_API_KEYS` (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;

@@ -1,0 +1,164 @@
+/**
+ * Peer comparison: `@openai/agents-realtime`'s RealtimeSession and a Chorus RealtimeAgent on the
+ * OpenAI adapter consume the same scripted response stream from the OpenAI fake, which runs in a
+ * child process so that the CPU time measured here is the client's alone. A bare `ws` client that
+ * only parses each frame is the floor.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { RealtimeAgent as ChorusAgent } from '@chorus/core';
+import { OpenAIRealtimeModel } from '@chorus/openai';
+import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai/agents-realtime';
+import WebSocket from 'ws';
+
+const SELF = fileURLToPath(import.meta.url);
+const SOURCE_ARGS = ['--conditions=@chorus/source', '--import', 'tsx'];
+const WORDS = 1500;
+
+export interface PeerRun {
+  /** Client CPU (user + system) per server event, in microseconds. */
+  readonly cpuUsPerEvent: number;
+  readonly eventsPerSecond: number;
+  readonly events: number;
+}
+
+interface FakeHandle {
+  readonly url: string;
+  sentCount(): Promise<number>;
+  close(): void;
+}
+
+async function startFake(): Promise<FakeHandle> {
+  const child = fork(SELF, ['fake'], { execArgv: SOURCE_ARGS });
+  const pending: ((n: number) => void)[] = [];
+  const url = await new Promise<string>((resolve) => {
+    child.on('message', (m: { url?: string; sent?: number }) => {
+      if (m.url) resolve(m.url);
+      if (m.sent !== undefined) pending.shift()?.(m.sent);
+    });
+  });
+  return {
+    url,
+    sentCount: () =>
+      new Promise((resolve) => {
+        pending.push(resolve);
+        child.send('count');
+      }),
+    close: () => child.kill(),
+  };
+}
+
+async function measure(fake: FakeHandle, respond: () => Promise<void>): Promise<PeerRun> {
+  const before = await fake.sentCount();
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await respond();
+  const wall = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  const events = (await fake.sentCount()) - before;
+  return {
+    cpuUsPerEvent: (used.user + used.system) / events,
+    eventsPerSecond: events / (wall / 1000),
+    events,
+  };
+}
+
+export async function bareClientRun(fake: FakeHandle): Promise<PeerRun> {
+  const ws = new WebSocket(`${fake.url}?model=gpt-realtime`, {
+    headers: { Authorization: 'Bearer test-key' },
+  });
+  await new Promise((resolve) => ws.once('open', resolve));
+  let done: () => void = () => {};
+  ws.on('message', (data) => {
+    const event = JSON.parse(data.toString()) as { type: string };
+    if (event.type === 'response.done') done();
+  });
+  const run = await measure(fake, async () => {
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    ws.send(
+      JSON.stringify({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go' }] },
+      }),
+    );
+    ws.send(JSON.stringify({ type: 'response.create' }));
+    await finished;
+  });
+  ws.close();
+  return run;
+}
+
+export async function sdkRun(fake: FakeHandle): Promise<PeerRun> {
+  const session = new RealtimeSession(new RealtimeAgent({ name: 'peer', instructions: 'Be brief.' }), {
+    transport: new OpenAIRealtimeWebSocket({ url: `${fake.url}?model=gpt-realtime` }),
+  });
+  await session.connect({ apiKey: 'test-key' });
+  let audioBytes = 0;
+  session.on('audio', (e) => {
+    audioBytes += e.data.byteLength;
+  });
+  const run = await measure(fake, async () => {
+    const finished = new Promise<void>((resolve) => {
+      session.transport.on('*', (event: { type: string }) => {
+        if (event.type === 'response.done') resolve();
+      });
+    });
+    session.sendMessage('go');
+    await finished;
+  });
+  session.close();
+  if (audioBytes === 0) throw new Error('the SDK session received no audio');
+  return run;
+}
+
+export async function chorusRun(fake: FakeHandle): Promise<PeerRun> {
+  const agent = new ChorusAgent({
+    name: 'peer',
+    instructions: 'Be brief.',
+    model: new OpenAIRealtimeModel({ apiKey: 'test-key', url: `${fake.url}?model=gpt-realtime` }),
+  });
+  let audioBytes = 0;
+  agent.on('agent_response_audio_delta', (e) => {
+    audioBytes += e.delta.length;
+  });
+  await agent.start();
+  const run = await measure(fake, async () => {
+    for await (const _event of agent.send('go')) {
+      // every event of the turn
+    }
+  });
+  await agent.stop();
+  if (audioBytes === 0) throw new Error('the Chorus agent received no audio');
+  return run;
+}
+
+export async function peerComparison(
+  repetitions: number,
+): Promise<{ bare: PeerRun[]; sdk: PeerRun[]; chorus: PeerRun[] }> {
+  const fake = await startFake();
+  const out = { bare: [] as PeerRun[], sdk: [] as PeerRun[], chorus: [] as PeerRun[] };
+  try {
+    // One warm-up of each (JIT), then alternating runs so drift on a shared machine hits all three.
+    await bareClientRun(fake);
+    await sdkRun(fake);
+    await chorusRun(fake);
+    for (let i = 0; i < repetitions; i++) {
+      out.bare.push(await bareClientRun(fake));
+      out.sdk.push(await sdkRun(fake));
+      out.chorus.push(await chorusRun(fake));
+    }
+  } finally {
+    fake.close();
+  }
+  return out;
+}
+
+if (process.argv[1] === SELF && process.argv[2] === 'fake') {
+  const { startFakeOpenAIRealtime } = await import('@chorus/fakes');
+  const words = Array.from({ length: WORDS }, (_, i) => `w${i}`).join(' ');
+  const fake = await startFakeOpenAIRealtime({ responder: () => ({ text: words, chunkMs: 20 }) });
+  process.on('message', () => process.send?.({ sent: fake.sent.length }));
+  process.send?.({ url: fake.url });
+}

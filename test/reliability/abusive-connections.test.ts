@@ -1,0 +1,63 @@
+import type { ChorusServer } from '@chorus/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
+import { health, KEY, startGateway } from './support/gateway.js';
+import { failOnProcessErrors } from './support/process-guard.js';
+import { bearer, WsClient } from './support/ws-client.js';
+
+failOnProcessErrors();
+
+let server: ChorusServer | undefined;
+const clients: WsClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.ws.terminate();
+  await server?.close();
+  server = undefined;
+});
+
+async function session(base: string, id: string): Promise<WsClient> {
+  const client = new WsClient(`${base}/ws/abuser/${id}`, bearer(KEY));
+  clients.push(client);
+  await client.opened;
+  client.send({ type: 'client_session_create', config: {} });
+  await client.waitForType('server_session_created');
+  return client;
+}
+
+/** A bystander on the same gateway still gets a full turn answered. */
+async function bystanderTurn(client: WsClient): Promise<void> {
+  const from = client.messages.length;
+  client.send({ type: 'client_text_append', text: 'hello' });
+  client.send({ type: 'client_response_create' });
+  expect((await client.waitForType('agent_response_done', from)).status).toBe('completed');
+}
+
+describe('abuse closes only the abusive socket', () => {
+  it('an oversized frame closes with 1009; invalid UTF-8 text closes with 1007; a flood closes with 1008', async () => {
+    const gateway = await startGateway({
+      limits: { maxFrameBytes: 64 * 1024, messagesPerSecond: 50, messageBurst: 100 },
+    });
+    server = gateway.server;
+    const bystander = await session(gateway.base, 'bystander');
+
+    const oversized = await session(gateway.base, 'oversized');
+    oversized.send(JSON.stringify({ type: 'client_text_append', text: 'x'.repeat(70 * 1024) }));
+    expect((await oversized.closed).code).toBe(1009);
+
+    const garbled = await session(gateway.base, 'garbled');
+    // A text frame must be UTF-8 (RFC 6455 8.1); 0xff never is.
+    garbled.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await garbled.closed).code).toBe(1007);
+
+    const flooder = await session(gateway.base, 'flooder');
+    for (let i = 0; i < 500; i++) flooder.send({ type: 'client_audio_commit' });
+    expect((await flooder.closed).code).toBe(1008);
+
+    await bystanderTurn(bystander);
+    await eventually(
+      () => health(gateway.port),
+      (h) => h.connections === 1 && h.rooms === 1,
+      'only the bystander left',
+    );
+  });
+});

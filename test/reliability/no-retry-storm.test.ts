@@ -1,0 +1,132 @@
+import type { RealtimeModel } from '@chorus/core';
+import { ChatRoom, RealtimeAgent } from '@chorus/core';
+import { TestClock } from '@chorus/core/testing';
+import { DashScopeRealtimeModel } from '@chorus/dashscope';
+import { FakeGeminiServer, startFakeDashScopeRealtime, startFakeOpenAIRealtime } from '@chorus/fakes';
+import { GeminiRealtimeModel } from '@chorus/gemini';
+import { OpenAIRealtimeModel } from '@chorus/openai';
+import type { ServerEvent } from '@chorus/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { failOnProcessErrors } from './support/process-guard.js';
+
+failOnProcessErrors();
+
+const MAX_ATTEMPTS = 4;
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/**
+ * A room whose agent retries on a simulated clock (so ten simulated minutes pass in a moment), over
+ * a model whose own timers run on a second simulated clock.
+ */
+function room(model: RealtimeModel, clock: TestClock) {
+  const agent = new RealtimeAgent({
+    name: 'Ada',
+    instructions: 'Be brief.',
+    model,
+    clock,
+    retry: { baseMs: 500, capMs: 5_000, maxAttempts: MAX_ATTEMPTS },
+    random: () => 1,
+  });
+  const chat = new ChatRoom({ agents: [agent], clock });
+  const events: ServerEvent[] = [];
+  cleanups.push(() => chat.stop());
+  return { agent, chat, events, start: () => chat.start({ next: (e) => events.push(e) }) };
+}
+
+/** Lets ten simulated minutes pass for both clocks, with real sockets delivering in between. */
+async function tenMinutes(...clocks: TestClock[]): Promise<void> {
+  for (let t = 0; t < 600_000; t += 250) {
+    for (const clock of clocks) clock.increment(250);
+    if (t % 5_000 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+async function waitFor(done: () => boolean, what: string, clocks: TestClock[] = []): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    for (const clock of clocks) clock.increment(10);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe('a fatal provider error causes no retry storm', () => {
+  it('gemini: a bad key fails the room start after exactly one connect', async () => {
+    const fake = await FakeGeminiServer.start();
+    cleanups.push(() => fake.close());
+    const agentClock = new TestClock();
+    const adapterClock = new TestClock();
+    const r = room(
+      new GeminiRealtimeModel({ apiKey: 'wrong', url: fake.url, clock: adapterClock }),
+      agentClock,
+    );
+    await expect(r.start()).rejects.toThrow(/could not start/);
+    await tenMinutes(agentClock, adapterClock);
+    expect(fake.connections).toHaveLength(1);
+  });
+
+  it('openai: a key revoked mid-session (fatal auth error) ends the agent without reconnecting', async () => {
+    const fake = await startFakeOpenAIRealtime();
+    cleanups.push(() => fake.close());
+    const agentClock = new TestClock();
+    const adapterClock = new TestClock();
+    const r = room(
+      new OpenAIRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: adapterClock }),
+      agentClock,
+    );
+    await r.start();
+    fake.inject({ type: 'auth' });
+    await waitFor(() => r.agent.state === 'failed', 'the agent failed', [agentClock]);
+    await tenMinutes(agentClock, adapterClock);
+    expect(fake.connections.length + fake.authFailures).toBe(1);
+    const fatal = r.events.filter((e) => e.type === 'agent_error' && e.fatal === true);
+    // Reported to the room (the model's error is mirrored, and the agent's failure repeats it).
+    expect(fatal.length).toBeGreaterThanOrEqual(1);
+    expect(fatal.every((e) => e.type === 'agent_error' && e.code === 'invalid_api_key')).toBe(true);
+  });
+
+  it('dashscope: exhausted quota mid-session ends the agent without reconnecting', async () => {
+    const fake = await startFakeDashScopeRealtime();
+    cleanups.push(() => fake.close());
+    const agentClock = new TestClock();
+    const adapterClock = new TestClock();
+    const r = room(
+      new DashScopeRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: adapterClock }),
+      agentClock,
+    );
+    await r.start();
+    fake.inject({ type: 'quota' });
+    await waitFor(() => r.agent.state === 'failed', 'the agent failed', [agentClock]);
+    await tenMinutes(agentClock, adapterClock);
+    expect(fake.connections.length + fake.authFailures).toBe(1);
+  });
+
+  it('gemini: a retryable failure that persists is retried at most maxAttempts times, with backoff', async () => {
+    const fake = await FakeGeminiServer.start();
+    cleanups.push(() => fake.close());
+    const agentClock = new TestClock();
+    const adapterClock = new TestClock();
+    const r = room(
+      new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: adapterClock }),
+      agentClock,
+    );
+    await r.start();
+    for (let i = 0; i < 20; i++) fake.inject({ type: 'rate_limit', via: 'http' });
+    fake.inject({ type: 'close', code: 1011 });
+    await waitFor(() => r.agent.state === 'failed', 'the agent to give up', [agentClock]);
+    await tenMinutes(agentClock, adapterClock);
+    // The first connection, then one attempt per allowed failure.
+    expect(fake.connections.length).toBe(1);
+    const refusedUpgrades = 20 - remainingRateLimits(fake);
+    expect(refusedUpgrades).toBe(MAX_ATTEMPTS);
+  });
+});
+
+/** The fake keeps queued connection faults privately; count what is left by how many upgrades it refused. */
+function remainingRateLimits(fake: FakeGeminiServer): number {
+  return (fake as unknown as { connectionFaults: unknown[] }).connectionFaults.length;
+}
