@@ -147,14 +147,28 @@ describe('failing tools leave the agent listening with the failure reported', ()
     await runClockUntil(r.clock, () => lastState(r.client.messages) === 'listening', 'listening');
   });
 
-  it('a tool interrupted mid-run by the user: aborted, no result sent to the model, agent listening', async () => {
+  it('a tool cancelled mid-run by the user: aborted, reported as cancelled, model told without a new response', async () => {
     const r = await rig();
     const from = await ask(r, 'slow');
     await r.client.until(() => lastState(r.client.messages) === 'runningTools', 'runningTools');
+    const cancelledAt = r.client.messages.length;
     r.client.send({ type: 'client_response_cancel' });
     await runClockUntil(r.clock, () => lastState(r.client.messages) === 'listening', 'listening');
     expect(r.aborted).toEqual(['slow']);
-    expect(r.models[0]?.sent.filter((input) => input.type === 'tool_result')).toEqual([]);
+    const cancelled = 'slow was cancelled by the user before it finished';
+    expect(
+      r.client.messages
+        .slice(cancelledAt)
+        .filter((m) => m.type !== 'agent_history_updated')
+        .map((m) => (m.type === 'agent_state_changed' ? `state:${String(m.state)}` : m.type)),
+    ).toEqual(['agent_response_tool_result', 'state:listening']);
+    const result = await r.client.waitForType('agent_response_tool_result', from);
+    expect(result.tool_result).toEqual({ id: 'c_slow', name: 'slow', output: cancelled, is_error: true });
+    expect(r.models[0]?.sent.filter((input) => input.type === 'tool_result')).toEqual([
+      { type: 'tool_result', callId: 'c_slow', name: 'slow', output: cancelled, isError: true },
+    ]);
+    // Told, not asked: the only response so far is the one that made the call.
+    expect(r.models[0]?.callsOf('createResponse')).toHaveLength(1);
     const errors = r.client.messages.slice(from).filter((m) => m.type === 'agent_error');
     expect(errors).toEqual([]);
     // Still usable afterwards.

@@ -81,6 +81,33 @@ describe('RealtimeAgent lifecycle', () => {
     expect(observed(model)).toBe(false);
   });
 
+  it('a fatal model error mid-session is reported once, as the model reported it, then the agent ends', async () => {
+    const { agent, model, clock, events } = await startedAgent();
+    model.emit({
+      type: 'model_error',
+      error_type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      message: 'Incorrect API key provided',
+      fatal: true,
+    });
+    await settle();
+    expect(agent.state).toBe('failed');
+    expect(ofType(events, 'agent_error')).toEqual([
+      {
+        type: 'agent_error',
+        agent_id: 'Ada',
+        agent_name: 'Ada',
+        error_type: 'invalid_request_error',
+        code: 'invalid_api_key',
+        message: 'Incorrect API key provided',
+        fatal: true,
+      },
+    ]);
+    expect(ofType(events, 'agent_ended')).toHaveLength(1);
+    await advance(clock, 10_000);
+    expect(model.callsOf('connect')).toHaveLength(1);
+  });
+
   it('retries a failed connect with backoff on the clock, then listens', async () => {
     const clock = new TestClock();
     const model = new ScriptedModel({ clock, connectFailures: [{ fatal: false }, { fatal: false }] });

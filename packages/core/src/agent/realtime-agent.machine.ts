@@ -115,6 +115,8 @@ export const realtimeAgentMachine = setup({
     reportGuardrailTrip: effect,
     emitToolApprovalRequest: effect,
     emitToolResult: effect,
+    /** Emit `agent_response_tool_result` (an error) and record the output of each cancelled call. */
+    reportCancelledToolCalls: effect,
     toolCallStarted: effect,
     reportUnknownApproval: effect,
     closeConnection: effect,
@@ -152,6 +154,24 @@ export const realtimeAgentMachine = setup({
     abortToolCalls: enqueueActions(({ enqueue, context }) => {
       for (const callId of Object.keys(context.toolCalls)) enqueue.stopChild(callId);
       enqueue.assign({ toolCalls: {} });
+    }),
+    /**
+     * The user cancelled while tools ran: abort them, and give each an error outcome, so clients,
+     * the history and the model all learn what became of the call instead of losing it silently.
+     */
+    cancelToolCallsByUser: enqueueActions(({ enqueue, context }) => {
+      const cancelled: ToolOutcome[] = [];
+      for (const [callId, call] of Object.entries(context.toolCalls)) {
+        enqueue.stopChild(callId);
+        cancelled.push({
+          callId,
+          name: call.name,
+          output: `${call.name} was cancelled by the user before it finished`,
+          isError: true,
+          status: 'cancelled',
+        });
+      }
+      enqueue.assign({ toolCalls: {}, toolOutcomes: [...context.toolOutcomes, ...cancelled] });
     }),
     cancelToolCalls: enqueueActions(({ enqueue, event, context }) => {
       if (event.type !== 'model.tool_calls_cancelled') return;
@@ -355,7 +375,16 @@ export const realtimeAgentMachine = setup({
             actions: ['submitToolOutcomes', 'clearToolOutcomes'],
           },
           on: {
-            'user.cancel': { target: 'listening', actions: ['abortToolCalls', 'clearToolOutcomes'] },
+            // The model hears how the calls ended but is not asked to answer: the user said stop.
+            'user.cancel': {
+              target: 'listening',
+              actions: [
+                'cancelToolCallsByUser',
+                'reportCancelledToolCalls',
+                'submitToolOutcomesQuietly',
+                'clearToolOutcomes',
+              ],
+            },
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
           },
         },

@@ -30,7 +30,7 @@ import type {
 } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
 import type { AnyTool } from '../tools/tool.js';
-import { type PreparedToolCall, toolCallMachine } from '../tools/tool-call.machine.js';
+import { type PreparedToolCall, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
 import { audioDurationMs, base64ByteLength } from './audio-math.js';
 import { bindInput } from './bind-input.js';
 import { ConversationHistory } from './conversation-history.js';
@@ -433,26 +433,12 @@ export class RealtimeAgent implements RoomMember {
           );
         },
         emitToolResult: ({ event }) => {
-          if (event.type !== 'tool.finished') return;
-          const { outcome } = event;
-          this.metrics.toolFinished(outcome.callId);
-          this.addHistory({
-            type: 'function_call_output',
-            id: `${outcome.callId}_output`,
-            callId: outcome.callId,
-            output: outcome.output,
-          });
-          this.emit(
-            this.attributed({
-              type: 'agent_response_tool_result',
-              tool_result: {
-                id: outcome.callId,
-                name: outcome.name,
-                output: outcome.output,
-                is_error: outcome.isError,
-              },
-            }),
-          );
+          if (event.type === 'tool.finished') this.reportToolOutcome(event.outcome);
+        },
+        reportCancelledToolCalls: ({ context }) => {
+          for (const outcome of context.toolOutcomes) {
+            if (outcome.status === 'cancelled') this.reportToolOutcome(outcome);
+          }
         },
         toolCallStarted: ({ event }) => {
           if (event.type === 'model.tool_call') this.metrics.toolStarted(event.callId);
@@ -577,11 +563,10 @@ export class RealtimeAgent implements RoomMember {
     if (this.readyCheck?.()) this.readyCheck = undefined;
     if (state === 'failed') {
       const problem = snapshot.context.problem;
-      this.emitError(
+      this.emitFatalOnce(
         'server_error',
         problem?.code ?? 'agent_failed',
         problem?.message ?? 'the agent failed',
-        true,
       );
     }
     if (state === 'stopped' || state === 'failed') {
@@ -592,6 +577,8 @@ export class RealtimeAgent implements RoomMember {
   }
 
   private announcedReady = false;
+  /** Codes of the fatal errors already reported: a fatal model error and the failure it causes are one. */
+  private readonly reportedFatalCodes = new Set<string>();
 
   private onActorError(error: unknown): void {
     this.emitError(
@@ -723,7 +710,8 @@ export class RealtimeAgent implements RoomMember {
         return;
       case 'model_error':
         this.responseRequested = false;
-        this.emit(this.attributed({ ...event, type: 'agent_error' }));
+        if (event.fatal) this.emitFatalOnce(event.error_type, event.code, event.message);
+        else this.emit(this.attributed({ ...event, type: 'agent_error' }));
         return;
       case 'model_session_created':
       case 'model_session_ended':
@@ -848,6 +836,28 @@ export class RealtimeAgent implements RoomMember {
     }
   }
 
+  /** A call ended: its output joins the history and clients get `agent_response_tool_result`. */
+  private reportToolOutcome(outcome: ToolOutcome): void {
+    this.metrics.toolFinished(outcome.callId);
+    this.addHistory({
+      type: 'function_call_output',
+      id: `${outcome.callId}_output`,
+      callId: outcome.callId,
+      output: outcome.output,
+    });
+    this.emit(
+      this.attributed({
+        type: 'agent_response_tool_result',
+        tool_result: {
+          id: outcome.callId,
+          name: outcome.name,
+          output: outcome.output,
+          is_error: outcome.isError,
+        },
+      }),
+    );
+  }
+
   private submitToolOutcomes(context: RealtimeAgentContext, respond: boolean): void {
     const connection = this.connection;
     if (!connection || context.toolOutcomes.length === 0) return;
@@ -859,12 +869,15 @@ export class RealtimeAgent implements RoomMember {
         output: outcome.output,
         isError: outcome.isError,
       });
-      this.addHistory({
-        type: 'function_call_output',
-        id: `${outcome.callId}_output`,
-        callId: outcome.callId,
-        output: outcome.output,
-      });
+      // Already recorded when the call ended; a handoff's answer is recorded only here.
+      if (!this.conversation.get(`${outcome.callId}_output`)) {
+        this.addHistory({
+          type: 'function_call_output',
+          id: `${outcome.callId}_output`,
+          callId: outcome.callId,
+          output: outcome.output,
+        });
+      }
     }
     if (respond) connection.createResponse();
   }
@@ -1129,6 +1142,17 @@ export class RealtimeAgent implements RoomMember {
 
   private emitError(errorType: string, code: string, message: string, fatal = false): void {
     this.emit(this.attributed({ type: 'agent_error', error_type: errorType, code, message, fatal }));
+  }
+
+  /**
+   * Reports a fatal error unless one with the same code was reported already: a fatal
+   * `model_error` ends the connection, and the agent's failure that follows repeats its code and
+   * message, so clients would otherwise see the one error twice.
+   */
+  private emitFatalOnce(errorType: string, code: string, message: string): void {
+    if (this.reportedFatalCodes.has(code)) return;
+    this.reportedFatalCodes.add(code);
+    this.emitError(errorType, code, message, true);
   }
 
   private emit(event: ServerEvent): void {

@@ -206,6 +206,128 @@ describe('tools', () => {
     await agent.stop();
   });
 
+  it('a cancel while tools run reports each aborted call and tells the model without a new response', async () => {
+    const signals: Record<string, AbortSignal> = {};
+    const pending: Record<string, (value: string) => void> = {};
+    const wait = tool({
+      name: 'wait',
+      description: 'waits until released',
+      parameters: z.object({}),
+      execute: (_args, { signal, callId }) =>
+        new Promise<string>((resolve) => {
+          if (signal) signals[callId] = signal;
+          pending[callId] = resolve;
+        }),
+    });
+    const { agent, model, clock, events } = await startedAgent(
+      toolScript([
+        { name: 'wait', arguments: {}, id: 'a' },
+        { name: 'wait', arguments: {}, id: 'b' },
+      ]),
+      { tools: [wait] },
+    );
+    agent.handleInput({ type: 'client_text_append', text: 'go' });
+    await settle();
+    pending.a?.('a done');
+    await settle();
+    expect(agent.state).toBe('runningTools');
+    const from = events.length;
+
+    agent.handleInput({ type: 'client_response_cancel' });
+    await settle();
+
+    expect(signals.a?.aborted).toBe(false);
+    expect(signals.b?.aborted).toBe(true);
+    expect(events.slice(from)).toEqual([
+      { type: 'agent_history_updated', agent_id: 'Ada', agent_name: 'Ada', items: 5 },
+      {
+        type: 'agent_response_tool_result',
+        agent_id: 'Ada',
+        agent_name: 'Ada',
+        tool_result: {
+          id: 'b',
+          name: 'wait',
+          output: 'wait was cancelled by the user before it finished',
+          is_error: true,
+        },
+      },
+      { type: 'agent_state_changed', agent_id: 'Ada', agent_name: 'Ada', state: 'listening' },
+    ]);
+    // The finished call and the cancelled one both reach the model; no follow-up is asked for.
+    expect(model.sent.filter((input) => input.type === 'tool_result')).toEqual([
+      { type: 'tool_result', callId: 'a', name: 'wait', output: 'a done', isError: false },
+      {
+        type: 'tool_result',
+        callId: 'b',
+        name: 'wait',
+        output: 'wait was cancelled by the user before it finished',
+        isError: true,
+      },
+    ]);
+    expect(agent.history).toEqual([
+      { type: 'message', id: 'Ada_user_1', role: 'user', text: 'go' },
+      { type: 'function_call', id: 'item_1_call_0', callId: 'a', name: 'wait', arguments: '{}' },
+      { type: 'function_call', id: 'item_1_call_1', callId: 'b', name: 'wait', arguments: '{}' },
+      { type: 'function_call_output', id: 'a_output', callId: 'a', output: 'a done' },
+      {
+        type: 'function_call_output',
+        id: 'b_output',
+        callId: 'b',
+        output: 'wait was cancelled by the user before it finished',
+      },
+    ]);
+    // A call released after the cancel changes nothing.
+    pending.b?.('too late');
+    await advance(clock, 1000);
+    expect(model.callsOf('createResponse')).toHaveLength(1);
+    expect(ofType(events, 'agent_response_created')).toHaveLength(1);
+    expect(ofType(events, 'agent_response_tool_result').map((e) => e.tool_result.id)).toEqual(['a', 'b']);
+    expect(ofType(events, 'agent_error')).toEqual([]);
+    expect(agent.state).toBe('listening');
+    await agent.stop();
+  });
+
+  it('after a cancelled tool run the next turn carries the cancelled result to the model', async () => {
+    const hang = tool({
+      name: 'hang',
+      description: 'never returns',
+      parameters: z.object({}),
+      execute: () => new Promise<string>(() => {}),
+    });
+    const { agent, model, clock, events } = await startedAgent(
+      {
+        script: [
+          { match: 'go', reply: { toolCalls: [{ name: 'hang', id: 'h1' }] } },
+          {
+            match: (turn) => turn.text === 'never mind' && turn.toolResults.length === 1,
+            reply: { text: 'Okay, stopped.' },
+          },
+        ],
+      },
+      { tools: [hang] },
+    );
+    agent.handleInput({ type: 'client_text_append', text: 'go' });
+    await settle();
+    agent.handleInput({ type: 'client_response_cancel' });
+    await settle();
+    agent.handleInput({ type: 'client_text_append', text: 'never mind' });
+    await settle();
+    await advance(clock, 100);
+    expect(ofType(events, 'agent_response_audio_transcript_done').map((e) => e.transcript)).toEqual([
+      'Okay, stopped.',
+    ]);
+    // One response for "go", one for "never mind": the cancel itself asked for none.
+    expect(model.callsOf('createResponse')).toHaveLength(2);
+    expect(agent.history.map((item) => item.type)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+      'message',
+    ]);
+    await agent.stop();
+  });
+
   it('runs several calls in parallel and sends all results before one follow-up', async () => {
     const order: string[] = [];
     const wait = tool({

@@ -189,6 +189,24 @@ describe('ModelConnection', () => {
     expect(second.model.callsOf('close')).toHaveLength(1);
   });
 
+  it('delivers a fatal model error to subscribers before the failure it causes', async () => {
+    const { model, connection } = setup();
+    await connection.start(session);
+    const seen: string[] = [];
+    connection.events$.subscribe((event) => seen.push(`event ${event.type} in ${connection.state}`));
+    connection.status$.subscribe((status) => seen.push(`status ${status.state}`));
+    seen.length = 0;
+    model.emit({
+      type: 'model_error',
+      error_type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      message: 'key revoked',
+      fatal: true,
+    });
+    expect(seen.slice(0, 2)).toEqual(['event model_error in connected.idle', 'status failed']);
+    await settle();
+  });
+
   it('stops while reconnecting without another attempt and leaves no timer', async () => {
     const { model, connection, clock } = setup();
     await connection.start(session);

@@ -308,8 +308,11 @@ export class ModelConnection {
         ref?.send({ type: 'model.session_ended', retryable: event.retryable, reason: event.reason });
         break;
       case 'model_error':
+        // Subscribers get the error itself before the failure it causes (the provider's report
+        // names the error type; the failure only repeats its code and message).
+        this.eventsSubject.next(event);
         if (event.fatal) ref?.send({ type: 'model.fatal_error', code: event.code, message: event.message });
-        break;
+        return;
       case 'model_input_started':
         ref?.send({ type: 'model.input_started' });
         break;

@@ -7,7 +7,8 @@ export interface ToolOutcome {
   readonly name: string;
   readonly output: string;
   readonly isError: boolean;
-  readonly status: 'succeeded' | 'failed' | 'timed_out' | 'rejected' | 'invalid';
+  /** `cancelled`: the user cancelled while the call ran (the agent records it; the call never does). */
+  readonly status: 'succeeded' | 'failed' | 'timed_out' | 'rejected' | 'invalid' | 'cancelled';
 }
 
 export interface ToolCallInput {
