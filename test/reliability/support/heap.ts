@@ -19,3 +19,15 @@ export function activeResources(): Record<string, number> {
   for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * The kinds of handle of which there are more now than in `before` (a leak leaves more behind; a
+ * timer of the test runner's that ended meanwhile must not count against the code under test).
+ */
+export function resourcesGrownSince(before: Record<string, number>): Record<string, number> {
+  const grown: Record<string, number> = {};
+  for (const [kind, count] of Object.entries(activeResources())) {
+    if (count > (before[kind] ?? 0)) grown[kind] = count - (before[kind] ?? 0);
+  }
+  return grown;
+}
