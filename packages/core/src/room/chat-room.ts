@@ -1,106 +1,36 @@
-import { type ClientEvent, parseClientEvent, type ServerEvent, type ServerEventOf } from '@chorus/protocol';
-import { filter, merge, type Observable, type Observer, Subject, type Subscription, takeUntil } from 'rxjs';
-import { type Actor, type ActorOptions, type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
-import { type ChorusClock, systemClock } from '../clock.js';
+import { type ClientEvent, parseClientEvent, type ServerEvent } from '@chorus/protocol';
+import type { Observable, Observer, Subscription } from 'rxjs';
+import { type Actor, type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
+import { systemClock } from '../clock.js';
+import { AudioTurns } from './audio-turns.js';
 import { BoundedMap } from './bounded-map.js';
 import { type RoomState, roomMachine } from './chat-room.machine.js';
-import {
-  type FloorAgent,
-  type FloorContext,
-  type FloorName,
-  type FloorPolicy,
-  type ModeratorFn,
-  type RoomUtterance,
-  resolveFloorPolicy,
-} from './floor-policy.js';
+import type {
+  ChatRoomOptions,
+  RoomRelay,
+  RoomResources,
+  RoomUser,
+  RoomUserSession,
+} from './chat-room-options.js';
+import { type FloorPolicy, type ModeratorFn, resolveFloorPolicy } from './floor-policy.js';
 import { DEFAULT_MAX_AGENT_TURNS } from './loop-guard.js';
-import type { HeardMessage, RoomMember } from './member.js';
+import type { RoomMember } from './member.js';
+import { describeError as describe, inputSafely } from './member-delivery.js';
 import { memberModerator } from './member-moderator.js';
 import { RoomBus } from './room-bus.js';
-import { finalWords, serverError, stampRoom } from './room-events.js';
+import { serverError, stampRoom } from './room-events.js';
+import { RoomFloor } from './room-floor.js';
+import { RoomRouter } from './room-router.js';
+import { DEFAULT_USER, RoomUsers } from './room-users.js';
 
-/**
- * How an agent's words reach the other agents:
- * - `text` (default): its final transcript (or text), through `hear({ speaker: <its name>, text,
- *   respond })`; `respond` is true for the agents the floor policy picks to answer.
- * - `audio`: its audio as `client_audio_append` events (the delta and format exactly as emitted; the
- *   receiving agent converts to its model's input format), then `client_audio_commit` when its audio
- *   ends. The agents picked to answer then get `client_response_create`. Audio carries no name, and
- *   a receiving model with automatic turn detection may answer on its own: give room members
- *   `createResponse: false` turn detection when relaying audio.
- */
-export type RoomRelay = 'text' | 'audio';
+export type {
+  ChatRoomOptions,
+  RoomRelay,
+  RoomResources,
+  RoomUser,
+  RoomUserSession,
+} from './chat-room-options.js';
 
-/** A person in the room. `name` attributes their words (defaults to the id). */
-export interface RoomUser {
-  readonly id: string;
-  readonly name?: string;
-}
-
-export interface ChatRoomOptions {
-  /** The room id, stamped as `room_id` on what it relays. Default: a random one. */
-  readonly id?: string;
-  /** The speakers. Their ids and names must be unique. */
-  readonly agents: readonly RoomMember[];
-  /** Who may speak when (see {@link FloorPolicy}). Default `free`. */
-  readonly floor?: FloorName | FloorPolicy;
-  /**
-   * For the `moderator` floor: a function choosing the next speaker, or an agent asked to choose
-   * (see {@link memberModerator}); an agent moderator is started and stopped with the room.
-   */
-  readonly moderator?: ModeratorFn | RoomMember;
-  /** Agent-to-agent turns allowed between two user inputs (the loop guard). Default 6. */
-  readonly maxAgentTurns?: number;
-  /** How agents hear each other. Default `text`. */
-  readonly relay?: RoomRelay;
-  /**
-   * The clock of the room's actor system, hence of every member's actor (children share their
-   * root's clock), and of the wait for an agent moderator. Default: real time. Pass XState's
-   * `SimulatedClock` or the `TestClock` of `@chorus/core/testing` in tests.
-   */
-  readonly clock?: ChorusClock;
-  /** XState inspection of the room's actor and every member's actor, for the inspector. */
-  readonly inspect?: ActorOptions<typeof roomMachine>['inspect'];
-  /** How long an agent moderator may take to answer. Default 10 s. */
-  readonly moderatorTimeoutMs?: number;
-  /** How many recent utterances floor policies see. Default 50. */
-  readonly transcriptLimit?: number;
-}
-
-/** One user's view of the room: everything except their own words, and their input. */
-export interface RoomUserSession {
-  readonly user: RoomUser;
-  /** Completes when the user leaves or the room stops. */
-  readonly events$: Observable<ServerEvent>;
-  /** Same as `room.handleInput(event, user)`. */
-  handleInput(event: unknown): boolean;
-  leave(): void;
-}
-
-/** What the room still holds; all zero (and the actor stopped) after `stop()`. */
-export interface RoomResources {
-  readonly state: RoomState;
-  /** The root actor's status: `active`, `done` or `stopped`. */
-  readonly actorStatus: string;
-  /** Child actors of the root actor (members' machines). */
-  readonly children: number;
-  /** Open subscriptions to the room bus (clients, users, the room's own router). */
-  readonly busSubscribers: number;
-  /** Open subscriptions of the room to its members' event streams. */
-  readonly memberSubscriptions: number;
-  /** Events published but not yet delivered. */
-  readonly pendingEvents: number;
-  /** Floor decisions queued or running. */
-  readonly pendingDecisions: number;
-  readonly users: number;
-}
-
-interface AudioTurn {
-  readonly targets: readonly string[];
-  readonly user: Required<RoomUser>;
-}
-
-const DEFAULT_USER: Required<RoomUser> = { id: 'user', name: 'User' };
 const DEFAULT_TRANSCRIPT_LIMIT = 50;
 /** Member states in which a `client_response_cancel` has something to cancel. */
 const BUSY_STATES: ReadonlySet<string> = new Set(['responding', 'runningTools', 'handingOff']);
@@ -121,6 +51,10 @@ const OWNER_LIMIT = 1024;
  *   and `room_id`. A handoff to another member passes the floor to it.
  * - The loop guard caps agent-to-agent turns between user inputs and emits
  *   `room_floor_changed { agent_id: null, reason: 'loop_guard' }` when it stops a chain.
+ *
+ * The class owns the lifecycle and the front door (input); beside it live the router of bus events
+ * ({@link RoomRouter}), floor decisions ({@link RoomFloor}), users' views ({@link RoomUsers}) and
+ * spoken turns ({@link AudioTurns}).
  */
 export class ChatRoom {
   readonly id: string;
@@ -133,22 +67,17 @@ export class ChatRoom {
   readonly #bus = new RoomBus<ServerEvent>();
   readonly #byId = new Map<string, RoomMember>();
   readonly #moderator: RoomMember | undefined;
-  readonly #users = new Map<string, UserEntry>();
+  readonly #users = new RoomUsers();
   readonly #memberSubscriptions: Subscription[] = [];
   readonly #childIds = new Set<string>();
-  readonly #transcript: RoomUtterance[] = [];
-  readonly #transcriptLimit: number;
   readonly #abort = new AbortController();
   /** Which agent a tool call, approval or audio item belongs to, for routing client answers. */
   readonly #owners = new BoundedMap<string, string>(OWNER_LIMIT);
-  /** Responses whose words were relayed; one without words ends its speaker's turn at `done`. */
-  readonly #spokenResponses = new BoundedMap<string, true>(OWNER_LIMIT);
-  /** Where each user's current spoken turn goes; cleared when the turn ends. */
-  readonly #audioTurns = new Map<string, AudioTurn>();
-  /** The last spoken turn each agent received, to attribute its transcription. */
-  readonly #audioHeardBy = new Map<string, AudioTurn>();
-  #decisions: Promise<void> = Promise.resolve();
-  #pendingDecisions = 0;
+  readonly #audioTurns = new AudioTurns();
+  /** Made once: member delivery runs per audio frame and must not allocate a callback each time. */
+  readonly #publish = (event: ServerEvent) => this.#bus.publish(event);
+  readonly #floor: RoomFloor;
+  readonly #router: RoomRouter;
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -181,13 +110,34 @@ export class ChatRoom {
       : (moderator as ModeratorFn | undefined);
     this.policy = resolveFloorPolicy(options.floor ?? 'free', choose);
     this.relay = options.relay ?? 'text';
-    this.#transcriptLimit = options.transcriptLimit ?? DEFAULT_TRANSCRIPT_LIMIT;
     this.events$ = this.#bus.events$;
 
     this.actor = createActor(roomMachine, {
       input: { roomId: this.id, maxAgentTurns },
       clock: options.clock ?? systemClock,
       ...(options.inspect ? { inspect: options.inspect } : {}),
+    });
+    const publish = this.#publish;
+    this.#floor = new RoomFloor({
+      roomId: this.id,
+      actor: this.actor,
+      policy: this.policy,
+      members: this.members,
+      byId: this.#byId,
+      transcriptLimit: options.transcriptLimit ?? DEFAULT_TRANSCRIPT_LIMIT,
+      signal: this.#abort.signal,
+      publish,
+    });
+    this.#router = new RoomRouter({
+      actor: this.actor,
+      members: this.members,
+      byId: this.#byId,
+      relay: this.relay,
+      floor: this.#floor,
+      owners: this.#owners,
+      audioTurns: this.#audioTurns,
+      userNamed: (id) => this.#users.named(id),
+      publish,
     });
     this.actor.on('floor_changed', ({ agentId, reason }) => {
       this.#bus.publish({ type: 'room_floor_changed', room_id: this.id, agent_id: agentId, reason });
@@ -215,7 +165,7 @@ export class ChatRoom {
   }
 
   get users(): readonly RoomUser[] {
-    return [...this.#users.values()].map((u) => u.user);
+    return this.#users.list;
   }
 
   /**
@@ -234,7 +184,7 @@ export class ChatRoom {
     this.actor.send({ type: 'room.start' });
     this.#bus.events$.subscribe((event) => {
       try {
-        this.#route(event);
+        this.#router.route(event);
       } catch (error) {
         this.#bus.publish(serverError('room_delivery_failed', `${event.type}: ${describe(error)}`));
       }
@@ -312,10 +262,11 @@ export class ChatRoom {
       );
       return false;
     }
-    const who = this.#userEntry(user ?? DEFAULT_USER).user;
+    const who = this.#users.admit(user ?? DEFAULT_USER);
     return this.#dispatch(event, who);
   }
 
+  // One case per client event type: where a user's input goes in the room.
   #dispatch(event: ClientEvent, user: Required<RoomUser>): boolean {
     switch (event.type) {
       case 'client_text_append':
@@ -335,7 +286,7 @@ export class ChatRoom {
       case 'client_response_create': {
         if (event.type !== 'client_image_append') this.actor.send({ type: 'floor.user_turn' });
         for (const member of this.#audioTargets(user)) this.#input(member, event);
-        if (event.type === 'client_audio_commit') this.#audioTurns.delete(user.id);
+        if (event.type === 'client_audio_commit') this.#audioTurns.end(user.id);
         return true;
       }
       case 'client_response_cancel': {
@@ -362,7 +313,7 @@ export class ChatRoom {
       case 'client_playback_position':
         return this.#toOwner(event, event.item_id, user);
       case 'client_session_create':
-        if (event.config.user_name) this.#userEntry(user).user = { ...user, name: event.config.user_name };
+        if (event.config.user_name) this.#users.rename(user, event.config.user_name);
         return true;
       case 'client_session_end':
         this.leave(user);
@@ -387,43 +338,15 @@ export class ChatRoom {
     return true;
   }
 
+  /** The members a user's spoken turn goes to; placed at its first frame, then looked up. */
   #audioTargets(user: Required<RoomUser>): readonly RoomMember[] {
-    let turn = this.#audioTurns.get(user.id);
-    if (!turn) {
-      const holder = this.floorHolder;
-      let targets: readonly string[] = holder ? [holder] : this.members.map((m) => m.id);
-      if (!holder) {
-        const utterance: RoomUtterance = { speaker: { kind: 'user', ...user }, text: '' };
-        const choice = this.#trySelect(this.#floorContext(utterance));
-        if (choice) {
-          this.actor.send({
-            type: 'floor.grant',
-            agentIds: choice,
-            reason: this.policy.name,
-            fromAgent: false,
-          });
-          targets = this.actor.getSnapshot().context.lastGrant;
-        }
-      }
-      turn = { targets, user };
-      this.#audioTurns.set(user.id, turn);
-      for (const id of targets) this.#audioHeardBy.set(id, turn);
-    }
+    const turn =
+      this.#audioTurns.get(user.id) ?? this.#audioTurns.begin(user, this.#floor.placeSpokenTurn(user));
     return turn.targets.flatMap((id) => this.#byId.get(id) ?? []);
   }
 
-  /** The policy's answer if it gives one synchronously and does not throw. */
-  #trySelect(context: FloorContext): readonly string[] | undefined {
-    try {
-      const answer = this.policy.select(context);
-      if (answer instanceof Promise) {
-        answer.catch(() => undefined);
-        return undefined;
-      }
-      return this.#known(answer);
-    } catch {
-      return undefined;
-    }
+  #input(member: RoomMember, event: ClientEvent): void {
+    inputSafely(member, event, this.#publish);
   }
 
   /**
@@ -431,33 +354,18 @@ export class ChatRoom {
    * contains their own messages.
    */
   join(user: RoomUser): RoomUserSession {
-    const entry = this.#userEntry(user);
-    if (user.name !== undefined) entry.user = { id: user.id, name: user.name };
-    entry.direct$ ??= new Subject<ServerEvent>();
-    const events$ = merge(
-      this.#bus.events$.pipe(
-        filter((event) => !(event.type === 'room_user_message' && event.user_id === user.id)),
-      ),
-      entry.direct$,
-    ).pipe(takeUntil(entry.left$));
-    return {
-      user: entry.user,
-      events$,
-      handleInput: (event) => this.handleInput(event, entry.user),
-      leave: () => this.leave(user),
-    };
+    return this.#users.join(
+      user,
+      this.#bus.events$,
+      (event, who) => this.handleInput(event, who),
+      () => this.leave(user),
+    );
   }
 
   /** Removes a user; their `events$` complete. */
   leave(user: RoomUser | string): void {
     const id = typeof user === 'string' ? user : user.id;
-    const entry = this.#users.get(id);
-    if (!entry) return;
-    this.#users.delete(id);
-    this.#audioTurns.delete(id);
-    entry.left$.next();
-    entry.left$.complete();
-    entry.direct$?.complete();
+    this.#users.remove(id, () => this.#audioTurns.end(id));
   }
 
   /**
@@ -465,242 +373,16 @@ export class ChatRoom {
    * (another user of the room has no business seeing it); otherwise to everyone on the bus.
    */
   #reject(user: RoomUser | undefined, error: ServerEvent): void {
-    const direct$ = user ? this.#users.get(user.id)?.direct$ : undefined;
-    if (direct$) direct$.next(error);
-    else this.#bus.publish(error);
-  }
-
-  #userEntry(user: RoomUser): UserEntry {
-    let entry = this.#users.get(user.id);
-    if (!entry) {
-      entry = {
-        user: { id: user.id, name: user.name ?? user.id },
-        left$: new Subject<void>(),
-        direct$: undefined,
-      };
-      this.#users.set(user.id, entry);
-    }
-    return entry;
-  }
-
-  // The router: the room's own subscriber to its bus, so it sees events in the same order as
-  // every client does.
-  #route(event: ServerEvent): void {
-    if (this.state !== 'running') return;
-    switch (event.type) {
-      case 'room_user_message': {
-        const user = this.#users.get(event.user_id)?.user ?? { id: event.user_id, name: event.user_id };
-        this.#enqueue(() => this.#userSaid(user, event.text));
-        return;
-      }
-      case 'agent_response_audio_transcript_done':
-      case 'agent_response_text_done': {
-        const words = finalWords(event) ?? '';
-        if (words.trim() === '') return;
-        this.#spokenResponses.set(event.response_id, true);
-        this.#enqueue(() => this.#agentSaid(event.agent_id, words));
-        return;
-      }
-      case 'agent_response_done':
-        if (!this.#spokenResponses.delete(event.response_id)) {
-          this.#enqueue(() => this.#endSilentTurn(event.agent_id));
-        }
-        return;
-      case 'agent_handoff':
-        this.#enqueue(() => this.#handoff(event));
-        return;
-      case 'agent_response_audio_delta':
-        if (!this.#owners.has(event.item_id)) this.#owners.set(event.item_id, event.agent_id);
-        if (this.relay === 'audio') {
-          const relayed: ClientEvent = {
-            type: 'client_audio_append',
-            audio: event.delta,
-            format: event.format,
-          };
-          for (const other of this.#others(event.agent_id)) this.#input(other, relayed);
-        }
-        return;
-      case 'agent_response_audio_done':
-        if (this.relay === 'audio') {
-          for (const other of this.#others(event.agent_id))
-            this.#input(other, { type: 'client_audio_commit' });
-        }
-        return;
-      case 'agent_response_tool_use_done':
-        this.#owners.set(event.tool_use.id, event.agent_id);
-        return;
-      case 'agent_tool_approval_requested':
-        this.#owners.set(event.call_id, event.agent_id);
-        return;
-      case 'agent_input_done':
-        // The spoken turn ended: the next one is placed afresh.
-        for (const [userId, turn] of this.#audioTurns) {
-          if (turn.targets.includes(event.agent_id)) this.#audioTurns.delete(userId);
-        }
-        return;
-      case 'agent_input_transcription_done':
-        this.#enqueue(() => this.#userSpoke(event.agent_id, event.transcript));
-        return;
-      default:
-        return;
-    }
-  }
-
-  #enqueue(task: () => void | Promise<void>): void {
-    this.#pendingDecisions += 1;
-    this.#decisions = this.#decisions
-      .then(task)
-      .catch((error: unknown) => {
-        this.#bus.publish(serverError('room_delivery_failed', describe(error)));
-      })
-      .finally(() => {
-        this.#pendingDecisions -= 1;
-      });
-  }
-
-  async #userSaid(user: Required<RoomUser>, text: string): Promise<void> {
-    this.actor.send({ type: 'floor.user_turn' });
-    const utterance: RoomUtterance = { speaker: { kind: 'user', ...user }, text };
-    const granted = await this.#decide(utterance, false);
-    if (granted === undefined) return;
-    for (const member of this.members) {
-      this.#hear(member, { speaker: user.name, text, respond: granted.includes(member.id) });
-    }
-  }
-
-  async #agentSaid(agentId: string, text: string): Promise<void> {
-    const speaker = this.#byId.get(agentId);
-    if (!speaker) return;
-    const utterance: RoomUtterance = { speaker: { kind: 'agent', id: speaker.id, name: speaker.name }, text };
-    const holder = this.floorHolder;
-    // Someone else holds the floor (a handoff moved it on): these words are context only.
-    const moved = holder !== null && holder !== agentId;
-    if (moved) this.#remember(utterance);
-    const granted = moved ? [] : await this.#decide(utterance, true);
-    if (granted === undefined) return;
-    if (this.relay === 'text') {
-      for (const other of this.#others(agentId)) {
-        this.#hear(other, { speaker: speaker.name, text, respond: granted.includes(other.id) });
-      }
-    } else {
-      for (const id of granted) {
-        const member = this.#byId.get(id);
-        if (member) this.#input(member, { type: 'client_response_create' });
-      }
-    }
-  }
-
-  #endSilentTurn(agentId: string): void {
-    if (this.state !== 'running' || this.floorHolder !== agentId) return;
-    this.actor.send({ type: 'floor.grant', agentIds: [], reason: 'turn_end', fromAgent: false });
-  }
-
-  #handoff(event: ServerEventOf<'agent_handoff'>): void {
-    if (this.state !== 'running') return;
-    const from = this.#byId.get(event.agent_id);
-    const wanted = event.to.toLowerCase();
-    const target = this.members.find(
-      (m) => m.id !== event.agent_id && (m.id === event.to || m.name.toLowerCase() === wanted),
-    );
-    // A handoff to someone outside the room is the agent's own business (it swaps in place).
-    if (!from || !target) return;
-    this.actor.send({ type: 'floor.grant', agentIds: [target.id], reason: 'handoff', fromAgent: true });
-    if (!this.actor.getSnapshot().context.lastGrant.includes(target.id)) return;
-    this.#hear(target, {
-      speaker: from.name,
-      text: `${from.name} handed the conversation over to ${target.name}.`,
-      respond: true,
-    });
-  }
-
-  #userSpoke(agentId: string, transcript: string): void {
-    if (this.state !== 'running' || transcript.trim() === '') return;
-    const turn = this.#audioHeardBy.get(agentId);
-    const user = turn?.user ?? DEFAULT_USER;
-    this.actor.send({ type: 'floor.user_turn' });
-    this.#remember({ speaker: { kind: 'user', ...user }, text: transcript });
-    const heard = new Set(turn?.targets ?? [agentId]);
-    heard.add(agentId);
-    for (const member of this.members) {
-      if (!heard.has(member.id)) this.#hear(member, { speaker: user.name, text: transcript, respond: false });
-    }
-  }
-
-  /**
-   * Asks the policy who answers `utterance`, records the grant in the actor (the loop guard applies
-   * to answers to agents), and returns the granted ids; undefined when the room stopped meanwhile.
-   */
-  async #decide(utterance: RoomUtterance, fromAgent: boolean): Promise<readonly string[] | undefined> {
-    this.#remember(utterance);
-    const context = this.#floorContext(utterance);
-    let chosen: readonly string[] = [];
-    try {
-      chosen = this.#known(await this.policy.select(context)).filter((id) => id !== utterance.speaker.id);
-    } catch (error) {
-      this.#bus.publish(serverError('floor_policy_failed', `floor ${this.policy.name}: ${describe(error)}`));
-    }
-    if (this.state !== 'running') return undefined;
-    this.actor.send({ type: 'floor.grant', agentIds: chosen, reason: this.policy.name, fromAgent });
-    return this.actor.getSnapshot().context.lastGrant;
-  }
-
-  #floorContext(utterance: RoomUtterance): FloorContext {
-    const { holder, lastHolder, agentTurns, maxAgentTurns } = this.actor.getSnapshot().context;
-    const agents: FloorAgent[] = this.members.map((m) => ({ id: m.id, name: m.name }));
-    const transcript =
-      this.#transcript.at(-1) === utterance ? [...this.#transcript] : [...this.#transcript, utterance];
-    return {
-      roomId: this.id,
-      agents,
-      utterance,
-      holder,
-      lastHolder,
-      agentTurns,
-      maxAgentTurns,
-      transcript,
-      signal: this.#abort.signal,
-    };
-  }
-
-  #remember(utterance: RoomUtterance): void {
-    this.#transcript.push(utterance);
-    if (this.#transcript.length > this.#transcriptLimit) this.#transcript.shift();
-  }
-
-  #known(ids: readonly string[]): string[] {
-    return [...new Set(ids)].filter((id) => this.#byId.has(id));
-  }
-
-  // One member failing must not keep the words from the others.
-  #hear(member: RoomMember, message: HeardMessage): void {
-    try {
-      member.hear(message);
-    } catch (error) {
-      this.#bus.publish(serverError('member_failed', `${member.name} could not hear: ${describe(error)}`));
-    }
-  }
-
-  #input(member: RoomMember, event: ClientEvent): void {
-    try {
-      member.handleInput(event);
-    } catch (error) {
-      this.#bus.publish(
-        serverError('member_failed', `${member.name} rejected ${event.type}: ${describe(error)}`),
-      );
-    }
-  }
-
-  #others(agentId: string): RoomMember[] {
-    return this.members.filter((m) => m.id !== agentId);
+    this.#users.reject(user, error, this.#publish);
   }
 
   /** Resolves once every published event is delivered and every floor decision made. */
   async settled(): Promise<void> {
     for (;;) {
       await this.#bus.drained();
-      await this.#decisions;
+      await this.#router.decisions;
       await Promise.resolve();
-      if (this.#bus.pending === 0 && this.#pendingDecisions === 0) return;
+      if (this.#bus.pending === 0 && this.#router.pendingDecisions === 0) return;
     }
   }
 
@@ -714,7 +396,7 @@ export class ChatRoom {
       busSubscribers: this.#bus.subscriberCount,
       memberSubscriptions: this.#memberSubscriptions.filter((s) => !s.closed).length,
       pendingEvents: this.#bus.pending,
-      pendingDecisions: this.#pendingDecisions,
+      pendingDecisions: this.#router.pendingDecisions,
       users: this.#users.size,
     };
   }
@@ -740,7 +422,7 @@ export class ChatRoom {
     this.#abort.abort();
     const everyone = this.#moderator ? [...this.members, this.#moderator] : this.members;
     const failures = await this.#release(everyone);
-    await this.#decisions;
+    await this.#router.decisions;
     if (failures.length > 0) {
       const message = `room ${this.id} did not stop cleanly: ${failures.join('; ')}`;
       this.#bus.publish(serverError('room_stop_failed', message));
@@ -766,11 +448,10 @@ export class ChatRoom {
   }
 
   async #closeAll(): Promise<void> {
-    for (const id of [...this.#users.keys()]) this.leave(id);
+    for (const id of this.#users.ids()) this.leave(id);
     this.#owners.clear();
-    this.#spokenResponses.clear();
+    this.#router.clear();
     this.#audioTurns.clear();
-    this.#audioHeardBy.clear();
     await this.#bus.close();
     this.actor.stop();
   }
@@ -798,15 +479,4 @@ function guarded(
     },
     complete: () => observer.complete?.(),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-interface UserEntry {
-  user: Required<RoomUser>;
-  readonly left$: Subject<void>;
-  /** This user's own errors; created when the user joins with a view of the room. */
-  direct$: Subject<ServerEvent> | undefined;
 }

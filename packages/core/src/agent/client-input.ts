@@ -1,0 +1,182 @@
+import type { ClientEvent, ClientEventOf } from '@chorus/protocol';
+import type { ModelConnection } from '../connection/model-connection.js';
+import type { ConversationItem, RealtimeModel } from '../model/realtime-model.js';
+import type { HeardMessage } from '../room/member.js';
+import type { AgentEmitter } from './agent-emitter.js';
+import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
+import type { StreamingItems } from './streaming-items.js';
+
+export interface ClientInputOptions {
+  readonly connection: ModelConnection;
+  readonly model: RealtimeModel;
+  readonly emitter: AgentEmitter;
+  readonly streaming: StreamingItems;
+  /** Records a conversation item (and announces that the history changed). */
+  readonly addHistory: (item: ConversationItem) => void;
+  /** Sends a control event to the agent's actor while it runs. */
+  readonly toActor: (event: RealtimeAgentEvent) => void;
+  readonly state: () => RealtimeAgentState;
+  readonly applySession: (event: ClientEventOf<'client_session_create'>) => void;
+  readonly stop: () => void;
+}
+
+/**
+ * What a user's (validated) client events do to a running agent, one case per event type, and the
+ * user's words as they reach the model and the history. It owns the rule that one input gets one
+ * response: the seed frontends send `client_text_append` followed by `client_response_create`, and
+ * the second must not start a second response for the same words.
+ */
+export class ClientInput {
+  /** True from the moment typed text asked for a response until the model confirms (or fails) it. */
+  private responseRequested = false;
+  private userMessages = 0;
+  private readonly reportedFormats = new Set<string>();
+
+  constructor(private readonly options: ClientInputOptions) {}
+
+  /** The model created (or failed) a response: a later `client_response_create` asks anew. */
+  responseSettled(): void {
+    this.responseRequested = false;
+  }
+
+  dispatch(event: ClientEvent): void {
+    const { connection, emitter } = this.options;
+    switch (event.type) {
+      case 'client_session_create':
+        this.options.applySession(event);
+        return;
+      case 'client_session_end':
+        this.options.stop();
+        return;
+      case 'client_response_create': {
+        // Already answering (or about to) the latest input: one response per input, not two.
+        const state = this.options.state();
+        if (this.responseRequested || state === 'responding' || state === 'runningTools') return;
+        connection.createResponse();
+        return;
+      }
+      case 'client_response_cancel': {
+        const state = this.options.state();
+        if (state === 'responding' || state === 'runningTools') this.options.toActor({ type: 'user.cancel' });
+        // Already being cancelled (e.g. a truncate arrived first): cancelling is idempotent.
+        else if (state === 'interrupted') return;
+        else {
+          emitter.emitError(
+            'invalid_request_error',
+            'response_cancel_not_active',
+            `client_response_cancel: there is no response to cancel (agent is ${state})`,
+          );
+        }
+        return;
+      }
+      case 'client_text_append':
+        this.userText(event.text);
+        return;
+      case 'client_audio_append':
+        this.userAudio(event);
+        return;
+      case 'client_audio_commit':
+        connection.send({ type: 'audio_commit' });
+        return;
+      case 'client_image_append': {
+        const model = this.options.model;
+        if (!model.capabilities.imageInput) {
+          emitter.emitError(
+            'invalid_request_error',
+            'unsupported_input',
+            `client_image_append: the ${model.provider} model does not accept images`,
+          );
+          return;
+        }
+        connection.send({
+          type: 'image',
+          image: Buffer.from(event.image, 'base64'),
+          mimeType: event.format.mime_type,
+        });
+        return;
+      }
+      case 'client_tool_result':
+        connection.send({ type: 'tool_result', callId: event.id, name: event.name, output: event.output });
+        this.options.addHistory({
+          type: 'function_call_output',
+          id: `${event.id}_output`,
+          callId: event.id,
+          output: event.output,
+        });
+        emitter.emit(
+          emitter.attributed({
+            type: 'agent_response_tool_result',
+            tool_result: { id: event.id, name: event.name, output: event.output, is_error: false },
+          }),
+        );
+        connection.createResponse();
+        return;
+      case 'client_playback_position':
+        this.options.streaming.setPlayed(event.item_id, event.audio_end_ms);
+        return;
+      case 'client_tool_approval':
+        this.options.toActor({
+          type: 'tool.approval',
+          callId: event.call_id,
+          approved: event.approved,
+          ...(event.reason === undefined ? {} : { reason: event.reason }),
+        });
+        return;
+    }
+  }
+
+  /** A user's typed words: they interrupt the agent if it speaks, and ask for an answer. */
+  userText(text: string, speaker?: string): void {
+    const { connection } = this.options;
+    this.addUserMessage(text, speaker);
+    // Typing while the agent speaks is a barge-in too.
+    if (this.options.state() === 'responding') this.options.toActor({ type: 'user.cancel' });
+    connection.send({ type: 'text', text, role: 'user', ...(speaker === undefined ? {} : { speaker }) });
+    this.responseRequested = true;
+    connection.createResponse();
+  }
+
+  /** Another room member's words: context, and an answer only when `respond` is true. */
+  heard(message: HeardMessage): void {
+    const { connection } = this.options;
+    this.addUserMessage(message.text, message.speaker);
+    connection.send({ type: 'text', text: message.text, role: 'user', speaker: message.speaker });
+    if (message.respond) connection.createResponse();
+  }
+
+  private userAudio(event: ClientEventOf<'client_audio_append'>): void {
+    const { model } = this.options;
+    const { format } = event;
+    const accepted = model.capabilities.inputFormats.some(
+      (f) => f.type === format.type && f.rate === format.rate,
+    );
+    if (!accepted) {
+      const key = `${format.type}@${format.rate}`;
+      if (!this.reportedFormats.has(key)) {
+        this.reportedFormats.add(key);
+        const known = model.capabilities.inputFormats.map((f) => `${f.type} at ${f.rate} Hz`).join(', ');
+        this.options.emitter.emitError(
+          'invalid_request_error',
+          'unsupported_audio_format',
+          `client_audio_append: the ${model.provider} model takes ${known}, not ${format.type} at ${format.rate} Hz; this format is dropped (reported once)`,
+        );
+      }
+      return;
+    }
+    this.options.connection.send({
+      type: 'audio',
+      audio: Buffer.from(event.audio, 'base64'),
+      format,
+    });
+  }
+
+  private addUserMessage(text: string, speaker?: string): void {
+    this.options.addHistory({
+      type: 'message',
+      id: `${this.options.emitter.agentId}_user_${++this.userMessages}`,
+      role: 'user',
+      text,
+      ...(speaker === undefined ? {} : { speaker }),
+    });
+  }
+}

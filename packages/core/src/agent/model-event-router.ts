@@ -1,0 +1,230 @@
+import type { ModelEvent, ModelEventOf } from '@chorus/protocol';
+import type { GuardrailMonitor } from '../guardrails/guardrail-monitor.js';
+import type { ConversationItem } from '../model/realtime-model.js';
+import type { AgentEmitter } from './agent-emitter.js';
+import type { PersonaRoster } from './persona-roster.js';
+import type { RealtimeAgentEvent } from './realtime-agent.machine.js';
+import type { StreamingItems } from './streaming-items.js';
+import type { TurnMetricsRecorder } from './turn-metrics.js';
+
+export interface ModelEventRouterOptions {
+  readonly emitter: AgentEmitter;
+  readonly streaming: StreamingItems;
+  readonly metrics: TurnMetricsRecorder;
+  readonly personas: PersonaRoster;
+  readonly guardrails: GuardrailMonitor | undefined;
+  /** Records a conversation item (and announces that the history changed). */
+  readonly addHistory: (item: ConversationItem) => void;
+  /** Sends a control event to the agent's actor while it runs. */
+  readonly toActor: (event: RealtimeAgentEvent) => void;
+  /** The model answered (or failed) whatever asked it for a response. */
+  readonly responseSettled: () => void;
+  readonly toolTimeoutMs: number | undefined;
+}
+
+/**
+ * Turns the model's events into the agent's: one `agent_*` event per model event, the per-item
+ * bookkeeping (text, audio bytes, dropped responses), history items, metrics and guardrail checks,
+ * and the control events the agent's actor decides on (response created/done, tool calls,
+ * handoffs). Events of a dropped response stop here.
+ *
+ * Audio deltas never reach the actor: the audio case is a few counters and one emit.
+ */
+export class ModelEventRouter {
+  private readonly emitter: AgentEmitter;
+  private readonly streaming: StreamingItems;
+  private readonly metrics: TurnMetricsRecorder;
+  private readonly personas: PersonaRoster;
+  private readonly guardrails: GuardrailMonitor | undefined;
+  private readonly addHistory: (item: ConversationItem) => void;
+  private readonly toActor: (event: RealtimeAgentEvent) => void;
+  private readonly responseSettled: () => void;
+  private readonly toolTimeoutMs: number;
+
+  constructor(options: ModelEventRouterOptions) {
+    this.emitter = options.emitter;
+    this.streaming = options.streaming;
+    this.metrics = options.metrics;
+    this.personas = options.personas;
+    this.guardrails = options.guardrails;
+    this.addHistory = options.addHistory;
+    this.toActor = options.toActor;
+    this.responseSettled = options.responseSettled;
+    this.toolTimeoutMs = options.toolTimeoutMs ?? 30_000;
+  }
+
+  route(event: ModelEvent): void {
+    const emitter = this.emitter;
+    switch (event.type) {
+      case 'model_response_audio_delta': {
+        // The hot path: no actor, no allocation beyond the outgoing event.
+        if (this.streaming.isDropped(event.response_id)) return;
+        this.streaming.addAudio(event.response_id, event.item_id, event.format, event.delta);
+        this.metrics.audio(event.response_id);
+        emitter.emit({
+          type: 'agent_response_audio_delta',
+          agent_id: emitter.agentId,
+          agent_name: emitter.agentName,
+          response_id: event.response_id,
+          item_id: event.item_id,
+          delta: event.delta,
+          format: event.format,
+        });
+        return;
+      }
+      case 'model_response_audio_transcript_delta':
+      case 'model_response_text_delta': {
+        if (this.streaming.isDropped(event.response_id)) return;
+        const item = this.streaming.item(event.response_id, event.item_id);
+        item.text += event.delta;
+        emitter.emit(
+          emitter.attributed({
+            type:
+              event.type === 'model_response_text_delta'
+                ? 'agent_response_text_delta'
+                : 'agent_response_audio_transcript_delta',
+            response_id: event.response_id,
+            item_id: event.item_id,
+            delta: event.delta,
+          }),
+        );
+        this.guardrails?.textChanged(event.response_id, this.streaming.responseText(event.response_id));
+        return;
+      }
+      case 'model_response_audio_transcript_done': {
+        if (this.streaming.isDropped(event.response_id)) return;
+        this.streaming.item(event.response_id, event.item_id).text = event.transcript;
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_response_audio_transcript_done' }));
+        return;
+      }
+      case 'model_response_text_done': {
+        if (this.streaming.isDropped(event.response_id)) return;
+        this.streaming.item(event.response_id, event.item_id).text = event.text;
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_response_text_done' }));
+        return;
+      }
+      case 'model_response_audio_done':
+        if (this.streaming.isDropped(event.response_id)) return;
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_response_audio_done' }));
+        return;
+      case 'model_response_created':
+        this.responseSettled();
+        this.metrics.responseCreated(event.response_id);
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_response_created' }));
+        this.toActor({ type: 'model.response_created', responseId: event.response_id });
+        return;
+      case 'model_response_done':
+        this.responseSettled();
+        this.responseDone(event);
+        return;
+      case 'model_response_tool_use_delta':
+        if (this.streaming.isDropped(event.response_id)) return;
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_response_tool_use_delta' }));
+        return;
+      case 'model_response_tool_use_done':
+        this.toolUse(event);
+        return;
+      case 'model_tool_call_cancelled':
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_tool_call_cancelled' }));
+        this.toActor({ type: 'model.tool_calls_cancelled', callIds: event.call_ids });
+        return;
+      case 'model_input_transcription_delta':
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_input_transcription_delta' }));
+        return;
+      case 'model_input_transcription_done':
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_input_transcription_done' }));
+        this.addHistory({ type: 'message', id: event.item_id, role: 'user', text: event.transcript });
+        return;
+      case 'model_input_started':
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_input_started' }));
+        this.toActor({ type: 'model.input_started', itemId: event.item_id });
+        return;
+      case 'model_input_done':
+        this.metrics.userStopped();
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_input_done' }));
+        return;
+      case 'model_error':
+        this.responseSettled();
+        if (event.fatal) emitter.emitFatalOnce(event.error_type, event.code, event.message);
+        else emitter.emit(emitter.attributed({ ...event, type: 'agent_error' }));
+        return;
+      case 'model_session_created':
+      case 'model_session_ended':
+      case 'model_raw':
+        // Connection-level: the connection actor handles the session; raw provider events stay on
+        // `modelConnection.events$` for whoever wants them.
+        return;
+    }
+  }
+
+  private responseDone(event: ModelEventOf<'model_response_done'>): void {
+    const emitter = this.emitter;
+    const responseId = event.response_id;
+    if (!this.streaming.isDropped(responseId)) {
+      for (const [itemId, item] of this.streaming.itemsOf(responseId)) {
+        this.addHistory({
+          type: 'message',
+          id: itemId,
+          role: 'assistant',
+          text: item.text,
+          speaker: this.personas.current().name,
+        });
+      }
+      this.guardrails?.responseDone(responseId, this.streaming.responseText(responseId));
+    }
+    emitter.emit(emitter.attributed({ ...event, type: 'agent_response_done' }));
+    const metrics = this.metrics.responseDone(responseId);
+    if (metrics) {
+      const toolDurations: Record<string, number> = { ...metrics.toolDurationsMs };
+      emitter.emit(
+        emitter.attributed({
+          type: 'agent_turn_metrics',
+          response_id: responseId,
+          ...(metrics.timeToFirstAudioMs === undefined
+            ? {}
+            : { time_to_first_audio_ms: metrics.timeToFirstAudioMs }),
+          ...(metrics.e2eMs === undefined ? {} : { e2e_ms: metrics.e2eMs }),
+          interrupted: metrics.interrupted,
+          tool_durations_ms: toolDurations,
+        }),
+      );
+    }
+    this.toActor({ type: 'model.response_done', responseId, status: event.status });
+    this.streaming.forgetResponse(responseId);
+  }
+
+  private toolUse(event: ModelEventOf<'model_response_tool_use_done'>): void {
+    if (this.streaming.isDropped(event.response_id)) return;
+    const { tool_use: call } = event;
+    this.streaming.expectFollowUp(event.response_id);
+    this.emitter.emit(this.emitter.attributed({ ...event, type: 'agent_response_tool_use_done' }));
+    this.addHistory({
+      type: 'function_call',
+      id: event.item_id,
+      callId: call.id,
+      name: call.name,
+      arguments: call.raw_input,
+    });
+    const target = this.personas.current().handoffs.find((h) => h.toolName === call.name);
+    if (target) {
+      this.personas.include(target.agent);
+      this.toActor({
+        type: 'model.handoff_call',
+        responseId: event.response_id,
+        callId: call.id,
+        toolName: call.name,
+        target: target.agent.name,
+      });
+      return;
+    }
+    const found = this.personas.findTool(call.name);
+    this.toActor({
+      type: 'model.tool_call',
+      responseId: event.response_id,
+      callId: call.id,
+      name: call.name,
+      arguments: call.raw_input,
+      timeoutMs: found?.tool.timeoutMs ?? this.toolTimeoutMs,
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import type { AudioFormat } from '@chorus/protocol';
+import { base64ByteLength } from './audio-math.js';
+
+/** Bytes of audio sent to the listener for one assistant item. */
+export interface AudioItem {
+  readonly responseId: string;
+  readonly itemId: string;
+  readonly format: AudioFormat;
+  bytes: number;
+}
+
+/** The words of one assistant item so far. */
+export interface AssistantItem {
+  readonly responseId: string;
+  text: string;
+}
+
+const MAX_TRACKED_ITEMS = 64;
+
+/**
+ * What the agent knows about the responses streaming out right now, per item: the text so far,
+ * the audio bytes sent and how much of them the client played, which responses were dropped
+ * (interrupted, or lost with a connection) so their late events are ignored, and which ones end
+ * in tool calls (a follow-up response continues the turn). Interruption and history read it.
+ *
+ * Cheap counters only, because `addAudio` runs per audio frame; every collection is bounded.
+ */
+export class StreamingItems {
+  private audio: AudioItem | undefined;
+  private readonly assistant = new Map<string, AssistantItem>();
+  private readonly playback = new Map<string, number>();
+  private readonly dropped = new Set<string>();
+  private readonly followUps = new Set<string>();
+
+  isDropped(responseId: string): boolean {
+    return this.dropped.has(responseId);
+  }
+
+  /** Ignores the rest of a response (it was interrupted). */
+  drop(responseId: string): void {
+    this.dropped.add(responseId);
+  }
+
+  /** Counts one audio delta sent to the listener. */
+  addAudio(responseId: string, itemId: string, format: AudioFormat, delta: string): void {
+    let item = this.audio;
+    if (!item || item.itemId !== itemId) {
+      item = { responseId, itemId, format, bytes: 0 };
+      this.audio = item;
+    }
+    item.bytes += base64ByteLength(delta);
+  }
+
+  /** The audio item being sent for `responseId`, if its audio is the latest sent. */
+  audioOf(responseId: string): AudioItem | undefined {
+    return this.audio?.responseId === responseId ? this.audio : undefined;
+  }
+
+  item(responseId: string, itemId: string): AssistantItem {
+    let item = this.assistant.get(itemId);
+    if (!item) {
+      item = { responseId, text: '' };
+      this.assistant.set(itemId, item);
+    }
+    return item;
+  }
+
+  textOf(itemId: string): string | undefined {
+    return this.assistant.get(itemId)?.text;
+  }
+
+  /** Every item of a response, in the order they started. */
+  *itemsOf(responseId: string): IterableIterator<[string, AssistantItem]> {
+    for (const entry of this.assistant) if (entry[1].responseId === responseId) yield entry;
+  }
+
+  responseText(responseId: string): string {
+    let text = '';
+    for (const item of this.assistant.values()) if (item.responseId === responseId) text += item.text;
+    return text;
+  }
+
+  firstItemOf(responseId: string): string | undefined {
+    for (const [itemId, item] of this.assistant) if (item.responseId === responseId) return itemId;
+    return undefined;
+  }
+
+  /** Where the client's playback of an item is, as it last reported. */
+  playedMs(itemId: string): number | undefined {
+    return this.playback.get(itemId);
+  }
+
+  setPlayed(itemId: string, audioEndMs: number): void {
+    this.playback.delete(itemId);
+    this.playback.set(itemId, audioEndMs);
+    trim(this.playback);
+  }
+
+  /** The response ends in tool calls: a follow-up response will continue the turn. */
+  expectFollowUp(responseId: string): void {
+    this.followUps.add(responseId);
+  }
+
+  hasFollowUp(responseId: string): boolean {
+    return this.followUps.has(responseId);
+  }
+
+  forgetResponse(responseId: string): void {
+    for (const [itemId, item] of this.assistant) {
+      if (item.responseId === responseId) this.assistant.delete(itemId);
+    }
+    this.followUps.delete(responseId);
+    trim(this.dropped);
+  }
+
+  /** A dropped connection loses the response in flight; its late events must not leak out. */
+  reset(): void {
+    for (const item of this.assistant.values()) this.dropped.add(item.responseId);
+    if (this.audio) this.dropped.add(this.audio.responseId);
+    this.assistant.clear();
+    trim(this.dropped);
+  }
+}
+
+/** Keeps a map or set of per-item bookkeeping from growing without bound (oldest go first). */
+function trim(collection: Map<string, unknown> | Set<string>): void {
+  while (collection.size > MAX_TRACKED_ITEMS) {
+    const oldest = collection.keys().next().value as string;
+    collection.delete(oldest);
+  }
+}
