@@ -33,13 +33,14 @@ async function interruptionSpeech(): Promise<Int16Array> {
  * The baseline: the same speech into a LocalModel directly (no gateway, no agent, no socket), from
  * the first frame to `model_input_started`. What is left above it is the gateway's and agent's share.
  */
-export async function vadOnlyLatencies(repetitions: number): Promise<number[]> {
+export async function vadOnlyLatencies(repetitions: number, interruptOnsetMs?: number): Promise<number[]> {
   const speech = await interruptionSpeech();
   const out: number[] = [];
   for (let r = 0; r < repetitions; r++) {
     const model = new LocalModel({
-      brain: rulesBrain({ intents: [{ match: /.*/, reply: 'ok' }] }),
+      brain: rulesBrain({ intents: [{ match: /.*/, reply: LONG_REPLY }] }),
       transcriber: null,
+      ...(interruptOnsetMs !== undefined ? { interruptOnsetMs } : {}),
     });
     await model.connect({
       instructions: '',
@@ -53,6 +54,18 @@ export async function vadOnlyLatencies(repetitions: number): Promise<number[]> {
     const silence = new Uint8Array(640);
     for (let i = 0; i < 25; i++)
       model.send({ type: 'audio', audio: silence, format: { type: 'audio/pcm', rate: 16000 } });
+    // Speaking, as in the gateway figure: the interrupt onset applies only while a response plays.
+    const speaking = new Promise<void>((resolve) => {
+      const sub = model.events$.subscribe((e) => {
+        if (e.type === 'model_response_audio_delta') {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+    model.send({ type: 'text', text: 'weather please' });
+    model.createResponse();
+    await speaking;
     const started = new Promise<number>((resolve) => {
       const sub = model.events$.subscribe((e) => {
         if (e.type === 'model_input_started') {
@@ -81,8 +94,43 @@ export async function vadOnlyLatencies(repetitions: number): Promise<number[]> {
   return out;
 }
 
-/** One measurement per repetition, in ms. */
-export async function bargeInLatencies(repetitions: number): Promise<number[]> {
+/** What the client sends while the agent speaks. */
+type Stimulus = 'speech' | 'cough' | 'click';
+
+/** 100 ms of loud broadband noise: the shape of a cough or a knock on the table. */
+function coughNoise(): Int16Array {
+  const out = new Int16Array(1600);
+  let seed = 7;
+  for (let i = 0; i < out.length; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    out[i] = ((seed / 0x7fffffff) * 2 - 1) * 8000;
+  }
+  return out;
+}
+
+/** One measurement per repetition, in ms (barge-in latency), with the given interrupt onset. */
+export function bargeInLatencies(repetitions: number, interruptOnsetMs?: number): Promise<number[]> {
+  return bargeInTrials(repetitions, 'speech', interruptOnsetMs);
+}
+
+/**
+ * False barge-ins: how many of `repetitions` short non-speech sounds (a 100 ms cough-like noise burst, or
+ * the first 60 ms of a word, like a click or an 'mm') interrupted the agent within 1 s.
+ */
+export async function falseBargeIns(
+  repetitions: number,
+  stimulus: 'cough' | 'click',
+  interruptOnsetMs?: number,
+): Promise<number> {
+  const results = await bargeInTrials(repetitions, stimulus, interruptOnsetMs);
+  return results.filter((r) => Number.isFinite(r)).length;
+}
+
+async function bargeInTrials(
+  repetitions: number,
+  stimulus: Stimulus,
+  interruptOnsetMs?: number,
+): Promise<number[]> {
   const server = createChorusServer({
     rooms: {
       local: () =>
@@ -92,6 +140,7 @@ export async function bargeInLatencies(repetitions: number): Promise<number[]> {
           model: new LocalModel({
             brain: rulesBrain({ intents: [{ match: /.*/, reply: LONG_REPLY }] }),
             transcriber: null,
+            ...(interruptOnsetMs !== undefined ? { interruptOnsetMs } : {}),
           }),
         }),
     },
@@ -149,14 +198,24 @@ export async function bargeInLatencies(repetitions: number): Promise<number[]> {
       await speaking;
       const interrupted = next('agent_response_interrupted');
       const firstSpeech = performance.now();
-      let i = 0;
-      const pacer = setInterval(() => {
-        const start = (i++ * 320) % (speech.length - 320);
-        frame(speech.subarray(start, start + 320));
-      }, 20);
-      frame(speech.subarray(0, 320));
+      // Speech goes on until the interruption; a cough or click is followed by silence.
+      const sound =
+        stimulus === 'speech' ? speech : stimulus === 'cough' ? coughNoise() : speech.subarray(0, 960);
+      const frameAt = (i: number) => {
+        if (stimulus !== 'speech' && (i + 1) * 320 > sound.length) return silence;
+        const start = (i * 320) % (sound.length - 320);
+        return sound.subarray(start, start + 320);
+      };
+      let i = 1;
+      const pacer = setInterval(() => frame(frameAt(i++)), 20);
+      frame(frameAt(0));
       try {
-        out.push((await interrupted) - firstSpeech);
+        if (stimulus === 'speech') out.push((await interrupted) - firstSpeech);
+        else {
+          const quiet = new Promise<number>((r) => setTimeout(() => r(Number.NaN), 1000));
+          out.push(await Promise.race([interrupted.then((at) => at - firstSpeech), quiet]));
+          interrupted.catch(() => {});
+        }
       } finally {
         clearInterval(pacer);
         ws.terminate();

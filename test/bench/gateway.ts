@@ -16,6 +16,7 @@ import type { ChorusServer, Servable } from '@chorus/server';
 import { pino } from 'pino';
 import { Subject } from 'rxjs';
 import WebSocket, { WebSocketServer } from 'ws';
+import { LocalEchoRoom } from './local-echo-room.js';
 
 // The workspace packages resolve to their TypeScript sources under the `@chorus/source` condition.
 export const SOURCE_ARGS = ['--conditions=@chorus/source', '--import', 'tsx'];
@@ -304,15 +305,18 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-/** The bare echo relay and the gateway serving {@link EchoFrames}, both on 127.0.0.1. */
-export async function startServers(): Promise<Servers> {
+/**
+ * The bare echo relay and the gateway, both on 127.0.0.1. The gateway serves {@link EchoFrames}, or with
+ * `local` a {@link LocalEchoRoom} (a local-model agent hearing every frame, plus the echo).
+ */
+export async function startServers(options: { local?: boolean } = {}): Promise<Servers> {
   const relay = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   relay.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
   await new Promise((r) => relay.once('listening', r));
   const relayPort = (relay.address() as { port: number }).port;
   const { createChorusServer } = await import('@chorus/server');
   const gateway = createChorusServer({
-    rooms: { echo: () => new EchoFrames() },
+    rooms: { echo: options.local ? () => new LocalEchoRoom() : () => new EchoFrames() },
     auth: { apiKeys: ['bench-key'] },
     logger: pino({ level: 'silent' }),
     limits: { messagesPerSecond: 1e6, messageBurst: 1e6, maxSessionsPerUser: 100_000 },
@@ -375,6 +379,17 @@ if (isMain && mode === 'load') {
     binary === '1',
   );
   process.send?.(result);
+  process.exit(0);
+} else if (isMain && mode === 'density') {
+  // One paced step against the local-model gateway (what a density profile needs):
+  // gateway.ts density <sessions> <seconds> <binary 0|1>
+  const [sessions, seconds, binary] = rest;
+  const servers = await startServers({ local: true });
+  const result = await runLoad<PacedResult>(
+    pacedArgs(servers.gatewayUrl, Number(sessions ?? 100), Number(seconds ?? 5), servers.key, binary === '1'),
+  );
+  console.log(JSON.stringify(result));
+  await servers.close();
   process.exit(0);
 } else if (isMain) {
   const clients = Number(mode ?? 8);

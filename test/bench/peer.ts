@@ -162,3 +162,15 @@ if (process.argv[1] === SELF && process.argv[2] === 'fake') {
   process.on('message', () => process.send?.({ sent: fake.sent.length }));
   process.send?.({ url: fake.url });
 }
+
+if (process.argv[1] === SELF && process.argv[2] === 'run') {
+  // Stand-alone (for a profile): peer.ts run [repetitions]
+  const result = await peerComparison(Number(process.argv[3] ?? 5));
+  for (const [name, runs] of Object.entries(result)) {
+    console.log(
+      name,
+      runs.map((r) => `${r.cpuUsPerEvent.toFixed(1)} us/event ${r.eventsPerSecond.toFixed(0)}/s`),
+    );
+  }
+  process.exit(0);
+}

@@ -1,188 +1,318 @@
 /**
- * Every benchmark scenario in one invocation, each against a baseline measured in the same run, with
- * several repetitions (median and range). Writes test/bench/RESULTS.md. Prints figures; asserts
- * nothing (timed pass/fail tests lie on a shared machine).
+ * Every benchmark scenario of issue 8 in one invocation, each against a baseline measured in the same
+ * run, several repetitions each (median and spread), each figure next to the issue's goal. Writes
+ * test/bench/RESULTS.md (plus test/bench/PROFILES.md when present: the profiles of missed goals). Prints
+ * figures; asserts nothing (timed pass/fail tests lie on a shared machine). The soak has its own script.
  *
- *   node --conditions=@chorus/source --import tsx test/bench/run-all.ts [--quick]
+ *   npm run bench                      (node --expose-gc --conditions=@chorus/source --import tsx test/bench/run-all.ts)
+ *   npm run bench -- --quick           (one repetition, short windows: for development only)
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bargeInLatencies, vadOnlyLatencies } from './barge-in.js';
-import {
-  type ClosedLoopResult,
-  closedLoopArgs,
-  type PacedResult,
-  pacedArgs,
-  runLoad,
-  SOURCE_ARGS,
-  startServers,
-} from './gateway.js';
+import { bargeInLatencies, falseBargeIns, vadOnlyLatencies } from './barge-in.js';
+import { type PacedResult, pacedArgs, runLoad, SOURCE_ARGS, startServers } from './gateway.js';
+import { type OverheadResult, runOverhead, startOverheadServers } from './overhead.js';
 import { peerComparison } from './peer.js';
-import { show, summarize } from './stats.js';
+import { type Summary, show, summarize } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const QUICK = process.argv.includes('--quick');
 const REPS = QUICK ? 1 : 3;
+const SESSIONS = 100;
 const started = Date.now();
-const lines: string[] = [];
-const log = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const progress = (line: string) => console.log(`${line} (${elapsed()})`);
+const loads: number[] = [];
+const sampleLoad = () => loads.push(loadavg()[0] ?? Number.NaN);
 
-// --- 1. per-event overhead and throughput, closed loop --------------------------------------------
+// --- 1. per-event overhead: provider fake -> adapter -> agent -> gateway -> client, vs a bare relay -----
 async function overhead() {
-  const servers = await startServers();
-  const clients = 8;
-  const seconds = QUICK ? 1 : 3;
-  const bare: { r: ClosedLoopResult; cpuUs: number }[] = [];
-  const gw: { r: ClosedLoopResult; cpuUs: number }[] = [];
-  const timed = async (url: string, key: string) => {
-    const cpu = process.cpuUsage();
-    const r = await runLoad<ClosedLoopResult>(closedLoopArgs(url, clients, seconds, key));
-    const used = process.cpuUsage(cpu);
-    // Server CPU per round trip (one frame in, one out), this process only: the load is in a child.
-    return { r, cpuUs: (used.user + used.system) / (r.eventsPerSecond * seconds) };
+  const servers = await startOverheadServers();
+  const seconds = QUICK ? 2 : 4;
+  const runs = {
+    relayPaced: [] as OverheadResult[],
+    gwPaced: [] as OverheadResult[],
+    relayClosed: [] as OverheadResult[],
+    gwClosed: [] as OverheadResult[],
   };
-  await timed(servers.relayUrl, '');
-  await timed(servers.gatewayUrl, servers.key);
+  // Warm-up of each path (JIT), then alternating runs so drift on a shared machine hits both.
+  await runOverhead(servers, 'relay', 'paced', SESSIONS, 1);
+  await runOverhead(servers, 'gateway', 'paced', SESSIONS, 1);
   for (let i = 0; i < REPS; i++) {
-    bare.push(await timed(servers.relayUrl, ''));
-    gw.push(await timed(servers.gatewayUrl, servers.key));
+    sampleLoad();
+    runs.relayPaced.push(await runOverhead(servers, 'relay', 'paced', SESSIONS, seconds));
+    runs.gwPaced.push(await runOverhead(servers, 'gateway', 'paced', SESSIONS, seconds));
+    runs.relayClosed.push(await runOverhead(servers, 'relay', 'closed', SESSIONS, seconds));
+    runs.gwClosed.push(await runOverhead(servers, 'gateway', 'closed', SESSIONS, seconds));
+    progress(`  overhead repetition ${i + 1}/${REPS}`);
   }
   await servers.close();
-  return { bare, gw, clients, seconds };
+  return runs;
 }
 
-// --- 2. density: paced 20 ms 24 kHz PCM16 both ways -------------------------------------------------
-const LADDER = QUICK ? [25, 50] : [25, 50, 100, 200, 300, 400, 600];
-const KEEPS_UP = (r: PacedResult) => r.delivered >= 0.98 && r.p99 <= 100;
+// --- 2. density: paced 20 ms 24 kHz PCM16 both ways, local model behind the gateway ------------------
+const LADDER = QUICK ? [25, 50, 100] : [50, 100, 150, 200, 300, 400, 600, 800];
+const P99_LIMIT_MS = 40;
+const keepsUp = (r: PacedResult) => r.delivered >= 0.98 && r.p99 <= P99_LIMIT_MS;
 
-async function densitySearch(binary: boolean, gateway: boolean) {
-  const servers = await startServers();
+interface DensityRun {
+  readonly sessions: number;
+  readonly p99: number;
+  /** Server process RSS growth per session at the densest passing step, bytes. */
+  readonly rssPerSession: number;
+}
+
+async function densitySearch(binary: boolean, gateway: boolean): Promise<DensityRun> {
+  const servers = await startServers({ local: true });
   const url = gateway ? servers.gatewayUrl : servers.relayUrl;
   const key = gateway ? servers.key : '';
-  let best: PacedResult | undefined;
-  let rssPerSession = Number.NaN;
   // A discarded warm-up: the first paced run against a fresh server pays for JIT compilation.
   await runLoad<PacedResult>(pacedArgs(url, LADDER[0] ?? 25, 1, key, binary));
+  global.gc?.();
+  const rssBase = process.memoryUsage().rss;
+  let best: DensityRun = { sessions: 0, p99: Number.NaN, rssPerSession: Number.NaN };
   for (const n of LADDER) {
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
+    let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 100);
     const r = await runLoad<PacedResult>(pacedArgs(url, n, QUICK ? 1 : 2, key, binary));
     clearInterval(sampler);
-    if (!KEEPS_UP(r)) break;
-    best = r;
-    rssPerSession = (peakRss - rssBefore) / n;
+    if (!keepsUp(r)) break;
+    best = { sessions: n, p99: r.p99, rssPerSession: (peakRss - rssBase) / n };
+    global.gc?.();
   }
   await servers.close();
-  return { best, rssPerSession };
+  return best;
 }
 
 async function density() {
-  const out: Record<string, { sessions: number[]; rss: number[]; p99: number[] }> = {};
-  for (const binary of [false, true]) {
-    for (const gateway of [false, true]) {
-      const name = `${gateway ? 'gateway' : 'bare relay'} ${binary ? 'binary' : 'JSON base64'}`;
-      const entry = { sessions: [] as number[], rss: [] as number[], p99: [] as number[] };
-      for (let i = 0; i < REPS; i++) {
-        const { best, rssPerSession } = await densitySearch(binary, gateway);
-        entry.sessions.push(best?.sessions ?? 0);
-        entry.rss.push(rssPerSession);
-        entry.p99.push(best?.p99 ?? Number.NaN);
+  const out = new Map<string, DensityRun[]>();
+  for (let i = 0; i < REPS; i++) {
+    for (const binary of [false, true]) {
+      for (const gateway of [false, true]) {
+        sampleLoad();
+        const name = `${gateway ? 'gateway' : 'relay'} ${binary ? 'binary' : 'json'}`;
+        const list = out.get(name) ?? [];
+        list.push(await densitySearch(binary, gateway));
+        out.set(name, list);
       }
-      out[name] = entry;
-      console.log(`  density ${name}: ${entry.sessions.join(', ')} sessions (${elapsed()})`);
     }
+    progress(`  density repetition ${i + 1}/${REPS}`);
   }
-  return out;
+  return (name: string) => out.get(name) ?? [];
 }
 
-// --- 4. local voice-to-voice (the local package's own bench) ---------------------------------------
-function localBench(): string[] {
+// --- 3. barge-in -----------------------------------------------------------------------------------
+const ONSET_MS = 60;
+async function bargeIn() {
+  const reps = QUICK ? 2 : 7;
+  const falseReps = QUICK ? 1 : 3;
+  sampleLoad();
+  const result = {
+    vadDefault: await vadOnlyLatencies(reps),
+    gwDefault: await bargeInLatencies(reps),
+    vadOnset: await vadOnlyLatencies(reps, ONSET_MS),
+    gwOnset: await bargeInLatencies(reps, ONSET_MS),
+    falseDefault: {
+      cough: await falseBargeIns(falseReps, 'cough'),
+      click: await falseBargeIns(falseReps, 'click'),
+    },
+    falseOnset: {
+      cough: await falseBargeIns(falseReps, 'cough', ONSET_MS),
+      click: await falseBargeIns(falseReps, 'click', ONSET_MS),
+    },
+    falseReps,
+  };
+  return result;
+}
+
+// --- 4. local voice-to-voice (the local package's own bench) -----------------------------------------
+interface LocalFigures {
+  readonly voiceToVoiceMs: number[];
+  readonly ttsFloorMs: number[];
+  readonly lines: string[];
+}
+function localBench(): LocalFigures | string {
+  sampleLoad();
   const result = spawnSync(process.execPath, [...SOURCE_ARGS, 'packages/local/bench/local.ts'], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 240_000,
   });
-  if (result.status !== 0) return [`local bench failed (${result.status}): ${result.stderr.slice(-400)}`];
-  return result.stdout.trim().split('\n');
+  if (result.status !== 0) return `local bench failed (${result.status}): ${result.stderr.slice(-400)}`;
+  const lines = result.stdout.trim().split('\n');
+  const json = lines.find((l) => l.startsWith('BENCH_JSON '));
+  if (!json) return 'local bench printed no BENCH_JSON line';
+  const figures = JSON.parse(json.slice('BENCH_JSON '.length)) as Omit<LocalFigures, 'lines'>;
+  return { ...figures, lines: lines.filter((l) => !l.startsWith('BENCH_JSON ')) };
 }
 
-// --- run ---------------------------------------------------------------------------------------
+// --- run -------------------------------------------------------------------------------------------
 const cpu = cpus();
-log(`Date: ${new Date().toISOString()}`);
-log(
-  `Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`,
-);
-log(
-  `Command: node --expose-gc --conditions=@chorus/source --import tsx test/bench/run-all.ts${QUICK ? ' --quick' : ''}`,
-);
-log(`Repetitions: ${REPS} per figure (median (min-max, n))`);
-log(
-  `Load average at start: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(', ')} (other work on the machine skews absolute figures)`,
-);
+const command = `npm run bench${QUICK ? ' -- --quick' : ''}  (node --expose-gc --conditions=@chorus/source --import tsx test/bench/run-all.ts${QUICK ? ' --quick' : ''})`;
+const header = [
+  `Date: ${new Date().toISOString()}`,
+  `Machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (os.cpus, os.totalmem)`,
+  `Node: ${process.version} (${process.platform} ${process.arch})`,
+  `Command: \`${command}\``,
+  `Repetitions: ${REPS} per scenario, shown as median (min-max, n)`,
+];
+for (const l of header) console.log(l);
 
-console.log(`\n[1/5] per-event overhead (${elapsed()})`);
+progress('\n[1/5] per-event overhead at 100 sessions');
 const o = await overhead();
-console.log(`[2/5] density (${elapsed()})`);
+progress('[2/5] density');
 const d = await density();
-console.log(`[3/5] barge-in (${elapsed()})`);
-const vadOnly = await vadOnlyLatencies(QUICK ? 2 : 7);
-const bargeIn = await bargeInLatencies(QUICK ? 2 : 7);
-console.log(`[4/5] local voice-to-voice (${elapsed()})`);
+progress('[3/5] barge-in');
+const b = await bargeIn();
+progress('[4/5] local voice-to-voice');
 const local = localBench();
-console.log(`[5/5] peer comparison (${elapsed()})`);
+progress('[5/5] peer comparison');
 let peer: Awaited<ReturnType<typeof peerComparison>> | undefined;
 let peerError: string | undefined;
+sampleLoad();
 try {
   peer = await peerComparison(QUICK ? 2 : 5);
 } catch (error) {
   peerError = String(error);
 }
-log(`Total time: ${elapsed()}`);
+sampleLoad();
+const totalSeconds = (Date.now() - started) / 1000;
+progress('done');
 
-// --- report ----------------------------------------------------------------------------------
-const ob = summarize(o.bare.map((x) => x.r.eventsPerSecond));
-const og = summarize(o.gw.map((x) => x.r.eventsPerSecond));
-const cb = summarize(o.bare.map((x) => x.cpuUs));
-const cg = summarize(o.gw.map((x) => x.cpuUs));
-const pb = summarize(o.bare.map((x) => x.r.p99));
-const pg = summarize(o.gw.map((x) => x.r.p99));
-const dens = (name: string) => d[name] ?? { sessions: [], rss: [], p99: [] };
-const dj = summarize(dens('gateway JSON base64').sessions);
-const djb = summarize(dens('bare relay JSON base64').sessions);
-const dbn = summarize(dens('gateway binary').sessions);
-const dbb = summarize(dens('bare relay binary').sessions);
-const rj = summarize(dens('gateway JSON base64').rss.map((b) => b / 1024));
-const rb = summarize(dens('gateway binary').rss.map((b) => b / 1024));
-const rrj = summarize(dens('bare relay JSON base64').rss.map((b) => b / 1024));
-const bi = summarize(bargeIn);
-const vo = summarize(vadOnly);
+// --- report ----------------------------------------------------------------------------------------
+const met = (ok: boolean) => (ok ? 'met' : '**MISSED**');
+const x = (v: number) => `${v.toFixed(2)}x`;
+const ms = (s: Summary, digits = 2) => `${show(s, digits)} ms`;
+/** Pairwise (same repetition) values of a function of two series. */
+const pairs = <T>(a: T[], c: T[], f: (a: T, c: T) => number) =>
+  a.map((v, i) => (c[i] === undefined ? Number.NaN : f(v, c[i] as T)));
 
-const table: string[] = [
-  '| Scenario | Figure | Baseline (same run) | Ratio | Goal / reference | Met? |',
-  '| --- | --- | --- | --- | --- | --- |',
-  `| Throughput, ${o.clients} clients, closed loop, 20 ms frames as base64 JSON | ${show(og, 0)} events/s | bare ws relay ${show(ob, 0)} | ${ratio(og.median, ob.median)} | bare relay ceiling 20-25 k/s (anchors 3); goal: within 2x of the relay | ${og.median * 2 >= ob.median ? 'yes' : 'NO'} |`,
-  `| Server CPU per round trip (frame in + delta out) | ${show(cg, 1)} us | bare relay ${show(cb, 1)} us | ${ratio(cg.median, cb.median)} | goal: within 2x of the relay | ${cg.median <= 2 * cb.median ? 'yes' : 'NO'} |`,
-  `| Round-trip p99 under closed-loop load | ${show(pg, 2)} ms | bare relay ${show(pb, 2)} ms | +${(pg.median - pb.median).toFixed(2)} ms | added p99 small next to the ~200 ms human turn gap (anchors 3) | ${pg.median - pb.median < 20 ? 'yes' : 'NO'} |`,
-  `| Density, 20 ms 24 kHz PCM16 both ways, JSON base64 (sessions kept up: >=98% delivered, p99 <= 100 ms) | ${show(dj, 0)} sessions | bare relay ${show(djb, 0)} | ${ratio(dj.median, djb.median)} | LiveKit ~25 voice agents per 4 cores (anchors 3) | ${dj.median >= 13 ? 'yes' : 'NO'} |`,
-  `| Density, binary frames | ${show(dbn, 0)} sessions | bare relay ${show(dbb, 0)} | ${ratio(dbn.median, dbb.median)} | binary >= JSON | ${dbn.median >= dj.median ? 'yes' : 'NO'} |`,
-  `| RSS per session at the highest passing density (JSON / binary) | ${show(rj, 0)} / ${show(rb, 0)} KiB | bare relay ${show(rrj, 0)} KiB | ${ratio(rj.median, rrj.median)} | bounded; no slope (see soak.ts) | see note |`,
-  `| Barge-in: first speech frame at the gateway -> agent_response_interrupted at the client (local VAD) | ${show(bi, 0)} ms | VAD alone (LocalModel, no gateway) ${show(vo, 0)} ms | ${ratio(bi.median, vo.median)} | VAD start 0.2 s (Pipecat), human gap ~200 ms (anchors 3); goal: <= 300 ms | ${bi.median <= 300 ? 'yes' : 'NO'} |`,
-];
+const rows: string[][] = [];
+const row = (...cells: string[]) => rows.push(cells);
+
+// 1. per-event overhead
+const rp50 = summarize(o.relayPaced.map((r) => r.p50));
+const gp50 = summarize(o.gwPaced.map((r) => r.p50));
+const rp99 = summarize(o.relayPaced.map((r) => r.p99));
+const gp99 = summarize(o.gwPaced.map((r) => r.p99));
+const added50 = summarize(pairs(o.gwPaced, o.relayPaced, (g, r) => g.p50 - r.p50));
+const added99 = summarize(pairs(o.gwPaced, o.relayPaced, (g, r) => g.p99 - r.p99));
+const rEps = summarize(o.relayClosed.map((r) => r.eventsPerSecond));
+const gEps = summarize(o.gwClosed.map((r) => r.eventsPerSecond));
+const epsRatio = summarize(pairs(o.gwClosed, o.relayClosed, (g, r) => g.eventsPerSecond / r.eventsPerSecond));
+const offered = summarize(o.gwPaced.map((r) => r.eventsPerSecond));
+const unmatched = [...o.relayPaced, ...o.gwPaced, ...o.relayClosed, ...o.gwClosed].reduce(
+  (n, r) => n + r.unmatched,
+  0,
+);
+row(
+  `1. Per-event latency, p50, ${SESSIONS} sessions (fake -> adapter -> agent -> gateway -> client; ${show(offered, 0)} deltas/s offered)`,
+  ms(gp50),
+  `bare relay ${ms(rp50)}`,
+  `+${ms(added50, 3)} added`,
+  'reported (goal is on p99)',
+  '-',
+);
+row(
+  `1. Per-event latency, p99, ${SESSIONS} sessions`,
+  ms(gp99),
+  `bare relay ${ms(rp99)}`,
+  `+${ms(added99, 3)} added`,
+  '<= 0.5 ms p99 added',
+  met(added99.median <= 0.5),
+);
+row(
+  `1. Max events/s, ${SESSIONS} sessions, closed loop (next response as soon as one is done)`,
+  `${show(gEps, 0)} events/s`,
+  `bare relay ${show(rEps, 0)}`,
+  `${show(epsRatio, 2)} x`,
+  'compare (no number in the issue)',
+  '-',
+);
+
+// 2. density
+for (const format of ['json', 'binary'] as const) {
+  const g = d(`gateway ${format}`);
+  const r = d(`relay ${format}`);
+  const gs = summarize(g.map((v) => v.sessions));
+  const rs = summarize(r.map((v) => v.sessions));
+  const ratio = summarize(pairs(g, r, (a, c) => a.sessions / c.sessions));
+  const label = format === 'json' ? 'JSON base64' : 'binary';
+  row(
+    `2. Density, ${label}: largest session count with p99 frame latency <= ${P99_LIMIT_MS} ms (and >= 98 % delivered), 20 ms 24 kHz PCM16 both ways, local model + rules brain; ladder ${LADDER.join('/')}`,
+    `${show(gs, 0)} sessions (p99 ${show(summarize(g.map((v) => v.p99)), 1)} ms)`,
+    `bare relay ${show(rs, 0)} (p99 ${show(summarize(r.map((v) => v.p99)), 1)} ms)`,
+    `${show(ratio, 2)} x`,
+    '>= 60 % of the bare relay',
+    met(ratio.median >= 0.6),
+  );
+  const rss = summarize(g.map((v) => v.rssPerSession / 2 ** 20));
+  const rrss = summarize(r.map((v) => v.rssPerSession / 2 ** 20));
+  row(
+    `2. RSS per session at that count, ${label} (server process growth / sessions)`,
+    `${show(rss, 3)} MiB`,
+    `bare relay ${show(rrss, 3)} MiB`,
+    rrss.median > 0 ? x(rss.median / rrss.median) : '- (relay growth <= 0)',
+    '<= 1 MB per session',
+    met(rss.median <= 1),
+  );
+}
+
+// 3. barge-in
+const bgDefault = summarize(b.gwDefault);
+const bgOnset = summarize(b.gwOnset);
+const bvDefault = summarize(b.vadDefault);
+const bvOnset = summarize(b.vadOnset);
+row(
+  '3. Barge-in, first speech frame at the gateway -> `agent_response_interrupted` at the client, local VAD, default (`interruptOnsetMs` = `minSpeechMs` = 200)',
+  ms(bgDefault, 0),
+  `LocalModel VAD alone, same setting ${ms(bvDefault, 0)}`,
+  x(bgDefault.median / bvDefault.median),
+  '<= 60 ms',
+  met(bgDefault.median <= 60),
+);
+row(
+  `3. Barge-in, same, \`interruptOnsetMs: ${ONSET_MS}\` (opt-in)`,
+  ms(bgOnset, 0),
+  `LocalModel VAD alone, same setting ${ms(bvOnset, 0)}`,
+  x(bgOnset.median / bvOnset.median),
+  '<= 60 ms',
+  met(bgOnset.median <= 60),
+);
+row(
+  '3. False barge-ins (100 ms cough-like noise / first 60 ms of a word, during playback)',
+  `onset ${ONSET_MS} ms: ${b.falseOnset.cough}/${b.falseReps} coughs, ${b.falseOnset.click}/${b.falseReps} clicks interrupted`,
+  `default: ${b.falseDefault.cough}/${b.falseReps} coughs, ${b.falseDefault.click}/${b.falseReps} clicks`,
+  '-',
+  'the price of the onset (no goal in the issue)',
+  '-',
+);
+
+// 4. local voice-to-voice
+if (typeof local === 'string')
+  row('4. Local voice-to-voice', local, '', '', '<= 50 ms warm', '**MISSED** (not run)');
+else {
+  const v2v = summarize(local.voiceToVoiceMs);
+  const floor = summarize(local.ttsFloorMs);
+  const sorted = [...local.voiceToVoiceMs].sort((a, c) => a - c);
+  const p90 = sorted[Math.floor(sorted.length * 0.9)] ?? Number.NaN;
+  row(
+    '4. Local voice-to-voice: end-of-turn decision -> first audio delta, rules brain, espeak wasm, warm (packages/local/bench/local.ts)',
+    `${ms(v2v, 1)}; p90 ${p90.toFixed(1)} ms`,
+    `espeak alone on the first sentence ${ms(floor, 1)}`,
+    x(v2v.median / floor.median),
+    '<= 50 ms warm',
+    met(v2v.median <= 50),
+  );
+}
+
+// 5. peer
 if (peer) {
   const ps = summarize(peer.sdk.map((r) => r.cpuUsPerEvent));
   const pc = summarize(peer.chorus.map((r) => r.cpuUsPerEvent));
@@ -190,49 +320,73 @@ if (peer) {
   const es = summarize(peer.sdk.map((r) => r.eventsPerSecond));
   const ec = summarize(peer.chorus.map((r) => r.eventsPerSecond));
   const ef = summarize(peer.bare.map((r) => r.eventsPerSecond));
-  table.push(
-    `| Peer: client CPU per server event, same recorded OpenAI stream (${peer.sdk[0]?.events ?? '?'} events) | Chorus agent ${show(pc, 1)} us | agents-realtime RealtimeSession ${show(ps, 1)} us; bare ws parse ${show(pf, 1)} us | ${ratio(pc.median, ps.median)} vs SDK | goal: no worse than the SDK (1.0x) | ${pc.median <= ps.median ? 'yes' : 'NO'} |`,
-    `| Peer: events/s consumed | Chorus ${show(ec, 0)} | SDK ${show(es, 0)}; bare ${show(ef, 0)} | ${ratio(ec.median, es.median)} vs SDK | goal: no worse than the SDK | ${ec.median >= es.median ? 'yes' : 'NO'} |`,
+  const cpuAdv = summarize(pairs(peer.sdk, peer.chorus, (s, c) => s.cpuUsPerEvent / c.cpuUsPerEvent));
+  const epsAdv = summarize(pairs(peer.chorus, peer.sdk, (c, s) => c.eventsPerSecond / s.eventsPerSecond));
+  row(
+    `5. Peer: client CPU per event, same recorded OpenAI-fake stream (${peer.sdk[0]?.events ?? '?'} events); Chorus advantage = SDK / Chorus`,
+    `Chorus agent ${show(pc, 1)} us`,
+    `@openai/agents-realtime RealtimeSession ${show(ps, 1)} us; bare ws parse ${show(pf, 1)} us`,
+    `${show(cpuAdv, 2)} x`,
+    'Chorus >= 2x',
+    met(cpuAdv.median >= 2),
   );
-} else {
-  table.push(`| Peer comparison | not run: ${peerError} | | | | |`);
-}
+  row(
+    '5. Peer: events/s consumed; Chorus advantage = Chorus / SDK',
+    `Chorus ${show(ec, 0)}`,
+    `SDK ${show(es, 0)}; bare ws ${show(ef, 0)}`,
+    `${show(epsAdv, 2)} x`,
+    'Chorus >= 2x',
+    met(epsAdv.median >= 2),
+  );
+} else row('5. Peer comparison', `not run: ${peerError}`, '', '', 'Chorus >= 2x', '**MISSED** (not run)');
 
+const table = [
+  '| Scenario | Figure | Baseline (same invocation) | Ratio / added | Issue goal | Goal |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+];
+const loadSummary = summarize(loads);
+const profiles = join(HERE, 'PROFILES.md');
 const md = [
-  '# Chorus benchmark results',
+  '# Chorus benchmark results (issue 8)',
   '',
-  ...lines.map((l) => `- ${l}`),
+  ...header.map((l) => `- ${l}`),
+  `- Total time: ${totalSeconds.toFixed(0)} s (soak excluded: \`test/bench/soak.ts\`)`,
+  `- 1-minute load average sampled at each scenario: ${show(loadSummary, 1)} on ${cpu.length} cores`,
+  `- Per-event tags matched to no send: ${unmatched} (0 means every delta was timed)`,
   '',
-  '## Figures',
+  '## Figures against the goals of the issue',
   '',
   ...table,
   '',
-  '## Local voice-to-voice (packages/local/bench/local.ts, run by this script)',
+  '## Local model bench output (packages/local/bench/local.ts)',
   '',
-  ...local.map((l) => `- ${l}`),
-  '- Reference: Pipecat round trip 500-800 ms (anchors 3); the figures above are the local model part only.',
+  ...(typeof local === 'string' ? [local] : local.lines.map((l) => `- ${l}`)),
   '',
-  '## Where a goal is missed: profile it',
+  '## How each figure is measured',
   '',
-  '```sh',
-  '# the gateway side of the closed-loop and paced loads (the load generator is a child process)',
-  'node --cpu-prof --cpu-prof-dir=/tmp/chorus-prof --conditions=@chorus/source --import tsx test/bench/gateway.ts 8 10',
-  '# the peer comparison (the OpenAI fake runs in a child process)',
-  'node --cpu-prof --cpu-prof-dir=/tmp/chorus-prof --conditions=@chorus/source --import tsx test/bench/run-all.ts --quick',
-  '# open the .cpuprofile in Chrome DevTools (Performance > Load profile) or speedscope',
-  '```',
+  '- **1. Per-event overhead** (`test/bench/overhead.ts`): the OpenAI fake and 100 clients run in one child',
+  '  process (one clock); the servers run in this one. Through Chorus: fake -> OpenAI adapter -> RealtimeAgent ->',
+  '  gateway -> client. Baseline: a bare `ws` relay that opens one upstream socket per client to the same fake and',
+  '  forwards its frames verbatim. Each response carries 10 audio deltas (20 ms, 24 kHz PCM16) and 10 transcript',
+  "  deltas, tagged (audio: the first 8 bytes; transcript: the word), so each delta's latency is its receipt minus",
+  '  the moment the fake sent it. Paced: a response per session every 400 ms (about 5,000 deltas/s offered).',
+  '  Closed loop: the next response as soon as one is done (max events/s). "Added" is gateway minus relay within',
+  '  the same repetition. No ChatRoom is in the path: the gateway serves the agent directly.',
+  '- **2. Density** (`test/bench/gateway.ts` paced mode, `test/bench/local-echo-room.ts`): each session sends a 20 ms',
+  '  24 kHz PCM16 frame every 20 ms (JSON base64 or binary) and gets one back per frame. Behind the gateway each',
+  '  session has a RealtimeAgent on the LocalModel with a rules brain that hears every frame (conversion, WebRTC VAD),',
+  '  and the frame also comes back as an agent audio delta so that it has a round trip; the relay echoes bytes. The',
+  '  load generator is a child process. RSS per session is the server process RSS growth (peak during the step,',
+  '  over the RSS after GC before the first step) divided by the sessions of the densest passing step.',
+  '- **3. Barge-in** (`test/bench/barge-in.ts`): espeak speech after 500 ms of silence, 20 ms frames in real time,',
+  '  while the agent speaks a long reply; baseline: the same speech into a speaking LocalModel directly, to',
+  '  `model_input_started`. False barge-ins: a 100 ms noise burst or the first 60 ms of a word, then silence;',
+  '  counted when `agent_response_interrupted` arrives within 1 s.',
+  '- **4. Voice-to-voice**: 10 warm turns; the baseline is the same TTS synthesizing the first sentence alone.',
+  '- **5. Peer** (`test/bench/peer.ts`): the fake runs in a child process, so the CPU read here is the client side.',
   '',
-  '## Notes',
-  '',
-  '- Baselines run in the same invocation: a bare `ws` echo relay for the gateway figures, the LocalModel VAD',
-  '  alone for barge-in, `@openai/agents-realtime` and a bare `ws` parser for the peer figures.',
-  '- Gateway figures use an echo room (the gateway, protocol parsing and serialization, no model); the',
-  '  agent actors are measured by packages/core/bench/agent-events.ts.',
-  '- RSS per session is the process RSS growth at the densest passing step divided by its sessions; it',
-  '  includes ws buffers and is noisy at low counts. Heap slope over time is what soak.ts measures.',
-  '- The load generator shares the 2 cores with the servers, so the absolute figures are lower bounds;',
-  '  the ratios are the comparable numbers.',
-  '',
+  existsSync(profiles) ? readFileSync(profiles, 'utf8') : '',
 ];
 writeFileSync(join(HERE, 'RESULTS.md'), md.join('\n'));
 console.log(table.join('\n'));

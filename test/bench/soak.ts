@@ -114,10 +114,18 @@ const slope =
 const handles = steady.map((s) => s.handles);
 console.log(
   `\n${sessions} sessions for ${minutes} min: heap slope ${slope.toFixed(3)} MB/min after warm-up ` +
-    `(Pipecat users report leaks of 1 MB/min and up per session); active handles ${Math.min(...handles)}-${Math.max(...handles)}`,
+    `(${(slope * 10).toFixed(2)} MB per 10 min${minutes < 10 ? `, extrapolated from ${minutes} min` : ''}; goal < 1 MB per 10 min); ` +
+    `active handles while talking ${Math.min(...handles)}-${Math.max(...handles)}`,
 );
 for (const ws of sockets) ws.close();
 const drained = await server.drain({ deadlineMs: 5_000 });
 console.log(`drain: ${JSON.stringify(drained)}; connections left ${server.connections}`);
 await server.close();
+// What is left once every room stopped: the baseline is what a bare Node process keeps (stdio pipes).
+await new Promise((resolve) => setTimeout(resolve, 1_000));
+gc();
+const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap');
+console.log(
+  `handles after stop (excluding stdio): ${left.length} ${JSON.stringify(left)}; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)} MB`,
+);
 process.exit(0);

@@ -69,6 +69,23 @@ async function ttsSpeed(): Promise<{ realtime: number; coldMs: number }> {
   return { realtime: audioMs / wallMs, coldMs };
 }
 
+/**
+ * The floor under the figure above: the same TTS (warm, same worker) synthesizing the reply's first
+ * sentence directly, without the model, its brain or its speaker.
+ */
+async function ttsFirstSentence(): Promise<number[]> {
+  const tts = new EspeakWasmTts();
+  await tts.synthesize('Warming up.');
+  const out: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    await tts.synthesize('Sure.');
+    out.push(performance.now() - t0);
+  }
+  await tts.dispose();
+  return out;
+}
+
 async function vadCost(): Promise<number> {
   const vad = await createFvad({ frameMs: 20 });
   const signal = addNoise(
@@ -120,6 +137,10 @@ const delays = await firstAudioDelay();
 console.log(
   `end-of-turn decision -> first audio delta (warm, rules brain, espeak wasm): median ${median(delays).toFixed(1)} ms, max ${Math.max(...delays).toFixed(1)} ms`,
 );
+const floor = await ttsFirstSentence();
+console.log(
+  `baseline: the TTS alone on the first sentence (warm): median ${median(floor).toFixed(1)} ms, max ${Math.max(...floor).toFixed(1)} ms`,
+);
 const tts = await ttsSpeed();
 console.log(
   `TTS speed (espeak-ng wasm in a worker, warm): ${tts.realtime.toFixed(0)}x real time (first synthesis ${tts.coldMs.toFixed(0)} ms cold, including worker start)`,
@@ -130,4 +151,8 @@ console.log(
 const loop = await loopDelayWhileSpeaking(10);
 console.log(
   `event-loop delay while 10 LocalModels speak at once (real time, ${loop.deltas} audio deltas): p99 ${loop.p99.toFixed(2)} ms, max ${loop.max.toFixed(2)} ms`,
+);
+// Machine-readable figures for test/bench/run-all.ts.
+console.log(
+  `BENCH_JSON ${JSON.stringify({ voiceToVoiceMs: delays, ttsFloorMs: floor, loopP99Ms: loop.p99 })}`,
 );

@@ -126,9 +126,13 @@ describe('LocalModel turn detection (WebRTC VAD)', () => {
 });
 
 describe('LocalModel barge-in', () => {
-  async function speakingModel(interruptResponse?: boolean) {
+  async function speakingModel(interruptResponse?: boolean, interruptOnsetMs?: number) {
     const clock = new TestClock();
-    const model = makeModel({ clock, tts: 'auto' });
+    const model = makeModel({
+      clock,
+      tts: 'auto',
+      ...(interruptOnsetMs !== undefined ? { interruptOnsetMs } : {}),
+    });
     const log = new EventLog(model);
     await model.connect(
       session({
@@ -172,5 +176,51 @@ describe('LocalModel barge-in', () => {
     clock.increment(400);
     expect(log.of('model_response_audio_delta').length).toBe(sent + 10);
     expect(log.of('model_response_done')).toHaveLength(0);
+  });
+
+  /** Sends 300 ms of noise then a tone frame by frame; returns how many tone frames started the turn. */
+  async function toneFramesUntilStarted(model: LocalModel, log: EventLog): Promise<number> {
+    const turn = toneTurn(0);
+    for (let i = 0; i < turn.length / 320; i++) {
+      sendInChunks(model, turn.subarray(i * 320, (i + 1) * 320));
+      await model.inputDrained();
+      if (log.of('model_input_started').length > 0) return i + 1 - 15;
+    }
+    return -1;
+  }
+
+  it('interrupts after the onset (60 ms) instead of the minimum speech (200 ms) when configured', async () => {
+    const fast = await speakingModel(undefined, 60);
+    // the VAD flags the tone from its first frame: 3 frames of 20 ms
+    expect(await toneFramesUntilStarted(fast.model, fast.log)).toBe(3);
+    expect((await fast.log.next('model_response_done', { seen: true })).status).toBe('cancelled');
+    const slow = await speakingModel();
+    expect(await toneFramesUntilStarted(slow.model, slow.log)).toBe(10);
+  });
+
+  it('does not shorten turn starts while nothing plays', async () => {
+    const model = makeModel({ interruptOnsetMs: 60 });
+    const log = new EventLog(model);
+    await model.connect(session());
+    expect(await toneFramesUntilStarted(model, log)).toBe(10);
+  });
+
+  it('a cough interrupts with the onset but is not a turn: the response stays cancelled, nothing is answered', async () => {
+    const { model, log, clock } = await speakingModel(undefined, 60);
+    const sent = log.of('model_response_audio_delta').length;
+    // 40 ms of tone in noise at 500 ms (the VAD's hangover stretches it), then a second of quiet
+    const signal = new Int16Array(24000);
+    signal.set(generateTone(300, 40, 16000, 0.5), 8000);
+    sendInChunks(model, addNoise(signal, 0.01, 3));
+    await model.inputDrained();
+    await model.transcriptionsDone();
+    expect(log.of('model_input_started')).toHaveLength(1);
+    expect(log.of('model_input_done')).toHaveLength(1);
+    expect((await log.next('model_response_done', { seen: true })).status).toBe('cancelled');
+    clock.increment(2000);
+    expect(log.of('model_response_audio_delta')).toHaveLength(sent);
+    // an unconfirmed turn is not transcribed: no 'no transcriber' error, no new response
+    expect(log.of('model_error')).toEqual([]);
+    expect(log.of('model_response_created')).toHaveLength(1);
   });
 });

@@ -11,6 +11,11 @@ export interface InputTurn {
   readonly audio: Int16Array;
   readonly audioStartMs: number;
   readonly audioEndMs: number;
+  /**
+   * False for a turn started by an interrupt onset that never reached the minimum speech (a cough,
+   * a click, echo): it interrupted, but is not speech to answer.
+   */
+  readonly confirmed: boolean;
 }
 
 export interface InputPipelineEvents {
@@ -18,6 +23,8 @@ export interface InputPipelineEvents {
   readonly onSpeechStopped: (turn: InputTurn) => void;
   /** A chunk could not be converted (bad format); the chunk is dropped and this says why. */
   readonly onError: (error: Error) => void;
+  /** Whether a response is playing that speech would interrupt (turns may then start sooner). */
+  readonly isInterruptible?: () => boolean;
 }
 
 interface Frame {
@@ -125,7 +132,7 @@ export class InputPipeline {
     if (all.length === 0) return undefined;
     const first = all[0] as Frame;
     const endMs = this.positionMs;
-    return { audio: joinFrames(all), audioStartMs: first.startMs, audioEndMs: endMs };
+    return { audio: joinFrames(all), audioStartMs: first.startMs, audioEndMs: endMs, confirmed: true };
   }
 
   /** Drops buffered audio (input_audio_buffer.clear). */
@@ -175,7 +182,11 @@ export class InputPipeline {
       this.uncommitted.push(frame);
       return;
     }
-    const event: TurnEvent | undefined = this.detector.push(this.vad.isSpeech(frame.samples), frame.startMs);
+    const event: TurnEvent | undefined = this.detector.push(
+      this.vad.isSpeech(frame.samples),
+      frame.startMs,
+      this.events.isInterruptible?.() ?? false,
+    );
     if (this.detector.inSpeech || event?.type === 'speech_stopped') this.turnFrames.push(frame);
     else {
       this.recent.push(frame);
@@ -196,6 +207,7 @@ export class InputPipeline {
         audio: joinFrames(frames),
         audioStartMs: this.turnStartMs,
         audioEndMs: event.audioEndMs,
+        confirmed: event.confirmed,
       });
     }
   }

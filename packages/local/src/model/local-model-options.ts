@@ -32,6 +32,13 @@ export interface LocalModelOptions {
   readonly chunkMs?: number;
   /** Minimum speech before a turn starts, in ms (default 200). */
   readonly minSpeechMs?: number;
+  /**
+   * While a response is playing, speech lasting this long interrupts it, in ms (default: `minSpeechMs`).
+   * 40-60 ms brings barge-in within about 60 ms of the first speech frame, at the price of cutting a
+   * response off on a cough or a click (the turn is then not answered, but the response stays
+   * cancelled); the default keeps the same confirmation as a turn start.
+   */
+  readonly interruptOnsetMs?: number;
   /** Stream start ignored while the VAD adapts to the noise, in ms (default 120). */
   readonly vadWarmupMs?: number;
 }

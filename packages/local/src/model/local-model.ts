@@ -299,6 +299,10 @@ export class LocalModel implements RealtimeModel {
         onSpeechStarted: (audioStartMs) => this.onSpeechStarted(audioStartMs),
         onSpeechStopped: (turn) => this.onSpeechStopped(turn),
         onError: (error) => this.emitError('invalid_request_error', 'bad_audio', error.message),
+        isInterruptible: () =>
+          this.active !== undefined &&
+          !this.active.cancelled &&
+          this.session?.turnDetection.interruptResponse !== false,
       },
       session.turnDetection.type !== 'none',
     );
@@ -341,6 +345,9 @@ export class LocalModel implements RealtimeModel {
       ...(td.silenceDurationMs !== undefined ? { silenceDurationMs: td.silenceDurationMs } : {}),
       ...(this.options.minSpeechMs !== undefined ? { minSpeechMs: this.options.minSpeechMs } : {}),
       ...(this.options.vadWarmupMs !== undefined ? { warmupMs: this.options.vadWarmupMs } : {}),
+      ...(this.options.interruptOnsetMs !== undefined
+        ? { interruptOnsetMs: this.options.interruptOnsetMs }
+        : {}),
     };
   }
 
@@ -371,6 +378,9 @@ export class LocalModel implements RealtimeModel {
     const itemId = this.inputItemId ?? this.newId('item');
     this.inputItemId = undefined;
     this.emit({ type: 'model_input_done', item_id: itemId, audio_end_ms: turn.audioEndMs });
+    // An interrupt onset that never became speech: the response it cut off stays cancelled, but
+    // there is nothing to transcribe or answer.
+    if (!turn.confirmed) return;
     const respond = this.session?.turnDetection.createResponse !== false;
     this.enqueueTranscription(itemId, turn.audio, respond);
   }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { TurnDetector, type TurnEvent } from './turn-detector.js';
 
 /** Feeds a pattern of 20 ms frames ('1' speech, '0' silence); returns the events with their frame index. */
-function run(detector: TurnDetector, pattern: string): [number, TurnEvent][] {
+function run(detector: TurnDetector, pattern: string, interrupting = false): [number, TurnEvent][] {
   const events: [number, TurnEvent][] = [];
   [...pattern].forEach((flag, i) => {
-    const event = detector.push(flag === '1', i * 20);
+    const event = detector.push(flag === '1', i * 20, interrupting);
     if (event) events.push([i, event]);
   });
   return events;
@@ -25,7 +25,7 @@ describe('TurnDetector', () => {
       // speech from 400 ms; 100 ms of it are needed, so the start is known at 500 ms and dated 400 - 200
       [24, { type: 'speech_started', audioStartMs: 200, detectedAtMs: 500 }],
       // speech ends at 1000 ms; 100 ms of silence later the turn is over
-      [54, { type: 'speech_stopped', audioEndMs: 1100 }],
+      [54, { type: 'speech_stopped', audioEndMs: 1100, confirmed: true }],
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('TurnDetector', () => {
     const pattern = `0011110${'0'.repeat(5)}${'1'.repeat(10)}000001111${'0'.repeat(12)}`;
     expect(run(detector, pattern)).toEqual([
       [16, { type: 'speech_started', audioStartMs: 240, detectedAtMs: 340 }],
-      [40, { type: 'speech_stopped', audioEndMs: 820 }],
+      [40, { type: 'speech_stopped', audioEndMs: 820, confirmed: true }],
     ]);
   });
 
@@ -48,6 +48,65 @@ describe('TurnDetector', () => {
     const detector = new TurnDetector({ frameMs: 20, minSpeechMs: 60, warmupMs: 120 });
     // the WebRTC VAD flags about the first 100 ms of a noisy stream
     expect(run(detector, `11111${'0'.repeat(20)}`)).toEqual([]);
+  });
+
+  describe('interrupt onset', () => {
+    const options = {
+      frameMs: 20,
+      prefixPaddingMs: 0,
+      silenceDurationMs: 100,
+      minSpeechMs: 200,
+      warmupMs: 0,
+      interruptOnsetMs: 60,
+    };
+
+    it('starts after the onset while a response plays; the turn is confirmed once it reaches the minimum', () => {
+      const pattern = `${'0'.repeat(5)}${'1'.repeat(15)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([
+        // speech from 100 ms: 60 ms of it (3 frames) start the turn at 160 ms instead of 300 ms
+        [7, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 160 }],
+        // 300 ms of speech, then 100 ms of silence
+        [24, { type: 'speech_stopped', audioEndMs: 500, confirmed: true }],
+      ]);
+    });
+
+    it('reports an onset that never reaches the minimum speech as unconfirmed', () => {
+      // 120 ms of sound (a cough): enough to interrupt, not enough to count as speech
+      const pattern = `${'0'.repeat(5)}${'1'.repeat(6)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([
+        [7, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 160 }],
+        [15, { type: 'speech_stopped', audioEndMs: 320, confirmed: false }],
+      ]);
+    });
+
+    it('counts voiced frames across short gaps towards the minimum', () => {
+      // 100 + 120 ms of sound with a 40 ms gap: 220 ms voiced, confirmed
+      const pattern = `${'0'.repeat(5)}${'1'.repeat(5)}00${'1'.repeat(6)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([
+        [7, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 160 }],
+        [22, { type: 'speech_stopped', audioEndMs: 460, confirmed: true }],
+      ]);
+    });
+
+    it('needs the full minimum when nothing is playing', () => {
+      const pattern = `${'0'.repeat(5)}${'1'.repeat(6)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), pattern, false)).toEqual([]);
+      const long = `${'0'.repeat(5)}${'1'.repeat(15)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), long, false)).toEqual([
+        [14, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 300 }],
+        [24, { type: 'speech_stopped', audioEndMs: 500, confirmed: true }],
+      ]);
+    });
+
+    it('defaults to the minimum speech and never exceeds it', () => {
+      expect(new TurnDetector({ frameMs: 20 }).interruptOnsetMs).toBe(200);
+      expect(
+        new TurnDetector({ frameMs: 20, minSpeechMs: 100, interruptOnsetMs: 300 }).interruptOnsetMs,
+      ).toBe(100);
+      expect(() => new TurnDetector({ frameMs: 20, interruptOnsetMs: -5 })).toThrow(
+        /interruptOnsetMs must be >= 0, got -5/,
+      );
+    });
   });
 
   it('rejects negative settings by name', () => {
