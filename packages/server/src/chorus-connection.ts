@@ -205,6 +205,8 @@ export class ChorusConnection {
         session_id: this.ctx.sessionId,
         config: { ...config, room: name },
       });
+      // The room started before this session was active, so first what it looks like now.
+      for (const event of lease.room.present?.() ?? []) this.#forward(event, () => JSON.stringify(event));
       this.ctx.logger.info(
         { session: this.ctx.sessionId, user: this.ctx.userId, room: lease.key },
         'session created',

@@ -4,7 +4,8 @@ export type Route =
   | { readonly kind: 'openai'; readonly room: string | undefined; readonly model: string | undefined }
   | { readonly kind: 'inspect'; readonly room: string | undefined }
   | { readonly kind: 'health' }
-  | { readonly kind: 'metrics' };
+  | { readonly kind: 'metrics' }
+  | { readonly kind: 'rooms' };
 
 /** User and session ids in paths: 1-128 URL-safe characters, so they log and compare cleanly. */
 const ID = /^[A-Za-z0-9_.~-]{1,128}$/;
@@ -39,6 +40,7 @@ export function matchRoute(
   if (path === '/inspect') return { kind: 'inspect', room };
   if (path === '/healthz') return { kind: 'health' };
   if (path === '/metrics') return { kind: 'metrics' };
+  if (path === '/rooms') return { kind: 'rooms' };
   return { kind: 'none', reason: 'no such endpoint' };
 }
 

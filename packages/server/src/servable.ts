@@ -24,6 +24,8 @@ export interface Servable {
    */
   join?(user: RoomUser): RoomUserView | undefined;
   leave?(user: RoomUser): void;
+  /** The room as it is now, as events, for a client that joins it late (`ChatRoom.present`). */
+  present?(): ServerEvent[];
   /** The root actor, for the inspector feed. */
   readonly actor?: AnyActorRef;
 }

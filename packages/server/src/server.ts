@@ -128,7 +128,12 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const route = matchRoute(request.url);
-    if (route.kind === 'none' || route.kind === 'health' || route.kind === 'metrics') {
+    if (
+      route.kind === 'none' ||
+      route.kind === 'health' ||
+      route.kind === 'metrics' ||
+      route.kind === 'rooms'
+    ) {
       if (ownServer)
         refuse(socket, request, 404, route.kind === 'none' ? route.reason : 'not a WebSocket endpoint');
       return ownServer;
@@ -331,6 +336,12 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         rooms: host.size,
       });
       response.writeHead(draining ? 503 : 200, { 'content-type': 'application/json' }).end(body);
+      return true;
+    }
+    if (route.kind === 'rooms') {
+      // The names a client may put in `config.room` (or `?room=`); the playground offers them.
+      const body = JSON.stringify({ rooms: host.names, default: defaultRoom });
+      response.writeHead(200, { 'content-type': 'application/json' }).end(body);
       return true;
     }
     if (route.kind === 'metrics') {

@@ -325,6 +325,13 @@ describe('limits', () => {
 });
 
 describe('operations', () => {
+  it('lists its rooms at /rooms for clients to choose from', async () => {
+    const { port } = await start();
+    const response = await fetch(`http://127.0.0.1:${port}/rooms`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ rooms: ['echo', 'lobby'], default: 'echo' });
+  });
+
   it('serves /healthz and /metrics from a registry of its own', async () => {
     const { port } = await start();
     const other = await start();

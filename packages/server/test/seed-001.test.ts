@@ -112,6 +112,31 @@ describe('session settings reach the agent', () => {
     c.ws.terminate();
   });
 
+  it('a session opens with what the room looks like now: each agent ready, with its state', async () => {
+    const port = await start();
+    const first = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s3`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await first.opened;
+    first.send({ type: 'client_session_create', config: { room: 'lobby' } });
+    await first.waitForType('server_session_created');
+    const late = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s4`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await late.opened;
+    late.send({ type: 'client_session_create', config: { room: 'lobby' } });
+    await late.waitForType('agent_state_changed');
+    for (const c of [first, late]) {
+      expect(c.messages.slice(0, 3).map((m) => [m.type, m.agent_name ?? null, m.state ?? null])).toEqual([
+        ['server_session_created', null, null],
+        ['agent_ready', 'assistant', null],
+        ['agent_state_changed', 'assistant', 'listening'],
+      ]);
+    }
+    first.ws.terminate();
+    late.ws.terminate();
+  });
+
   it('a shared room keeps its agents settings and says so', async () => {
     const port = await start();
     const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s2`, {

@@ -77,4 +77,14 @@ describe('RealtimeAgent text and audio turns', () => {
     expect(ofType(events, 'agent_response_done')).toHaveLength(1);
     await agent.stop();
   });
+
+  it('present(): ready and the current state once started, nothing before or after', async () => {
+    const { agent } = await startedAgent();
+    expect(agent.present()).toEqual([
+      { type: 'agent_ready', agent_id: 'Ada', agent_name: 'Ada' },
+      { type: 'agent_state_changed', agent_id: 'Ada', agent_name: 'Ada', state: 'listening' },
+    ]);
+    await agent.stop();
+    expect(agent.present()).toEqual([]);
+  });
 });

@@ -123,6 +123,20 @@ export class RealtimeAgent implements RoomMember {
     return snapshot ? stateOf(snapshot.value) : 'idle';
   }
 
+  /**
+   * The agent as it is now, as events (ready, and its lifecycle state), for a client that attaches
+   * after it started. Empty before `start` and after `stop`.
+   */
+  present(): ServerEvent[] {
+    const state = this.state;
+    if (state === 'idle' || state === 'stopped' || state === 'failed') return [];
+    const who = { agent_id: this.id, agent_name: this.name };
+    return [
+      { type: 'agent_ready', ...who },
+      { type: 'agent_state_changed', ...who, state },
+    ];
+  }
+
   /** The agent's XState actor (for the inspector); undefined before `start`. */
   get actor(): AgentActorRef | undefined {
     return this.ref;

@@ -236,6 +236,23 @@ describe('ChatRoom broadcast', () => {
     expect(room.resources().busSubscribers).toBe(0);
   });
 
+  it('present(): each agent ready with its state, and the floor, while running only', async () => {
+    const a = new FakeMember('a1', 'Agent1');
+    const b = new FakeMember('b1', 'Agent2');
+    const room = new ChatRoom({ id: 'r', agents: [a, b], floor: 'roundRobin' });
+    expect(room.present()).toEqual([]);
+    await started(room);
+    expect(room.present().map((e) => [e.type, 'agent_name' in e ? e.agent_name : null])).toEqual([
+      ['agent_ready', 'Agent1'],
+      ['agent_state_changed', 'Agent1'],
+      ['agent_ready', 'Agent2'],
+      ['agent_state_changed', 'Agent2'],
+    ]);
+    expect(room.present()[1]).toMatchObject({ room_id: 'r', state: a.state });
+    await room.stop();
+    expect(room.present()).toEqual([]);
+  });
+
   it('two users: an error about one user input reaches that user only', async () => {
     const a = new FakeMember('a1', 'Agent1', { reply: greeter('Agent1') });
     const room = new ChatRoom({ id: 'r', agents: [a] });

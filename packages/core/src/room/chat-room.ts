@@ -353,6 +353,23 @@ export class ChatRoom {
    * Adds a user (or renames one already present). Returns the user's view of the room, which never
    * contains their own messages.
    */
+  /**
+   * The room as it is now, as events: each agent ready with its lifecycle state, and who holds the
+   * floor. A user who joins a running room gets these first, so they see the agents before any speaks.
+   */
+  present(): ServerEvent[] {
+    if (this.state !== 'running') return [];
+    const events: ServerEvent[] = [];
+    for (const member of this.members) {
+      const who = { agent_id: member.id, agent_name: member.name, room_id: this.id };
+      events.push({ type: 'agent_ready', ...who });
+      events.push({ type: 'agent_state_changed', ...who, state: member.state });
+    }
+    const holder = this.floorHolder;
+    if (holder !== null) events.push({ type: 'room_floor_changed', room_id: this.id, agent_id: holder });
+    return events;
+  }
+
   join(user: RoomUser): RoomUserSession {
     return this.#users.join(
       user,
