@@ -11,11 +11,10 @@
  */
 import { fork, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ClientEvent, ServerEvent } from '@chorus/protocol';
-import type { ChorusServer, Servable } from '@chorus/server';
+import type { ChorusServer } from '@chorus/server';
 import { pino } from 'pino';
-import { Subject } from 'rxjs';
 import WebSocket, { WebSocketServer } from 'ws';
+import { EchoFrames } from './echo-frames.js';
 import { LocalEchoRoom } from './local-echo-room.js';
 
 // The workspace packages resolve to their TypeScript sources under the `@chorus/source` condition.
@@ -27,28 +26,6 @@ if (isMain && !process.execArgv.some((a) => a.includes('@chorus/source'))) {
     stdio: 'inherit',
   });
   process.exit(self.status ?? 1);
-}
-
-/** Echoes each audio frame back as an agent audio delta (the gateway's work, without a model). */
-class EchoFrames implements Servable {
-  readonly #events = new Subject<ServerEvent>();
-  readonly events$ = this.#events.asObservable();
-  async start() {}
-  handleInput(event: ClientEvent) {
-    if (event.type !== 'client_audio_append') return;
-    this.#events.next({
-      type: 'agent_response_audio_delta',
-      agent_id: 'echo',
-      agent_name: 'echo',
-      response_id: 'r',
-      item_id: event.event_id ?? 'i',
-      delta: event.audio,
-      format: event.format,
-    });
-  }
-  async stop() {
-    this.#events.complete();
-  }
 }
 
 export interface ClosedLoopResult {

@@ -1,8 +1,9 @@
 import { RealtimeAgent } from '@chorus/core';
 import { LocalModel, rulesBrain } from '@chorus/local';
-import type { ClientEvent, ServerEvent } from '@chorus/protocol';
+import type { ClientEvent } from '@chorus/protocol';
 import type { Servable } from '@chorus/server';
-import { merge, Subject } from 'rxjs';
+import { merge } from 'rxjs';
+import { EchoFrames } from './echo-frames.js';
 
 /**
  * The density room: a RealtimeAgent on the local model with a scripted (rules) brain hears every frame
@@ -10,7 +11,7 @@ import { merge, Subject } from 'rxjs';
  * as an agent audio delta, so that every frame has a round trip the client can time, as with the relay.
  */
 export class LocalEchoRoom implements Servable {
-  readonly #echo = new Subject<ServerEvent>();
+  readonly #echo = new EchoFrames();
   readonly #agent = new RealtimeAgent({
     name: 'local',
     instructions: '',
@@ -20,7 +21,7 @@ export class LocalEchoRoom implements Servable {
       tts: null,
     }),
   });
-  readonly events$ = merge(this.#agent.events$, this.#echo.asObservable());
+  readonly events$ = merge(this.#agent.events$, this.#echo.events$);
 
   async start() {
     await this.#agent.start();
@@ -28,20 +29,11 @@ export class LocalEchoRoom implements Servable {
 
   handleInput(event: ClientEvent) {
     this.#agent.handleInput(event);
-    if (event.type !== 'client_audio_append') return;
-    this.#echo.next({
-      type: 'agent_response_audio_delta',
-      agent_id: 'echo',
-      agent_name: 'echo',
-      response_id: 'r',
-      item_id: event.event_id ?? 'i',
-      delta: event.audio,
-      format: event.format,
-    });
+    this.#echo.handleInput(event);
   }
 
   async stop() {
-    this.#echo.complete();
+    await this.#echo.stop();
     await this.#agent.stop();
   }
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunningServe } from '@chorus/cli';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CI installs the `chromium` package. */
@@ -53,6 +54,29 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   ];
   if (options.microphoneWav) args.push(`--use-file-for-fake-audio-capture=${options.microphoneWav}`);
   return chromium.launch({ executablePath: CHROMIUM, args });
+}
+
+/** A running `chorus serve` and a browser to open its pages in; the caller closes both. */
+export interface ServeAndBrowser {
+  readonly serve: RunningServe;
+  readonly browser: Browser;
+}
+
+/**
+ * Builds both pages if needed, starts `chorus serve` on 127.0.0.1 (any port) and launches Chromium.
+ * If the browser fails to launch, the server is closed before the error is passed on.
+ */
+export async function startServeAndBrowser(): Promise<ServeAndBrowser> {
+  ensurePageBuilt('playground');
+  ensurePageBuilt('inspector');
+  const { startServe } = await import('@chorus/cli');
+  const serve = await startServe({ port: 0, host: '127.0.0.1' });
+  try {
+    return { serve, browser: await launchChromium() };
+  } catch (error) {
+    await serve.close();
+    throw error;
+  }
 }
 
 /**

@@ -2,13 +2,7 @@ import type { RunningServe } from '@chorus/cli';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assign, createActor, createMachine } from 'xstate';
-import {
-  browserSkipReason,
-  collectPageErrors,
-  ensurePageBuilt,
-  launchChromium,
-  screenshot,
-} from './browser-harness.js';
+import { browserSkipReason, collectPageErrors, screenshot, startServeAndBrowser } from './browser-harness.js';
 import { createWebSocketInspectorEmulation } from './stately-inspect-emulation.js';
 
 const skip = browserSkipReason();
@@ -54,11 +48,7 @@ describe.skipIf(skip !== undefined)('inspector in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    ensurePageBuilt('playground');
-    ensurePageBuilt('inspector');
-    const { startServe } = await import('@chorus/cli');
-    serve = await startServe({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
+    ({ serve, browser } = await startServeAndBrowser());
   }, 240_000);
 
   afterAll(async () => {

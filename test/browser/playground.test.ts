@@ -4,21 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   browserSkipReason,
   collectPageErrors,
-  ensurePageBuilt,
   launchChromium,
   screenshot,
   speechToolsReason,
   speechWav,
+  startServeAndBrowser,
 } from './browser-harness.js';
 
 const skip = browserSkipReason() ?? speechToolsReason();
 if (skip) console.warn(`playground browser tests skipped: ${skip}`);
 
+/** The player counters these tests read (the page's `PlayerStats` has more). */
 interface PlayerStats {
   chunksReceived: number;
   chunksStarted: number;
   chunksFinished: number;
-  chunksStopped: number;
   clears: number;
   lastClearStopped: number;
   secondsPlayed: number;
@@ -45,11 +45,7 @@ describe.skipIf(skip !== undefined)('playground in Chromium', () => {
   let micBrowser: Browser;
 
   beforeAll(async () => {
-    ensurePageBuilt('playground');
-    ensurePageBuilt('inspector');
-    const { startServe } = await import('@chorus/cli');
-    serve = await startServe({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
+    ({ serve, browser } = await startServeAndBrowser());
     const wav = speechWav('Hello there. Can you hear me?', 'hello-there');
     micBrowser = await launchChromium({ microphoneWav: wav });
   }, 240_000);

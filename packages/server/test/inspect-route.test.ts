@@ -3,6 +3,7 @@ import { ScriptedModel } from '@chorus/core/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, createMachine } from 'xstate';
+import type { ChorusServerOptions } from '../src/options.js';
 import { type ChorusServer, createChorusServer } from '../src/server.js';
 import { TestClient } from './client.fixture.js';
 import { EchoAgent } from './echo-agent.fixture.js';
@@ -23,30 +24,42 @@ class LampAgent extends EchoAgent {
   readonly actor = createActor(lamp).start();
 }
 
+/** Starts a server with these rooms, joins `room` as alice, then opens an /inspect feed filtered to it. */
+async function joinRoomAndInspect(
+  rooms: ChorusServerOptions['rooms'],
+  room: string,
+): Promise<{ user: TestClient; feed: TestClient }> {
+  server = createChorusServer({
+    rooms,
+    auth: { apiKeys: { k: 'alice' } },
+    logger: pino({ level: 'silent' }),
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  const user = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s`, {
+    headers: { Authorization: 'Bearer k' },
+  });
+  await user.opened;
+  user.send({ type: 'client_session_create', config: { room } });
+  await user.waitForType('server_session_created');
+  const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=${room}`, {
+    headers: { Authorization: 'Bearer k' },
+  });
+  await feed.opened;
+  return { user, feed };
+}
+
 describe('/inspect', () => {
   it('streams a snapshot then live state changes of a room’s actors, filtered by room', async () => {
     let agent: LampAgent | undefined;
-    server = createChorusServer({
-      rooms: {
+    const { user, feed } = await joinRoomAndInspect(
+      {
         lamp: () => {
           agent = new LampAgent();
           return agent;
         },
       },
-      auth: { apiKeys: { k: 'alice' } },
-      logger: pino({ level: 'silent' }),
-    });
-    const { port } = await server.listen(0, '127.0.0.1');
-    const user = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s`, {
-      headers: { Authorization: 'Bearer k' },
-    });
-    await user.opened;
-    user.send({ type: 'client_session_create', config: { room: 'lamp' } });
-    await user.waitForType('server_session_created');
-    const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=lamp`, {
-      headers: { Authorization: 'Bearer k' },
-    });
-    await feed.opened;
+      'lamp',
+    );
     const snapshot = await feed.waitForType('inspector_snapshot');
     expect(snapshot).toMatchObject({
       room: 'lamp',
@@ -65,25 +78,13 @@ describe('/inspect', () => {
 
 describe('/inspect with a lone RealtimeAgent', () => {
   it('shows the agent, whose actor only exists once started, with a compact definition', async () => {
-    server = createChorusServer({
-      rooms: {
+    const { user, feed } = await joinRoomAndInspect(
+      {
         assistant: () =>
           new RealtimeAgent({ name: 'assistant', instructions: 'Hi.', model: new ScriptedModel() }),
       },
-      auth: { apiKeys: { k: 'alice' } },
-      logger: pino({ level: 'silent' }),
-    });
-    const { port } = await server.listen(0, '127.0.0.1');
-    const user = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s`, {
-      headers: { Authorization: 'Bearer k' },
-    });
-    await user.opened;
-    user.send({ type: 'client_session_create', config: { room: 'assistant' } });
-    await user.waitForType('server_session_created');
-    const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=assistant`, {
-      headers: { Authorization: 'Bearer k' },
-    });
-    await feed.opened;
+      'assistant',
+    );
     const snapshot = await feed.waitForType('inspector_snapshot');
     const definitions = snapshot.definitions as { machineKey: string; definition: unknown }[];
     expect(definitions.map((d) => d.machineKey)).toEqual(

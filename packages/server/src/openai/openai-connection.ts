@@ -247,13 +247,7 @@ export class OpenAIConnection {
       case 'conversation.item.retrieve': {
         const item = this.#store.get(event.item_id);
         if (!item) {
-          this.#error(
-            'invalid_request_error',
-            'item_not_found',
-            `no item with id "${event.item_id}"`,
-            'item_id',
-            eventId,
-          );
+          this.#itemNotFound(event.item_id, eventId);
           return;
         }
         this.#emit({ type: 'conversation.item.retrieved', item });
@@ -264,13 +258,7 @@ export class OpenAIConnection {
         return;
       case 'conversation.item.delete':
         if (!this.#store.delete(event.item_id)) {
-          this.#error(
-            'invalid_request_error',
-            'item_not_found',
-            `no item with id "${event.item_id}"`,
-            'item_id',
-            eventId,
-          );
+          this.#itemNotFound(event.item_id, eventId);
           return;
         }
         this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
@@ -304,13 +292,7 @@ export class OpenAIConnection {
     const eventId = event.event_id ?? null;
     const item = this.#store.get(event.item_id);
     if (!item) {
-      this.#error(
-        'invalid_request_error',
-        'item_not_found',
-        `no item with id "${event.item_id}"`,
-        'item_id',
-        eventId,
-      );
+      this.#itemNotFound(event.item_id, eventId);
       return;
     }
     // What the listener heard goes first, so the agent's barge-in truncates its history to it.
@@ -471,6 +453,10 @@ export class OpenAIConnection {
   #nextUserItemId(): string {
     this.#userItemSeq += 1;
     return `item_${this.ctx.connectionId}_${this.#userItemSeq}`;
+  }
+
+  #itemNotFound(itemId: string, eventId: string | null): void {
+    this.#error('invalid_request_error', 'item_not_found', `no item with id "${itemId}"`, 'item_id', eventId);
   }
 
   #error(type: string, code: string, message: string, param: string | null, eventId: string | null): void {
