@@ -49,6 +49,11 @@ function wantsBinaryAudio(config: SessionConfig): boolean {
  */
 export class ChorusConnection {
   #phase: Phase = 'awaiting_create';
+  /**
+   * Events sent while the room starts (clients pipeline `client_session_create` and their first
+   * words): kept in order, bounded, and handled once the session is active.
+   */
+  readonly #early: ClientEvent[] = [];
   #lease: RoomLease | undefined;
   #binaryAudio = false;
   readonly #user: RoomUser;
@@ -142,15 +147,20 @@ export class ChorusConnection {
       void this.#create(event.config, event.event_id);
       return;
     }
+    if (this.#phase === 'creating') {
+      if (this.#early.length < MAX_EARLY_EVENTS) this.#early.push(event);
+      else {
+        this.#error(
+          'session_starting',
+          `the session is still being created and already holds ${MAX_EARLY_EVENTS} events; wait for server_session_created`,
+          'type',
+          event.event_id,
+        );
+      }
+      return;
+    }
     if (this.#phase !== 'active' || !this.#lease) {
-      this.#error(
-        'no_session',
-        this.#phase === 'creating'
-          ? 'the session is still being created; wait for server_session_created'
-          : 'no session: send client_session_create first',
-        'type',
-        event.event_id,
-      );
+      this.#error('no_session', 'no session: send client_session_create first', 'type', event.event_id);
       return;
     }
     if (event.type === 'client_session_end') {
@@ -207,6 +217,7 @@ export class ChorusConnection {
       });
       // The room started before this session was active, so first what it looks like now.
       for (const event of lease.room.present?.() ?? []) this.#forward(event, () => JSON.stringify(event));
+      for (const event of this.#early.splice(0)) this.#onEvent(event);
       this.ctx.logger.info(
         { session: this.ctx.sessionId, user: this.ctx.userId, room: lease.key },
         'session created',
@@ -223,6 +234,14 @@ export class ChorusConnection {
       } else {
         this.ctx.logger.error({ err: error, session: this.ctx.sessionId }, 'room failed to start');
         this.#error('room_unavailable', `room "${name}" failed to start`, 'config.room', eventId);
+      }
+      // The session did not start: what was sent for it has nowhere to go, and the client is told.
+      const dropped = this.#early.splice(0).length;
+      if (dropped > 0) {
+        this.#error(
+          'no_session',
+          `${dropped} event(s) sent while the session was starting were not delivered`,
+        );
       }
     }
   }
@@ -317,3 +336,6 @@ function agentSettings(config: SessionConfig): SessionConfig | undefined {
   if (config.modalities !== undefined) settings.modalities = config.modalities;
   return Object.keys(settings).length > 0 ? settings : undefined;
 }
+
+/** Events a client may send before `server_session_created` (see `#early`). */
+const MAX_EARLY_EVENTS = 256;

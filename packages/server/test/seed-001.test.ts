@@ -83,6 +83,51 @@ describe('seed 001 flow with a RealtimeAgent on ScriptedModel', () => {
   });
 });
 
+describe('a client that does not wait for server_session_created', () => {
+  it('has its first words kept while the room starts, then answered in order', async () => {
+    server = createChorusServer({
+      rooms: { assistant: weatherAgent },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/pipelined`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await c.opened;
+    c.send({ type: 'client_session_create', config: {} });
+    c.send({ type: 'client_text_append', text: 'What is the weather in Paris?' });
+    c.send({ type: 'client_response_create' });
+    const result = await c.waitForType('agent_response_tool_result', 10_000);
+    expect(result).toMatchObject({ tool_result: { name: 'get_weather', output: 'sunny' } });
+    expect(c.messages[0]?.type).toBe('server_session_created');
+    expect(c.messages.filter((m) => m.type === 'server_error')).toEqual([]);
+    c.ws.terminate();
+  });
+
+  it('is told how many events were not delivered when the session cannot start', async () => {
+    server = createChorusServer({
+      rooms: { assistant: weatherAgent },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/nowhere`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await c.opened;
+    c.send({ type: 'client_session_create', config: { room: 'nowhere' } });
+    c.send({ type: 'client_text_append', text: 'hello?' });
+    await c.waitFor((m) => m.type === 'server_error' && m.code === 'no_session');
+    expect(c.messages.map((m) => [m.type, m.code])).toEqual([
+      ['server_error', 'unknown_room'],
+      ['server_error', 'no_session'],
+    ]);
+    expect(String(c.messages[1]?.message)).toContain('1 event(s)');
+    c.ws.terminate();
+  });
+});
+
 describe('session settings reach the agent', () => {
   async function start() {
     models.length = 0;
