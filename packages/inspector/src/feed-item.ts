@@ -37,6 +37,8 @@ export interface StateItem extends FeedItemBase {
   readonly status: string;
   /** The event that caused the change. */
   readonly eventType: string;
+  /** The actor's context at that moment, cut to a small size (media fields stripped). */
+  readonly context?: JsonValue;
 }
 
 /** An event was delivered to an actor; media fields are stripped and large fields cut. */

@@ -37,6 +37,11 @@ describe('Inspector', () => {
     expect(kinds.filter((k) => k === 'actor')).toHaveLength(1);
     const states = items.filter((i) => i.kind === 'state').map((i) => (i.kind === 'state' ? i.value : null));
     expect(states).toEqual(['off', 'on', 'off', 'off']);
+    // Each state change carries the context of that moment.
+    const contexts = items
+      .filter((i) => i.kind === 'state')
+      .map((i) => (i.kind === 'state' ? i.context : null));
+    expect(contexts.slice(0, 3)).toEqual([{ count: 0 }, { count: 1 }, { count: 1 }]);
     const toggles = items.filter((i) => i.kind === 'event' && i.event.type === 'toggle');
     expect(toggles[0]).toMatchObject({
       kind: 'event',

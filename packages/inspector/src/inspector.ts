@@ -53,6 +53,7 @@ export class Inspector {
   readonly #recent: RingBuffer<FeedItem>;
   readonly #now: () => number;
   readonly #limits: JsonSafeLimits;
+  readonly #contextLimits: JsonSafeLimits;
   readonly #rooms = new Map<string, RoomRecord>();
   readonly #machineKeys = new WeakMap<object, string>();
   readonly #machineCounts = new Map<string, number>();
@@ -66,6 +67,7 @@ export class Inspector {
     this.#recent = new RingBuffer(options.capacity ?? 2000);
     this.#now = options.now ?? Date.now;
     this.#limits = options.limits ?? DEFAULT_JSON_SAFE_LIMITS;
+    this.#contextLimits = { ...this.#limits, maxDepth: 4, maxEntries: 32, maxStringChars: 200 };
   }
 
   /** Live items of one room. */
@@ -232,7 +234,7 @@ export class Inspector {
 
   #recordState(actor: ActorInternals, room: string, snapshot: unknown, eventType: string): void {
     const entry = this.#registerActor(actor, room);
-    const snap = (snapshot ?? {}) as { value?: unknown; status?: unknown };
+    const snap = (snapshot ?? {}) as { value?: unknown; status?: unknown; context?: unknown };
     const value = toJsonSafe(snap.value ?? null, this.#limits);
     const status = typeof snap.status === 'string' ? snap.status : 'active';
     const last = entry.lastState;
@@ -246,6 +248,8 @@ export class Inspector {
       value,
       status,
       eventType: String(eventType),
+      // Only at state changes, and small: enough to read a moment in the timeline, cheap enough to keep.
+      ...(snap.context === undefined ? {} : { context: toJsonSafe(snap.context, this.#contextLimits) }),
     };
     entry.lastState = item;
     this.#emit(item);
