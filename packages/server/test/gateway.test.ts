@@ -263,7 +263,10 @@ describe('auth on upgrade', () => {
     });
     await upgradeStatus(`${base}/ws/alice/y`, { headers: { Authorization: `Bearer ${KEY_A}` } });
     await upgradeStatus(`${base}/ws/alice/z`, { headers: { Authorization: 'Bearer not-a-key-secret' } });
-    await new Promise((r) => setTimeout(r, 50));
+    // pino writes asynchronously: wait for the three refusals to be logged.
+    for (let i = 0; i < 1000 && (lines.join('').match(/upgrade refused/g)?.length ?? 0) < 3; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     const log = lines.join('');
     expect(log).toContain('upgrade refused');
     expect(log).not.toContain(KEY_A);
