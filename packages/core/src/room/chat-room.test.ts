@@ -194,15 +194,7 @@ describe('ChatRoom broadcast', () => {
   });
 
   it('two users: each sees the other attributed, never themselves; agents hear both by name', async () => {
-    const a = new FakeMember('a1', 'Agent1', { reply: greeter('Agent1') });
-    const room = new ChatRoom({ id: 'r', agents: [a] });
-    await started(room);
-    const ann = room.join({ id: 'u1', name: 'Ann' });
-    const bob = room.join({ id: 'u2', name: 'Bob' });
-    const annSees: ServerEvent[] = [];
-    const bobSees: ServerEvent[] = [];
-    ann.events$.subscribe((e) => annSees.push(e));
-    bob.events$.subscribe((e) => bobSees.push(e));
+    const { a, room, ann, bob, annSees, bobSees } = await annAndBob();
     ann.handleInput({ type: 'client_text_append', text: 'I am Ann' });
     await room.settled();
     bob.handleInput({ type: 'client_text_append', text: 'I am Bob' });
@@ -254,15 +246,7 @@ describe('ChatRoom broadcast', () => {
   });
 
   it('two users: an error about one user input reaches that user only', async () => {
-    const a = new FakeMember('a1', 'Agent1', { reply: greeter('Agent1') });
-    const room = new ChatRoom({ id: 'r', agents: [a] });
-    await started(room);
-    const ann = room.join({ id: 'u1', name: 'Ann' });
-    const bob = room.join({ id: 'u2', name: 'Bob' });
-    const annSees: ServerEvent[] = [];
-    const bobSees: ServerEvent[] = [];
-    ann.events$.subscribe((e) => annSees.push(e));
-    bob.events$.subscribe((e) => bobSees.push(e));
+    const { room, ann, annSees, bobSees } = await annAndBob();
     ann.handleInput({ type: 'client_text_append', text: 42 });
     ann.handleInput({ type: 'client_playback_position', item_id: 'nope', audio_end_ms: 10 });
     await room.settled();
@@ -735,3 +719,17 @@ describe('ChatRoom robustness', () => {
     expect(room.resources().busSubscribers).toBe(0);
   });
 });
+
+/** A running room with one greeting agent and two joined users, Ann and Bob, recording what each sees. */
+async function annAndBob() {
+  const a = new FakeMember('a1', 'Agent1', { reply: greeter('Agent1') });
+  const room = new ChatRoom({ id: 'r', agents: [a] });
+  await started(room);
+  const ann = room.join({ id: 'u1', name: 'Ann' });
+  const bob = room.join({ id: 'u2', name: 'Bob' });
+  const annSees: ServerEvent[] = [];
+  const bobSees: ServerEvent[] = [];
+  ann.events$.subscribe((e) => annSees.push(e));
+  bob.events$.subscribe((e) => bobSees.push(e));
+  return { a, room, ann, bob, annSees, bobSees };
+}
