@@ -47,6 +47,11 @@ export class AudioConverter {
     return new AudioConverter(from, to, resampler);
   }
 
+  /** Whether the two formats are the same, so that `convert` hands its input back untouched. */
+  get passThrough(): boolean {
+    return this.#passThrough;
+  }
+
   /**
    * Bytes of PCM16 input discarded by {@link AudioConverter.flush} because the stream ended halfway
    * through a sample (0 or 1 per flushed stream, summed). Non-zero means the sender is broken.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64FromBytes, bytesFromBase64, isBase64 } from './base64.js';
+import { base64FromBytes, bytesFromBase64, isBase64, looksLikeBase64 } from './base64.js';
 
 describe('base64', () => {
   const known: Array<[number[], string]> = [
@@ -53,5 +53,37 @@ describe('base64', () => {
 
   it('isBase64 accepts the valid forms', () => {
     for (const text of ['', 'Zg==', 'Zm8=', 'Zm9v', 'Zg', 'Zm8', '+/+/']) expect(isBase64(text)).toBe(true);
+  });
+});
+
+describe('looksLikeBase64', () => {
+  const frame = base64FromBytes(new Uint8Array(960).map((_, i) => i * 7));
+  const replaceAt = (s: string, at: number, c: string) => s.slice(0, at) + c + s.slice(at + 1);
+
+  it('accepts valid base64 of any length, padded or not', () => {
+    for (const bytes of [0, 1, 2, 3, 100, 959, 960]) {
+      const text = base64FromBytes(new Uint8Array(bytes).fill(0xa5));
+      expect(looksLikeBase64(text)).toBe(true);
+      expect(looksLikeBase64(text.replace(/=+$/, ''))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['a base64url character at the start', replaceAt(frame, 3, '-')],
+    ['a bad character near the end', replaceAt(frame, frame.length - 10, '_')],
+    ['padding in the last group only', `${frame.slice(0, -4)}A=AA`],
+    ['a data-URL prefix', `data:audio/pcm;base64,${frame}`],
+    ['hex', Buffer.from(new Uint8Array(960).fill(0xab)).toString('hex').slice(0, 1281)],
+    ['a length of 4n + 1', `${frame}A`],
+  ])('rejects %s', (_name, text) => {
+    expect(looksLikeBase64(text)).toBe(false);
+    expect(isBase64(text)).toBe(false);
+  });
+
+  it('checks short strings whole, and long ones only at their ends', () => {
+    expect(looksLikeBase64(replaceAt('QUJDRA==', 2, '*'))).toBe(false);
+    const middle = replaceAt(frame, 640, '*');
+    expect(looksLikeBase64(middle)).toBe(true);
+    expect(isBase64(middle)).toBe(false);
   });
 });

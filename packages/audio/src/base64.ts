@@ -18,6 +18,22 @@ export function isBase64(s: string): boolean {
   return s.length % 4 !== 1 && BASE64_PATTERN.test(s);
 }
 
+const ALPHABET_RUN = /^[A-Za-z0-9+/]*$/;
+
+/**
+ * A cheap check for base64 that is forwarded without being decoded: the length, the padding, and the
+ * alphabet of the first and last `edge` characters. It catches the usual mistakes (another encoding
+ * such as hex or base64url, a data-URL prefix, a cut-off or binary payload) at a fixed cost, where
+ * {@link isBase64} scans every character, which costs about as much as decoding it. A corrupt
+ * character in the middle of a long string passes; whoever decodes the audio later reads it as
+ * noise rather than failing. Strings up to `2 * edge` characters are checked whole.
+ */
+export function looksLikeBase64(s: string, edge = 64): boolean {
+  if (s.length <= 2 * edge) return isBase64(s);
+  if (s.length % 4 === 1) return false;
+  return ALPHABET_RUN.test(s.slice(0, edge)) && BASE64_PATTERN.test(s.slice(-edge));
+}
+
 /**
  * Encodes bytes as standard padded base64. Uses Node's Buffer without copying the input; elsewhere
  * it falls back to `btoa` over bounded chunks, so large frames never overflow the call stack.
@@ -51,7 +67,8 @@ export function bytesFromBase64(b64: string): Uint8Array {
   return bytes;
 }
 
-function describeInvalidBase64(b64: string): string {
+/** Says what makes `b64` invalid for {@link isBase64} (the first bad character, length or padding). */
+export function describeInvalidBase64(b64: string): string {
   const bad = /[^A-Za-z0-9+/=]/.exec(b64);
   if (bad) {
     return `invalid base64 (length ${b64.length}): character ${JSON.stringify(bad[0])} at index ${bad.index} is not in the base64 alphabet`;

@@ -1,6 +1,12 @@
 export { AudioConverter } from './audio-converter.js';
 export { type AudioFormat, assertAudioFormat, bytesPerSample, G711_RATE } from './audio-format.js';
-export { base64FromBytes, bytesFromBase64, isBase64 } from './base64.js';
+export {
+  base64FromBytes,
+  bytesFromBase64,
+  describeInvalidBase64,
+  isBase64,
+  looksLikeBase64,
+} from './base64.js';
 export { durationMs, samplesForMs } from './duration.js';
 export { dbfs, rms } from './energy.js';
 export { FrameChunker, type FrameChunkerOptions } from './frame-chunker.js';

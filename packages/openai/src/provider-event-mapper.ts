@@ -1,6 +1,13 @@
-import { type AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
+import {
+  type AudioConverter,
+  base64FromBytes,
+  bytesFromBase64,
+  describeInvalidBase64,
+  isBase64,
+  looksLikeBase64,
+} from '@chorus/audio';
 import { toolUseInput } from '@chorus/core';
-import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import { type AudioFormat, base64ByteLength, type ModelEvent } from '@chorus/protocol';
 import type { OpenAIErrorDetail, OpenAIItem, OpenAIServerEvent } from '@chorus/protocol/openai';
 import type { ConversationLog } from './conversation-log.js';
 
@@ -253,23 +260,34 @@ export class ProviderEventMapper {
   }
 
   private onAudioDelta(responseId: string, itemId: string, delta: string): void {
-    let bytes: Uint8Array;
-    try {
-      bytes = bytesFromBase64(delta);
-    } catch (error) {
+    const passThrough = !this.fromProvider || this.fromProvider.passThrough;
+    // Audio forwarded as it came is not decoded here, so it gets the fixed-cost check; audio that is
+    // converted is decoded anyway and checked in full.
+    if (!(passThrough ? looksLikeBase64(delta) : isBase64(delta))) {
       this.hooks.emit({
         type: 'model_error',
         error_type: 'invalid_server_event',
         code: 'invalid_audio',
-        message: `${this.provider}: ${error instanceof Error ? error.message : String(error)}`,
+        message: `${this.provider}: ${describeInvalidBase64(delta)}`,
         fatal: false,
       });
       return;
     }
     const out = this.providerOut ?? { type: 'audio/pcm', rate: 24000 };
     const bytesPerMs = (out.rate * (out.type === 'audio/pcm' ? 2 : 1)) / 1000;
-    this.audioMs.set(itemId, (this.audioMs.get(itemId) ?? 0) + bytes.byteLength / bytesPerMs);
-    const converted = this.fromProvider ? this.fromProvider.convert(bytes) : bytes;
+    this.audioMs.set(itemId, (this.audioMs.get(itemId) ?? 0) + base64ByteLength(delta) / bytesPerMs);
+    if (!this.fromProvider || passThrough) {
+      // Already in the format the agent asked for (the common case): no decode and re-encode per chunk.
+      this.hooks.emit({
+        type: 'model_response_audio_delta',
+        response_id: responseId,
+        item_id: itemId,
+        delta,
+        format: out,
+      });
+      return;
+    }
+    const converted = this.fromProvider.convert(bytesFromBase64(delta));
     // The resampler may hold back a few samples of filter delay; they come with the next chunk.
     if (converted.byteLength === 0) return;
     this.hooks.emit({
@@ -277,7 +295,7 @@ export class ProviderEventMapper {
       response_id: responseId,
       item_id: itemId,
       delta: base64FromBytes(converted),
-      format: this.fromProvider?.to ?? out,
+      format: this.fromProvider.to,
     });
   }
 }

@@ -76,11 +76,30 @@ export type DecodedFrame =
  * Never throws: bad JSON, oversized frames, excessive nesting and a missing `type` are errors.
  */
 export function decodeFrame(input: unknown, maxChars: number = MAX_SERVER_EVENT_SIZE): DecodedFrame {
+  const decoded = decodeFrameShallow(input, maxChars);
+  return decoded.ok ? checkDepth(decoded) : decoded;
+}
+
+/** Fails a decoded frame nested deeper than the limit (a guard for code that walks the whole value). */
+export function checkDepth(decoded: DecodedFrame & { ok: true }): DecodedFrame {
+  if (depthOf(decoded.value, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
+    return fail('(root)', `nested deeper than ${MAX_EVENT_DEPTH} levels`);
+  }
+  return decoded;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * {@link decodeFrame} without the nesting check, for callers that look only at the top-level fields
+ * of a frame before deciding whether to walk it.
+ */
+export function decodeFrameShallow(input: unknown, maxChars: number = MAX_SERVER_EVENT_SIZE): DecodedFrame {
   let value: unknown = input;
   if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
     const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
     if (bytes.byteLength > maxChars) return tooLarge(bytes.byteLength, maxChars);
-    value = new TextDecoder().decode(bytes);
+    value = utf8.decode(bytes);
   }
   if (typeof value === 'string') {
     if (value.length > maxChars) return tooLarge(value.length, maxChars);
@@ -102,9 +121,6 @@ export function decodeFrame(input: unknown, maxChars: number = MAX_SERVER_EVENT_
       '(root)',
       `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
     );
-  }
-  if (depthOf(value, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
-    return fail('(root)', `nested deeper than ${MAX_EVENT_DEPTH} levels`);
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || type === '') {

@@ -1,11 +1,18 @@
 import { MAX_CLIENT_EVENT_SIZE, MAX_SERVER_EVENT_SIZE } from '../limits.js';
-import { normalizeClientEvent, normalizeServerEvent } from './beta.js';
+import { gaServerEventType, normalizeClientEvent, normalizeServerEvent } from './beta.js';
 import {
   isOpenAIClientEventType,
   type OpenAIClientEvent,
   openaiClientEventSchemas,
 } from './client-events.js';
-import { decodeFrame, errorFromZod, type ProviderParseResult } from './parse-result.js';
+import { parseHotDelta } from './hot-deltas.js';
+import {
+  checkDepth,
+  decodeFrame,
+  decodeFrameShallow,
+  errorFromZod,
+  type ProviderParseResult,
+} from './parse-result.js';
 import {
   isOpenAIServerEventType,
   type OpenAIServerEvent,
@@ -19,7 +26,13 @@ import {
  * @param input - the frame as text, bytes, or an already parsed object.
  */
 export function parseOpenAIServerEvent(input: unknown): ProviderParseResult<OpenAIServerEvent> {
-  const decoded = decodeFrame(input, MAX_SERVER_EVENT_SIZE);
+  const shallow = decodeFrameShallow(input, MAX_SERVER_EVENT_SIZE);
+  if (!shallow.ok) return shallow;
+  const gaType = gaServerEventType(shallow.value.type);
+  const hot = parseHotDelta(shallow.value, gaType);
+  if (hot)
+    return { ok: true, unknown: false, event: hot, dialect: gaType === shallow.value.type ? 'ga' : 'beta' };
+  const decoded = checkDepth(shallow);
   if (!decoded.ok) return decoded;
   const { value, beta } = normalizeServerEvent(decoded.value);
   if (!isOpenAIServerEventType(value.type)) {
