@@ -77,17 +77,17 @@ export class ModelEventRouter {
         if (this.streaming.isDropped(event.response_id)) return;
         const item = this.streaming.item(event.response_id, event.item_id);
         item.text += event.delta;
-        emitter.emit(
-          emitter.attributed({
-            type:
-              event.type === 'model_response_text_delta'
-                ? 'agent_response_text_delta'
-                : 'agent_response_audio_transcript_delta',
-            response_id: event.response_id,
-            item_id: event.item_id,
-            delta: event.delta,
-          }),
-        );
+        emitter.emit({
+          type:
+            event.type === 'model_response_text_delta'
+              ? 'agent_response_text_delta'
+              : 'agent_response_audio_transcript_delta',
+          agent_id: emitter.agentId,
+          agent_name: emitter.agentName,
+          response_id: event.response_id,
+          item_id: event.item_id,
+          delta: event.delta,
+        });
         this.guardrails?.textChanged(event.response_id, this.streaming.responseText(event.response_id));
         return;
       }
