@@ -21,6 +21,7 @@ export { CloseCode } from './close-codes.js';
 export { createGatewayLogger, REDACTED_PATHS } from './logger.js';
 export { GatewayMetrics } from './metrics.js';
 export { type ChorusServerOptions, DEFAULT_LIMITS, type Limits } from './options.js';
+export { DEFAULT_INSPECT_POLICY, type InspectPolicy } from './room-host.js';
 export { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
 export type { RoomUser, Servable, ServableFactory } from './servable.js';
 export { type ChorusServer, createChorusServer, type DrainResult } from './server.js';

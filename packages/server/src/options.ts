@@ -3,6 +3,7 @@ import { MAX_CLIENT_EVENT_SIZE } from '@chorus/protocol';
 import type { Logger } from 'pino';
 import type { AuthOptions } from './auth.js';
 import type { Clock } from './clock.js';
+import type { InspectPolicy } from './room-host.js';
 import { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
 import type { ServableFactory } from './servable.js';
 
@@ -44,6 +45,12 @@ export interface ChorusServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** The inspection feed behind `/inspect` (default: a new one). */
   readonly inspector?: Inspector;
+  /**
+   * When rooms feed the inspector (default `{ when: 'watched', lingerMs: 60_000 }`: only while an
+   * `/inspect` client is connected, and a minute after). Use `when: 'always'` to read
+   * `inspector.feed$` in code, or to keep a timeline from before anyone connects.
+   */
+  readonly inspect?: Partial<InspectPolicy>;
   /** Time source for timers (default: the system clock). Tests pass core's `TestClock`. */
   readonly clock?: Clock;
   /** Environment read for `CHORUS_API_KEYS` (default `process.env`). */

@@ -2,6 +2,7 @@ import type { Inspector } from '@chorus/inspector';
 import type { ServerEvent } from '@chorus/protocol';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
+import type { Clock } from './clock.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { RoomUser, Servable, ServableFactory } from './servable.js';
 
@@ -40,6 +41,21 @@ interface HostedRoom {
   stopping?: Promise<void>;
 }
 
+/**
+ * When rooms feed the inspector. `watched` (the default): only while an `/inspect` client is
+ * connected and for `lingerMs` after the last one leaves, so that unwatched rooms pay nothing for
+ * inspection; a client that connects gets every room's actors and current states at once, and
+ * everything that happens from then on. `always`: from the moment each room starts, so the recent
+ * timeline is there before anyone looks (for code reading `inspector.feed$` directly).
+ */
+export interface InspectPolicy {
+  readonly when: 'watched' | 'always';
+  /** How long rooms stay inspected after the last watcher left (default 60 s). */
+  readonly lingerMs: number;
+}
+
+export const DEFAULT_INSPECT_POLICY: InspectPolicy = { when: 'watched', lingerMs: 60_000 };
+
 export class UnknownRoomError extends Error {
   constructor(readonly roomName: string) {
     super(`unknown room "${roomName}"`);
@@ -54,13 +70,60 @@ export class UnknownRoomError extends Error {
 export class RoomHost {
   readonly #shared = new Map<string, HostedRoom>();
   readonly #all = new Set<HostedRoom>();
+  #watchers = 0;
+  #linger: unknown;
 
   constructor(
     private readonly factories: Readonly<Record<string, ServableFactory>>,
     private readonly inspector: Inspector,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly inspect: InspectPolicy = DEFAULT_INSPECT_POLICY,
   ) {}
+
+  /** Whether rooms feed the inspector now (see {@link InspectPolicy}). */
+  get inspecting(): boolean {
+    return this.inspect.when === 'always' || this.#watchers > 0 || this.#linger !== undefined;
+  }
+
+  /**
+   * Registers an inspector reader: every running room is attached to the inspector before this
+   * returns (so a snapshot taken next has their actors and states). Returns the function that ends
+   * the watch; rooms are detached `lingerMs` after the last watch ends.
+   */
+  watch(): () => void {
+    this.#watchers++;
+    if (this.#linger !== undefined) this.clock.clearTimeout(this.#linger);
+    this.#linger = undefined;
+    for (const hosted of this.#all) this.#attachInspector(hosted);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.#watchers--;
+      if (this.#watchers > 0 || this.inspect.when === 'always') return;
+      this.#linger = this.clock.setTimeout(() => {
+        this.#linger = undefined;
+        if (this.inspecting) return;
+        for (const hosted of this.#all) this.#detachInspector(hosted);
+      }, this.inspect.lingerMs);
+    };
+  }
+
+  #attachInspector(hosted: HostedRoom): void {
+    const actor = hosted.room?.actor;
+    if (hosted.detachInspector || !actor || hosted.stopping) return;
+    hosted.detachInspector = this.inspector.attach(actor, hosted.key);
+  }
+
+  #detachInspector(hosted: HostedRoom): void {
+    if (!hosted.detachInspector) return;
+    hosted.detachInspector();
+    hosted.detachInspector = undefined;
+    // A later watch seeds the room afresh from its actors' current snapshots.
+    this.inspector.forget(hosted.key);
+  }
 
   has(name: string): boolean {
     return Object.hasOwn(this.factories, name);
@@ -193,11 +256,9 @@ export class RoomHost {
       });
       // A room has its actor before it starts (so the feed sees the start); a lone agent creates
       // its actor in start(), so it is attached right after.
-      if (room.actor) hosted.detachInspector = this.inspector.attach(room.actor, hosted.key);
+      if (this.inspecting) this.#attachInspector(hosted);
       await room.start();
-      if (!hosted.detachInspector && room.actor) {
-        hosted.detachInspector = this.inspector.attach(room.actor, hosted.key);
-      }
+      if (this.inspecting) this.#attachInspector(hosted);
       this.metrics.rooms.set(this.#all.size);
       this.logger.info({ room: hosted.key, name: hosted.name }, 'room started');
       return room;
@@ -245,6 +306,7 @@ export class RoomHost {
         this.logger.error({ err: error, room: hosted.key }, 'room failed to stop');
       } finally {
         hosted.detachInspector?.();
+        hosted.detachInspector = undefined;
         this.inspector.forget(hosted.key);
         this.logger.info({ room: hosted.key, reason }, 'room stopped');
       }

@@ -16,7 +16,7 @@ import { createGatewayLogger, loggableUrl } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { OpenAIConnection, openaiSlowConsumerNotice } from './openai/openai-connection.js';
 import { type ChorusServerOptions, type Limits, resolveLimits } from './options.js';
-import { RoomHost } from './room-host.js';
+import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
 import { StatelyRelay } from './stately-relay.js';
 
@@ -90,7 +90,10 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   const metrics = new GatewayMetrics();
   const inspector = options.inspector ?? new Inspector();
   const statelyRelay = new StatelyRelay();
-  const host = new RoomHost(options.rooms, inspector, metrics, logger);
+  const host = new RoomHost(options.rooms, inspector, metrics, logger, clock, {
+    ...DEFAULT_INSPECT_POLICY,
+    ...options.inspect,
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -314,6 +317,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       return;
     }
     if (route.kind === 'inspect') {
+      // Rooms are attached before the connection takes its snapshot, so the snapshot has them.
+      const unwatch = host.watch();
       const connection = new InspectConnection(
         socket,
         inspector,
@@ -322,7 +327,10 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         statelyRelay,
       );
       onMessage = (data) => connection.onFrame(data);
-      onClosed = () => connection.close();
+      onClosed = () => {
+        connection.close();
+        unwatch();
+      };
       shutdown = () => socket.close(CloseCode.goingAway, 'server shutting down');
     }
   }

@@ -1,7 +1,8 @@
 import { RealtimeAgent } from '@chorus/core';
-import { ScriptedModel } from '@chorus/core/testing';
+import { ScriptedModel, TestClock } from '@chorus/core/testing';
+import type { FeedItem } from '@chorus/inspector';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, createMachine } from 'xstate';
 import type { ChorusServerOptions } from '../src/options.js';
 import { type ChorusServer, createChorusServer } from '../src/server.js';
@@ -137,5 +138,68 @@ describe('/inspect relays @statelyai/inspect messages', () => {
     const error = await app.waitForType('error');
     expect(String(error.message)).toContain('@statelyai/inspect');
     for (const c of [reader, app, late]) c.ws.terminate();
+  });
+});
+
+describe('/inspect costs nothing while nobody watches', () => {
+  async function lampServer(inspect: ChorusServerOptions['inspect']) {
+    const clock = new TestClock();
+    let agent: LampAgent | undefined;
+    server = createChorusServer({
+      rooms: {
+        lamp: () => {
+          agent = new LampAgent();
+          return agent;
+        },
+      },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+      clock,
+      inspect,
+    });
+    const items: FeedItem[] = [];
+    server.inspector.feed$.subscribe((item) => items.push(item));
+    const { port } = await server.listen(0, '127.0.0.1');
+    const user = new TestClient(`ws://127.0.0.1:${port}/ws/alice/s`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await user.opened;
+    user.send({ type: 'client_session_create', config: { room: 'lamp' } });
+    await user.waitForType('server_session_created');
+    const flip = () => agent?.actor.send({ type: 'flip' });
+    const states = () => items.filter((i) => i.kind === 'state').map((i) => (i as { value: unknown }).value);
+    return { clock, port, user, flip, states, items };
+  }
+
+  it('attaches rooms when a reader connects, with their current state, and detaches them a linger after it leaves', async () => {
+    const { clock, port, user, flip, states, items } = await lampServer({ lingerMs: 5_000 });
+    flip();
+    expect(items).toEqual([]);
+
+    const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=lamp`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    const snapshot = await feed.waitForType('inspector_snapshot');
+    expect(snapshot.states).toMatchObject([{ kind: 'state', room: 'lamp', value: 'on' }]);
+    flip();
+    expect(states()).toEqual(['on', 'off']);
+
+    const connections = server?.connections;
+    feed.ws.close();
+    await vi.waitFor(() => expect(server?.connections).toBe((connections ?? 0) - 1));
+    clock.increment(4_999);
+    flip();
+    expect(states()).toEqual(['on', 'off', 'on']);
+    clock.increment(1);
+    flip();
+    expect(states()).toEqual(['on', 'off', 'on']);
+    user.ws.terminate();
+  });
+
+  it("feeds every room from its start with when: 'always'", async () => {
+    const { user, flip, states } = await lampServer({ when: 'always' });
+    flip();
+    expect(states()).toEqual(['off', 'on']);
+    user.ws.terminate();
   });
 });
