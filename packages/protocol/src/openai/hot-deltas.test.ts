@@ -36,7 +36,7 @@ const candidate = fc
       call_id: edgeId,
       delta: edgeDelta,
     },
-    { requiredKeys: ['type'] },
+    { requiredKeys: ['type', 'event_id', 'response_id', 'item_id', 'output_index', 'delta'] },
   )
   .chain((event) => extra.map((more) => ({ ...more, ...event })));
 
