@@ -1,4 +1,4 @@
-import { base64FromBytes, bytesFromBase64 } from '@chorus/audio';
+import { base64FromBytes } from '@chorus/audio';
 import {
   type ClientEvent,
   type ProtocolError,
@@ -75,7 +75,7 @@ export class ChorusConnection {
 
   /** A raw frame from the socket (already rate-limited). */
   onFrame(data: Uint8Array, isBinary: boolean): void {
-    this.ctx.metrics.eventsIn.inc({ route: 'chorus' });
+    this.ctx.metrics.perRoute.chorus.eventsIn.inc();
     if (isBinary && data.byteLength > 0 && data[0] !== 0x7b /* '{' */) {
       this.#onBinaryAudio(data);
       return;
@@ -267,11 +267,12 @@ export class ChorusConnection {
 
   #forward(event: ServerEvent, json: () => string): void {
     if (this.#phase !== 'active') return;
-    this.ctx.metrics.eventsOut.inc({ route: 'chorus' });
+    this.ctx.metrics.perRoute.chorus.eventsOut.inc();
     if (event.type === 'agent_response_audio_delta') {
       if (this.#binaryAudio) {
         this.socket.channel.sendDroppable(
-          encodeBinaryAudio(BinaryAudioKind.agentDelta, event.format, bytesFromBase64(event.delta), {
+          // The room's own output, forwarded as JSON unchecked too: decoded without a second scan.
+          encodeBinaryAudio(BinaryAudioKind.agentDelta, event.format, Buffer.from(event.delta, 'base64'), {
             agent_id: event.agent_id,
             agent_name: event.agent_name,
             response_id: event.response_id,
@@ -314,7 +315,7 @@ export class ChorusConnection {
   }
 
   #send(event: ServerEvent): void {
-    this.ctx.metrics.eventsOut.inc({ route: 'chorus' });
+    this.ctx.metrics.perRoute.chorus.eventsOut.inc();
     this.socket.channel.send(JSON.stringify(event));
   }
 }

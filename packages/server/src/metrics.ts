@@ -16,6 +16,13 @@ export class GatewayMetrics {
   readonly turnLatency: Histogram;
   readonly interruptions: Counter;
   readonly toolDuration: Histogram;
+  /**
+   * The per-event counters bound to each route once: they count every frame, and labelling a
+   * counter on every call hashes the labels every time.
+   */
+  readonly perRoute: Readonly<
+    Record<'chorus' | 'openai', { readonly eventsIn: Counter.Internal; readonly eventsOut: Counter.Internal }>
+  >;
 
   constructor() {
     const registers = [this.registry];
@@ -44,6 +51,10 @@ export class GatewayMetrics {
       labelNames: ['route'],
       registers,
     });
+    this.perRoute = {
+      chorus: { eventsIn: this.eventsIn.labels('chorus'), eventsOut: this.eventsOut.labels('chorus') },
+      openai: { eventsIn: this.eventsIn.labels('openai'), eventsOut: this.eventsOut.labels('openai') },
+    };
     this.clientErrors = new Counter({
       name: 'chorus_client_errors_total',
       help: 'Client events answered with an error, by code',

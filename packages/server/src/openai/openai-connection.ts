@@ -94,7 +94,7 @@ export class OpenAIConnection {
   }
 
   onFrame(data: Uint8Array, _isBinary: boolean): void {
-    this.ctx.metrics.eventsIn.inc({ route: 'openai' });
+    this.ctx.metrics.perRoute.openai.eventsIn.inc();
     const parsed = parseOpenAIClientEvent(data);
     if (!parsed.ok) {
       const first = parsed.error.issues[0];
@@ -472,7 +472,7 @@ export class OpenAIConnection {
     this.#seq += 1;
     const stamped = { ...event, event_id: `event_${this.ctx.connectionId}_${this.#seq}` };
     const wire = this.#beta ? serverEventToBeta(stamped as unknown as OpenAIServerEvent) : stamped;
-    this.ctx.metrics.eventsOut.inc({ route: 'openai' });
+    this.ctx.metrics.perRoute.openai.eventsOut.inc();
     const json = JSON.stringify(wire);
     if (droppable) this.socket.channel.sendDroppable(json);
     else this.socket.channel.send(json);
