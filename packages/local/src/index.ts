@@ -49,3 +49,4 @@ export { type EspeakVoice, espeakVoiceFor } from './tts/voices.js';
 export { createFvad, FVAD_SAMPLE_RATES, type FvadOptions, fvadModeForThreshold } from './vad/fvad-vad.js';
 export { TurnDetector, type TurnDetectorOptions, type TurnEvent } from './vad/turn-detector.js';
 export type { Vad } from './vad/vad.js';
+export { type Voicing, VoicingDetector, type VoicingOptions } from './vad/voicing.js';

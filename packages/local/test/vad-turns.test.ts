@@ -5,10 +5,12 @@ import {
   generateTone,
   muLawEncode,
   Resampler,
+  resamplePcm16,
 } from '@chorus/audio';
 import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalModel, NO_TRANSCRIBER_MESSAGE, rulesBrain } from '../src/index.js';
+import { EspeakWasmTts, LocalModel, NO_TRANSCRIBER_MESSAGE, rulesBrain } from '../src/index.js';
+import { click, coughBurst, placed, whiteNoise } from './barge-in-signals.js';
 import { EventLog, session } from './helpers.js';
 
 const brain = rulesBrain({
@@ -126,13 +128,12 @@ describe('LocalModel turn detection (WebRTC VAD)', () => {
 });
 
 describe('LocalModel barge-in', () => {
-  async function speakingModel(interruptResponse?: boolean, interruptOnsetMs?: number) {
+  async function speakingModel(
+    interruptResponse?: boolean,
+    options: Partial<ConstructorParameters<typeof LocalModel>[0]> = {},
+  ) {
     const clock = new TestClock();
-    const model = makeModel({
-      clock,
-      tts: 'auto',
-      ...(interruptOnsetMs !== undefined ? { interruptOnsetMs } : {}),
-    });
+    const model = makeModel({ clock, tts: 'auto', ...options });
     const log = new EventLog(model);
     await model.connect(
       session({
@@ -189,24 +190,83 @@ describe('LocalModel barge-in', () => {
     return -1;
   }
 
-  it('interrupts after the onset (60 ms) instead of the minimum speech (200 ms) when configured', async () => {
-    const fast = await speakingModel(undefined, 60);
-    // the VAD flags the tone from its first frame: 3 frames of 20 ms
+  it('interrupts a voiced onset after 60 ms by default, after 200 ms with interruptOnsetMs: 200', async () => {
+    const fast = await speakingModel();
+    // the VAD flags the tone from its first frame, and it is voiced: 3 frames of 20 ms
     expect(await toneFramesUntilStarted(fast.model, fast.log)).toBe(3);
     expect((await fast.log.next('model_response_done', { seen: true })).status).toBe('cancelled');
-    const slow = await speakingModel();
+    const slow = await speakingModel(undefined, { interruptOnsetMs: 200 });
     expect(await toneFramesUntilStarted(slow.model, slow.log)).toBe(10);
   });
 
+  it('passes voicedOnset settings to the voicing test', async () => {
+    // a level floor above the tone's: never voiced, so the onset waits for the minimum speech
+    const strict = await speakingModel(undefined, { voicedOnset: { minRms: 30000 } });
+    expect(await toneFramesUntilStarted(strict.model, strict.log)).toBe(10);
+  });
+
   it('does not shorten turn starts while nothing plays', async () => {
-    const model = makeModel({ interruptOnsetMs: 60 });
+    const model = makeModel();
     const log = new EventLog(model);
     await model.connect(session());
     expect(await toneFramesUntilStarted(model, log)).toBe(10);
   });
 
-  it('a cough interrupts with the onset but is not a turn: the response stays cancelled, nothing is answered', async () => {
-    const { model, log, clock } = await speakingModel(undefined, 60);
+  /**
+   * Sends 300 ms of light noise, `sound`, then light noise up to 1.3 s, frame by frame; returns after how
+   * many frames of the sound a turn started, or -1 when none did.
+   */
+  async function soundFramesUntilStarted(
+    model: LocalModel,
+    log: EventLog,
+    sound: Int16Array,
+  ): Promise<number> {
+    const signal = addNoise(placed(sound, 300, 1300), 0.01, 3);
+    for (let i = 0; i < signal.length / 320; i++) {
+      sendInChunks(model, signal.subarray(i * 320, (i + 1) * 320));
+      await model.inputDrained();
+      if (log.of('model_input_started').length > 0) return i + 1 - 15;
+    }
+    return -1;
+  }
+
+  const noises = {
+    'a 100 ms white-noise burst': () => whiteNoise(100, 0.25, 7),
+    'a 100 ms cough-like burst': () => coughBurst(100, 0.4, 11),
+    'a 3 ms click': () => click(3, 0.6, 3),
+  };
+
+  for (const [name, sound] of Object.entries(noises)) {
+    it(`keeps talking through ${name}, which interrupts only with voicedOnset: false`, async () => {
+      const { model, log, clock } = await speakingModel();
+      expect(await soundFramesUntilStarted(model, log, sound())).toBe(-1);
+      const sent = log.of('model_response_audio_delta').length;
+      clock.increment(400);
+      expect(log.of('model_response_audio_delta').length).toBe(sent + 10);
+      expect(log.of('model_response_done')).toEqual([]);
+      // the VAD does flag it as speech: without the voicing test it cuts the response off
+      const unguarded = await speakingModel(undefined, { voicedOnset: false });
+      expect(await soundFramesUntilStarted(unguarded.model, unguarded.log, sound())).toBe(3);
+      expect((await unguarded.log.next('model_response_done', { seen: true })).status).toBe('cancelled');
+    });
+  }
+
+  it('interrupts on spoken words (espeak-ng) after 60 ms', async () => {
+    const tts = new EspeakWasmTts();
+    try {
+      const spoken = await tts.synthesize('Wait, I have a question.');
+      const audio = await resamplePcm16(spoken.audio, spoken.sampleRate, 16000);
+      const words = audio.subarray(audio.findIndex((v) => Math.abs(v) > 1000));
+      const { model, log } = await speakingModel();
+      expect(await soundFramesUntilStarted(model, log, words)).toBe(3);
+      expect((await log.next('model_response_done', { seen: true })).status).toBe('cancelled');
+    } finally {
+      await tts.dispose();
+    }
+  });
+
+  it('a short voiced sound interrupts but is not a turn: the response stays cancelled, nothing is answered', async () => {
+    const { model, log, clock } = await speakingModel();
     const sent = log.of('model_response_audio_delta').length;
     // 40 ms of tone in noise at 500 ms (the VAD's hangover stretches it), then a second of quiet
     const signal = new Int16Array(24000);

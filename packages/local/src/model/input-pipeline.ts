@@ -1,10 +1,13 @@
 import { AudioConverter, type AudioFormat, FrameChunker } from '@chorus/audio';
 import { TurnDetector, type TurnDetectorOptions, type TurnEvent } from '../vad/turn-detector.js';
 import type { Vad } from '../vad/vad.js';
+import { VoicingDetector, type VoicingOptions } from '../vad/voicing.js';
 
 /** The rate everything on the input side runs at: what the VAD and speech recognisers want. */
 export const INPUT_RATE = 16000;
-const FRAME_MS = 20;
+/** Length of the frames the VAD classifies. */
+export const INPUT_FRAME_MS = 20;
+const FRAME_MS = INPUT_FRAME_MS;
 
 export interface InputTurn {
   /** 16 kHz mono PCM16 from `audio_start_ms` to `audio_end_ms`. */
@@ -54,6 +57,10 @@ export class InputPipeline {
   private disposed = false;
   /** Audio since the last commit or turn, for turn detection `none` (manual commit). */
   private uncommitted: Frame[] = [];
+  /** Tells voiced frames from noise for the interrupt onset; made on first use. */
+  private voicing: VoicingDetector | undefined;
+  /** The frame before the current one, which lengthens the voicing window. */
+  private previousFrame: Frame | undefined;
 
   constructor(
     private readonly vad: Vad | undefined,
@@ -61,6 +68,8 @@ export class InputPipeline {
     private readonly events: InputPipelineEvents,
     /** Whether turns come from the VAD (server_vad) or from explicit commits. */
     private autoTurns: boolean,
+    /** Settings of the voicing test that gates the interrupt onset (`onsetVoicedFrames`). */
+    private readonly voicingOptions: VoicingOptions = {},
   ) {
     if (vad && (vad.sampleRate !== INPUT_RATE || vad.frameSamples !== (INPUT_RATE * FRAME_MS) / 1000)) {
       throw new Error(`the VAD must take ${FRAME_MS} ms frames at ${INPUT_RATE} Hz`);
@@ -140,6 +149,7 @@ export class InputPipeline {
     this.uncommitted = [];
     this.turnFrames = [];
     this.recent = [];
+    this.previousFrame = undefined;
     this.chunker.reset();
     this.detector.reset();
   }
@@ -148,6 +158,11 @@ export class InputPipeline {
     this.disposed = true;
     for (const converter of this.converters.values()) converter.dispose();
     this.converters.clear();
+  }
+
+  private voicingDetector(): VoicingDetector {
+    this.voicing ??= new VoicingDetector({ ...this.voicingOptions, sampleRate: INPUT_RATE });
+    return this.voicing;
   }
 
   private async converterFor(format: AudioFormat): Promise<AudioConverter> {
@@ -178,15 +193,22 @@ export class InputPipeline {
   }
 
   private onFrame(frame: Frame): void {
+    const previous = this.previousFrame;
+    this.previousFrame = frame;
     if (!this.autoTurns || !this.vad) {
       this.uncommitted.push(frame);
       return;
     }
-    const event: TurnEvent | undefined = this.detector.push(
-      this.vad.isSpeech(frame.samples),
-      frame.startMs,
-      this.events.isInterruptible?.() ?? false,
-    );
+    const isSpeech = this.vad.isSpeech(frame.samples);
+    const interrupting = this.events.isInterruptible?.() ?? false;
+    // The voicing test runs only where it decides something: a possible barge-in onset.
+    const voiced =
+      this.detector.needsVoicing(isSpeech, interrupting) &&
+      this.voicingDetector().isVoiced(
+        frame.samples,
+        previous && previous.startMs + FRAME_MS === frame.startMs ? previous.samples : undefined,
+      );
+    const event: TurnEvent | undefined = this.detector.push(isSpeech, frame.startMs, interrupting, voiced);
     if (this.detector.inSpeech || event?.type === 'speech_stopped') this.turnFrames.push(frame);
     else {
       this.recent.push(frame);

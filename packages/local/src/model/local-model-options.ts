@@ -3,6 +3,7 @@ import type { Brain } from '../brain/brain.js';
 import type { Transcriber } from '../stt/transcriber.js';
 import type { Tts } from '../tts/tts.js';
 import type { Vad } from '../vad/vad.js';
+import type { VoicingOptions } from '../vad/voicing.js';
 
 /** How to build the local model; every stage is optional but the brain. */
 export interface LocalModelOptions {
@@ -33,12 +34,24 @@ export interface LocalModelOptions {
   /** Minimum speech before a turn starts, in ms (default 200). */
   readonly minSpeechMs?: number;
   /**
-   * While a response is playing, speech lasting this long interrupts it, in ms (default: `minSpeechMs`).
-   * 40-60 ms brings barge-in within about 60 ms of the first speech frame, at the price of cutting a
-   * response off on a cough or a click (the turn is then not answered, but the response stays
-   * cancelled); the default keeps the same confirmation as a turn start.
+   * While a response is playing, speech lasting this long interrupts it, in ms (default 60: barge-in
+   * about 60 ms after the first speech frame). With the default `voicedOnset`, the onset counts only when
+   * at least two thirds of its frames (2 of 3 at 60 ms) are voiced, so a cough, a knock or a click,
+   * which the WebRTC VAD flags as speech, does not cut the response off; such a sound (or a word that
+   * begins unvoiced, like 'stop') interrupts only after `minSpeechMs`, as any turn start. A turn started
+   * by the onset is answered only once it lasts `minSpeechMs` (a short 'mm' interrupts but is not a
+   * turn). `interruptOnsetMs: 200` (= `minSpeechMs`) brings back the conservative behaviour: no
+   * shortcut, no voicing test.
    */
   readonly interruptOnsetMs?: number;
+  /**
+   * Whether the interrupt onset needs voiced (periodic) frames, checked with a cheap pitch
+   * autocorrelation (`VoicingDetector`, run only on the frames of a possible barge-in), default true.
+   * An object tunes that test (`threshold`, `minRms`, pitch range). `false` lets any sound the VAD
+   * flags interrupt after `interruptOnsetMs`: faster on words that begin unvoiced, at the price of
+   * stopping on every cough and click.
+   */
+  readonly voicedOnset?: boolean | Omit<VoicingOptions, 'sampleRate'>;
   /** Stream start ignored while the VAD adapts to the noise, in ms (default 120). */
   readonly vadWarmupMs?: number;
 }

@@ -24,7 +24,7 @@ import type { Tts } from '../tts/tts.js';
 import { createFvad, fvadModeForThreshold } from '../vad/fvad-vad.js';
 import type { TurnDetectorOptions } from '../vad/turn-detector.js';
 import type { Vad } from '../vad/vad.js';
-import { INPUT_RATE, InputPipeline, type InputTurn } from './input-pipeline.js';
+import { INPUT_FRAME_MS, INPUT_RATE, InputPipeline, type InputTurn } from './input-pipeline.js';
 import type { LocalModelOptions } from './local-model-options.js';
 import { heardText, Speaker, type SpokenWord } from './speaker.js';
 
@@ -41,6 +41,11 @@ const INPUT_FORMATS: readonly AudioFormat[] = [
 ];
 
 const DEFAULT_OUTPUT: AudioFormat = { type: 'audio/pcm', rate: 24000 };
+const DEFAULT_MIN_SPEECH_MS = 200;
+/** Barge-in after three 20 ms frames: about 60 ms from the first speech frame to the interruption. */
+const DEFAULT_INTERRUPT_ONSET_MS = 60;
+/** Two of three onset frames must be voiced: one may be the unvoiced start of a word ('s', 'h', 't'). */
+const ONSET_VOICED_SHARE = 2 / 3;
 // Spoken items remembered for truncation; older ones can no longer be cut.
 const MAX_SPOKEN_ITEMS = 64;
 
@@ -280,7 +285,11 @@ export class LocalModel implements RealtimeModel {
       vadOption === null
         ? undefined
         : vadOption === 'fvad'
-          ? createFvad({ sampleRate: INPUT_RATE, frameMs: 20, mode: fvadModeForThreshold(threshold) })
+          ? createFvad({
+              sampleRate: INPUT_RATE,
+              frameMs: INPUT_FRAME_MS,
+              mode: fvadModeForThreshold(threshold),
+            })
           : vadOption(),
       this.prepareTts(),
       this.options.transcriber === null
@@ -305,6 +314,7 @@ export class LocalModel implements RealtimeModel {
           this.session?.turnDetection.interruptResponse !== false,
       },
       session.turnDetection.type !== 'none',
+      typeof this.options.voicedOnset === 'object' ? this.options.voicedOnset : {},
     );
     await this.input.prepare(session.inputAudioFormat);
   }
@@ -340,14 +350,19 @@ export class LocalModel implements RealtimeModel {
 
   private detectorOptions(session: SessionConfig): Omit<TurnDetectorOptions, 'frameMs'> {
     const td = session.turnDetection;
+    const minSpeechMs = this.options.minSpeechMs ?? DEFAULT_MIN_SPEECH_MS;
+    const interruptOnsetMs = this.options.interruptOnsetMs ?? DEFAULT_INTERRUPT_ONSET_MS;
+    // The detector clamps the onset to the minimum speech; the voiced share is counted on those frames.
+    const onsetFrames = Math.max(1, Math.ceil(Math.min(interruptOnsetMs, minSpeechMs) / INPUT_FRAME_MS));
+    const onsetVoicedFrames =
+      this.options.voicedOnset === false ? 0 : Math.ceil(onsetFrames * ONSET_VOICED_SHARE);
     return {
       ...(td.prefixPaddingMs !== undefined ? { prefixPaddingMs: td.prefixPaddingMs } : {}),
       ...(td.silenceDurationMs !== undefined ? { silenceDurationMs: td.silenceDurationMs } : {}),
-      ...(this.options.minSpeechMs !== undefined ? { minSpeechMs: this.options.minSpeechMs } : {}),
+      minSpeechMs,
       ...(this.options.vadWarmupMs !== undefined ? { warmupMs: this.options.vadWarmupMs } : {}),
-      ...(this.options.interruptOnsetMs !== undefined
-        ? { interruptOnsetMs: this.options.interruptOnsetMs }
-        : {}),
+      interruptOnsetMs,
+      onsetVoicedFrames: Number.isFinite(onsetVoicedFrames) ? onsetVoicedFrames : 0,
     };
   }
 

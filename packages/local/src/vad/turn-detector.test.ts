@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { TurnDetector, type TurnEvent } from './turn-detector.js';
 
-/** Feeds a pattern of 20 ms frames ('1' speech, '0' silence); returns the events with their frame index. */
+/**
+ * Feeds a pattern of 20 ms frames ('1' speech, '0' silence, 'v' voiced speech); returns the events with
+ * their frame index.
+ */
 function run(detector: TurnDetector, pattern: string, interrupting = false): [number, TurnEvent][] {
   const events: [number, TurnEvent][] = [];
   [...pattern].forEach((flag, i) => {
-    const event = detector.push(flag === '1', i * 20, interrupting);
+    const event = detector.push(flag !== '0', i * 20, interrupting, flag === 'v');
     if (event) events.push([i, event]);
   });
   return events;
@@ -105,6 +108,97 @@ describe('TurnDetector', () => {
       ).toBe(100);
       expect(() => new TurnDetector({ frameMs: 20, interruptOnsetMs: -5 })).toThrow(
         /interruptOnsetMs must be >= 0, got -5/,
+      );
+    });
+  });
+
+  describe('voiced interrupt onset', () => {
+    const options = {
+      frameMs: 20,
+      prefixPaddingMs: 0,
+      silenceDurationMs: 100,
+      minSpeechMs: 200,
+      warmupMs: 0,
+      interruptOnsetMs: 60,
+      onsetVoicedFrames: 2,
+    };
+
+    it('starts after the onset when 2 of its 3 frames are voiced', () => {
+      for (const onset of ['vvv', '1vv', 'v1v', 'vv1']) {
+        const pattern = `${'0'.repeat(5)}${onset}${'v'.repeat(12)}${'0'.repeat(5)}`;
+        expect(run(new TurnDetector(options), pattern, true)).toEqual([
+          [7, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 160 }],
+          [24, { type: 'speech_stopped', audioEndMs: 500, confirmed: true }],
+        ]);
+      }
+    });
+
+    it('does not start on a noise burst (speech flags, not voiced) shorter than the minimum speech', () => {
+      // 100 ms of noise plus the VAD's hangover: 180 ms flagged, none of it voiced
+      const burst = `${'0'.repeat(5)}${'1'.repeat(9)}${'0'.repeat(10)}`;
+      expect(run(new TurnDetector(options), burst, true)).toEqual([]);
+      // one voiced frame in three is not enough either
+      const click = `${'0'.repeat(5)}1v1111${'0'.repeat(10)}`;
+      expect(run(new TurnDetector(options), click, true)).toEqual([]);
+    });
+
+    it('falls back to the minimum speech when the run is not voiced', () => {
+      const pattern = `${'0'.repeat(5)}${'1'.repeat(15)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([
+        [14, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 300 }],
+        [24, { type: 'speech_stopped', audioEndMs: 500, confirmed: true }],
+      ]);
+    });
+
+    it('starts once the last 3 frames become voiced, dated from the start of the run', () => {
+      // an unvoiced 's' (80 ms) then a vowel: starts when the vowel's second frame arrives
+      const pattern = `${'0'.repeat(5)}1111vv${'v'.repeat(8)}${'0'.repeat(5)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([
+        [10, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 220 }],
+        // 280 ms of speech from 100 ms, then 100 ms of silence
+        [23, { type: 'speech_stopped', audioEndMs: 480, confirmed: true }],
+      ]);
+    });
+
+    it('forgets the voiced frames of an earlier run', () => {
+      // 'vv' then silence, then unvoiced: the old flags must not complete the new onset
+      const pattern = `${'0'.repeat(5)}vv${'0'.repeat(3)}1111${'0'.repeat(10)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([]);
+    });
+
+    it('a short voiced sound interrupts but stays unconfirmed', () => {
+      const pattern = `${'0'.repeat(5)}vvv${'0'.repeat(6)}`;
+      expect(run(new TurnDetector(options), pattern, true)).toEqual([
+        [7, { type: 'speech_started', audioStartMs: 100, detectedAtMs: 160 }],
+        [12, { type: 'speech_stopped', audioEndMs: 260, confirmed: false }],
+      ]);
+    });
+
+    it('asks for voicing only where it decides something', () => {
+      const detector = new TurnDetector(options);
+      expect(detector.needsVoicing(true, true)).toBe(true);
+      expect(detector.needsVoicing(false, true)).toBe(false);
+      expect(detector.needsVoicing(true, false)).toBe(false);
+      run(detector, 'vvv', true);
+      expect(detector.inSpeech).toBe(true);
+      expect(detector.needsVoicing(true, true)).toBe(false);
+      expect(new TurnDetector({ ...options, onsetVoicedFrames: 0 }).needsVoicing(true, true)).toBe(false);
+      // no shortcut: the onset is the minimum speech, the voicing cannot change anything
+      expect(
+        new TurnDetector({ ...options, interruptOnsetMs: 200, onsetVoicedFrames: 2 }).needsVoicing(
+          true,
+          true,
+        ),
+      ).toBe(false);
+    });
+
+    it('rejects more voiced frames than the onset holds', () => {
+      expect(() => new TurnDetector({ ...options, onsetVoicedFrames: 4 })).toThrow(
+        /onsetVoicedFrames must be a whole number of at most 3 \(the frames in interruptOnsetMs 60\), got 4/,
+      );
+      expect(() => new TurnDetector({ ...options, onsetVoicedFrames: 1.5 })).toThrow(/got 1.5/);
+      expect(() => new TurnDetector({ ...options, onsetVoicedFrames: -1 })).toThrow(
+        /onsetVoicedFrames must be >= 0, got -1/,
       );
     });
   });
