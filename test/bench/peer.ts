@@ -1,8 +1,10 @@
 /**
  * Peer comparison: `@openai/agents-realtime`'s RealtimeSession and a Chorus RealtimeAgent on the
- * OpenAI adapter consume the same scripted response stream from the OpenAI fake, which runs in a
- * child process so that the CPU time measured here is the client's alone. A bare `ws` client that
- * only parses each frame is the floor.
+ * OpenAI adapter consume the same recorded response stream (recorded once from the OpenAI fake, then
+ * replayed as one burst for every `response.create`; see recorded-stream.ts). The stream runs in a
+ * child process, so the CPU time measured here is the client's alone, and since the burst is written
+ * at once the client, not the producer, sets the pace. A bare `ws` client that only parses each frame
+ * is the floor.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,7 @@ import WebSocket from 'ws';
 
 const SELF = fileURLToPath(import.meta.url);
 const SOURCE_ARGS = ['--conditions=@chorus/source', '--import', 'tsx'];
-const WORDS = 1500;
+const WORDS = 8000;
 
 export interface PeerRun {
   /** Client CPU (user + system) per server event, in microseconds. */
@@ -136,18 +138,18 @@ export async function chorusRun(fake: FakeHandle): Promise<PeerRun> {
 
 export async function peerComparison(
   repetitions: number,
+  only?: 'bare' | 'sdk' | 'chorus',
 ): Promise<{ bare: PeerRun[]; sdk: PeerRun[]; chorus: PeerRun[] }> {
   const fake = await startFake();
   const out = { bare: [] as PeerRun[], sdk: [] as PeerRun[], chorus: [] as PeerRun[] };
+  const sides = { bare: bareClientRun, sdk: sdkRun, chorus: chorusRun };
+  const chosen = only ? [only] : (['bare', 'sdk', 'chorus'] as const);
   try {
-    // One warm-up of each (JIT), then alternating runs so drift on a shared machine hits all three.
-    await bareClientRun(fake);
-    await sdkRun(fake);
-    await chorusRun(fake);
+    // Two warm-ups of each (the JIT tiers up over the first runs), then alternating runs so drift on
+    // a shared machine hits all three.
+    for (let i = 0; i < 2; i++) for (const side of chosen) await sides[side](fake);
     for (let i = 0; i < repetitions; i++) {
-      out.bare.push(await bareClientRun(fake));
-      out.sdk.push(await sdkRun(fake));
-      out.chorus.push(await chorusRun(fake));
+      for (const side of chosen) out[side].push(await sides[side](fake));
     }
   } finally {
     fake.close();
@@ -156,17 +158,19 @@ export async function peerComparison(
 }
 
 if (process.argv[1] === SELF && process.argv[2] === 'fake') {
-  const { startFakeOpenAIRealtime } = await import('@chorus/fakes');
+  const { startRecordedOpenAIStream } = await import('./recorded-stream.js');
   const words = Array.from({ length: WORDS }, (_, i) => `w${i}`).join(' ');
-  const fake = await startFakeOpenAIRealtime({ responder: () => ({ text: words, chunkMs: 20 }) });
-  process.on('message', () => process.send?.({ sent: fake.sent.length }));
-  process.send?.({ url: fake.url });
+  const stream = await startRecordedOpenAIStream({ text: words, chunkMs: 20 });
+  process.on('message', () => process.send?.({ sent: stream.sentCount() }));
+  process.send?.({ url: stream.url });
 }
 
 if (process.argv[1] === SELF && process.argv[2] === 'run') {
-  // Stand-alone (for a profile): peer.ts run [repetitions]
-  const result = await peerComparison(Number(process.argv[3] ?? 5));
+  // Stand-alone: peer.ts run [repetitions] [bare|sdk|chorus] (one side only, e.g. for a profile)
+  const only = process.argv[4] as keyof Awaited<ReturnType<typeof peerComparison>> | undefined;
+  const result = await peerComparison(Number(process.argv[3] ?? 5), only);
   for (const [name, runs] of Object.entries(result)) {
+    if (runs.length === 0) continue;
     console.log(
       name,
       runs.map((r) => `${r.cpuUsPerEvent.toFixed(1)} us/event ${r.eventsPerSecond.toFixed(0)}/s`),
