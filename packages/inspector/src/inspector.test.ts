@@ -162,3 +162,26 @@ describe('machine definitions in the feed', () => {
     ]);
   });
 });
+
+describe('Inspector machine definitions', () => {
+  it('gives every provide() copy of a machine one key and one shared definition, room after room', () => {
+    const inspector = new Inspector();
+    const items = collect(inspector);
+    const other = createMachine({ id: 'toggle', initial: 'a', states: { a: {} } });
+    for (const [room, logic] of [
+      ['room-1', toggle.provide({})],
+      ['room-2', toggle.provide({})],
+      ['room-2', other],
+    ] as const) {
+      createActor(logic, { inspect: inspector.observer(room) }).start();
+    }
+    const definitions = items.flatMap((i) => (i.kind === 'definition' ? [i] : []));
+    expect(definitions.map((d) => [d.room, d.machineKey])).toEqual([
+      ['room-1', 'toggle'],
+      ['room-2', 'toggle'],
+      ['room-2', 'toggle#2'],
+    ]);
+    expect(definitions[1]?.definition).toBe(definitions[0]?.definition);
+    expect(definitions[2]?.definition).not.toEqual(definitions[0]?.definition);
+  });
+});

@@ -55,7 +55,10 @@ export class Inspector {
   readonly #limits: JsonSafeLimits;
   readonly #contextLimits: JsonSafeLimits;
   readonly #rooms = new Map<string, RoomRecord>();
+  /** Keyed by the machine's config, which `machine.provide()` copies share: one key per machine. */
   readonly #machineKeys = new WeakMap<object, string>();
+  /** The serialized definition per machine config, shared by every room that runs it. */
+  readonly #definitionJson = new WeakMap<object, JsonValue>();
   readonly #machineCounts = new Map<string, number>();
   readonly #feed = new Subject<FeedItem>();
   #seq = 0;
@@ -204,20 +207,28 @@ export class Inspector {
 
   #definitionFor(logic: unknown, room: string, record: RoomRecord): string | undefined {
     if (!logic || typeof logic !== 'object' || !('definition' in logic)) return undefined;
-    let key = this.#machineKeys.get(logic);
+    // Agents build their machine with `provide()`, a new logic object per agent around the same
+    // config: keyed by the config, every agent shares one key and one serialized definition.
+    const config = (logic as { config?: unknown }).config;
+    const identity = config !== null && typeof config === 'object' ? config : logic;
+    let key = this.#machineKeys.get(identity);
     if (!key) {
       const id = String((logic as { id?: unknown }).id ?? 'machine');
       const n = (this.#machineCounts.get(id) ?? 0) + 1;
       this.#machineCounts.set(id, n);
       key = n === 1 ? id : `${id}#${n}`;
-      this.#machineKeys.set(logic, key);
+      this.#machineKeys.set(identity, key);
     }
     if (!record.definitions.has(key)) {
-      const definition: JsonValue = toJsonSafe((logic as { definition: unknown }).definition, {
-        ...this.#limits,
-        maxDepth: 64,
-        maxEntries: 1024,
-      });
+      let definition = this.#definitionJson.get(identity);
+      if (definition === undefined) {
+        definition = toJsonSafe((logic as { definition: unknown }).definition, {
+          ...this.#limits,
+          maxDepth: 64,
+          maxEntries: 1024,
+        });
+        this.#definitionJson.set(identity, definition);
+      }
       const item: DefinitionItem = {
         kind: 'definition',
         seq: this.#nextSeq(),

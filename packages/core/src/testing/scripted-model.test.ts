@@ -73,3 +73,26 @@ describe('ScriptedModel', () => {
     await model.close();
   });
 });
+
+describe('ScriptedModel call log', () => {
+  it('keeps every call by default, and only the latest maxRecordedCalls when bounded', async () => {
+    const all = await connected({});
+    const bounded = await connected({ maxRecordedCalls: 2 });
+    for (const { model } of [all, bounded]) {
+      for (const text of ['a', 'b', 'c']) model.send({ type: 'text', text });
+    }
+    expect(all.model.calls.map((c) => c.method)).toEqual(['connect', 'send', 'send', 'send']);
+    expect(all.model.droppedCalls).toBe(0);
+    expect(bounded.model.sent).toEqual([
+      { type: 'text', text: 'b' },
+      { type: 'text', text: 'c' },
+    ]);
+    expect(bounded.model.droppedCalls).toBe(2);
+  });
+
+  it('refuses a bound that is not a count', () => {
+    expect(() => new ScriptedModel({ maxRecordedCalls: -1 })).toThrow(
+      /maxRecordedCalls must be an integer >= 0, got -1/,
+    );
+  });
+});

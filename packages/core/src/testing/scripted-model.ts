@@ -79,6 +79,11 @@ export interface ScriptedModelOptions {
   readonly connectFailures?: readonly ScriptedConnectFailure[];
   /** Keep audio inputs in `sent` (default true; turn off for benchmarks). */
   readonly recordAudio?: boolean;
+  /**
+   * Keep at most this many of the latest calls in `calls` (default: all, as tests read them); older
+   * ones are dropped and counted in `droppedCalls`. Long runs (soaks, benchmarks) set a bound.
+   */
+  readonly maxRecordedCalls?: number;
 }
 
 /** Every call the model received, in order. */
@@ -137,8 +142,10 @@ function silence(bytes: number): string {
 export class ScriptedModel implements RealtimeModel {
   readonly provider = 'scripted';
   readonly capabilities: ModelCapabilities;
-  /** Every call received, in order. */
+  /** Every call received, in order (the latest `maxRecordedCalls` of them when that is set). */
   readonly calls: ScriptedCall[] = [];
+  /** Calls dropped from the front of `calls` to stay within `maxRecordedCalls`. */
+  droppedCalls = 0;
   /** Calls made while not connected (a contract violation by the caller). */
   readonly violations: string[] = [];
   /** Audio bytes received through `send`. */
@@ -168,6 +175,10 @@ export class ScriptedModel implements RealtimeModel {
     this.failures = [...(options.connectFailures ?? [])];
     this.chunkMs = options.chunkMs ?? 40;
     this.recordAudio = options.recordAudio ?? true;
+    const max = options.maxRecordedCalls;
+    if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
+      throw new RangeError(`ScriptedModel maxRecordedCalls must be an integer >= 0, got ${max}`);
+    }
     this.capabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
   }
 
@@ -191,6 +202,15 @@ export class ScriptedModel implements RealtimeModel {
     return this.calls.filter((call): call is Extract<ScriptedCall, { method: M }> => call.method === method);
   }
 
+  private record(call: ScriptedCall): void {
+    this.calls.push(call);
+    const excess = this.calls.length - (this.options.maxRecordedCalls ?? Number.POSITIVE_INFINITY);
+    if (excess > 0) {
+      this.calls.splice(0, excess);
+      this.droppedCalls += excess;
+    }
+  }
+
   /** Adds a rule after the existing ones. */
   addRule(rule: ScriptRule): void {
     this.rules.push(rule);
@@ -202,7 +222,7 @@ export class ScriptedModel implements RealtimeModel {
   }
 
   async connect(session: SessionConfig, options?: ConnectOptions): Promise<void> {
-    this.calls.push({ method: 'connect', session, options });
+    this.record({ method: 'connect', session, options });
     if (this.closed) throw new ModelConnectError('closed', 'the scripted model was closed', { fatal: true });
     const failure = this.failures.shift();
     if (failure) {
@@ -223,20 +243,20 @@ export class ScriptedModel implements RealtimeModel {
       this.audioBytesReceived += input.audio.byteLength;
       if (!this.recordAudio) return;
     }
-    this.calls.push({ method: 'send', input });
+    this.record({ method: 'send', input });
     this.requireConnected('send');
     if (input.type === 'text') this.pendingText = input.text;
     if (input.type === 'tool_result') this.pendingToolResults.push(input);
   }
 
   createResponse(options?: ResponseOptions): void {
-    this.calls.push({ method: 'createResponse', options });
+    this.record({ method: 'createResponse', options });
     if (!this.requireConnected('createResponse')) return;
     this.startResponse(options);
   }
 
   cancelResponse(): void {
-    this.calls.push({ method: 'cancelResponse' });
+    this.record({ method: 'cancelResponse' });
     const streaming = this.streaming;
     if (!streaming) return;
     this.stopStreaming();
@@ -244,18 +264,18 @@ export class ScriptedModel implements RealtimeModel {
   }
 
   truncate(itemId: string, audioEndMs: number): void {
-    this.calls.push({ method: 'truncate', itemId, audioEndMs });
+    this.record({ method: 'truncate', itemId, audioEndMs });
     this.requireConnected('truncate');
   }
 
   updateSession(patch: Partial<SessionConfig>): void {
-    this.calls.push({ method: 'updateSession', patch });
+    this.record({ method: 'updateSession', patch });
     this.requireConnected('updateSession');
     if (this.session) this.session = { ...this.session, ...patch };
   }
 
   async close(): Promise<void> {
-    this.calls.push({ method: 'close' });
+    this.record({ method: 'close' });
     if (this.closed) return;
     this.closed = true;
     this.connected = false;

@@ -46,6 +46,8 @@ export interface OpenAIConnectionContext {
 }
 
 const MAX_QUEUED_AGENT_EVENTS = 1024;
+/** Tool calls awaiting the client's output whose names are kept (the oldest are forgotten past this). */
+const MAX_OPEN_TOOL_CALLS = 256;
 
 /**
  * One client on `/v1/realtime` speaking OpenAI Realtime GA (or beta) to a Chorus agent or room. Client
@@ -281,6 +283,7 @@ export class OpenAIConnection {
     for (const chorusEvent of mapped.events) {
       if (!this.#toAgent(chorusEvent, event.event_id ?? null)) return;
     }
+    if (event.item.type === 'function_call_output') this.#callNames.delete(event.item.call_id);
     const id = event.item.id ?? this.#nextUserItemId();
     const item = { ...event.item, id, object: 'realtime.item', status: 'completed' };
     const previous = this.#store.put(item);
@@ -403,8 +406,14 @@ export class OpenAIConnection {
       const pending = this.#pendingCreates.shift();
       if (pending) this.ctx.clock.clearTimeout(pending.timer);
     }
-    if (event.type === 'agent_response_tool_use_done')
+    if (event.type === 'agent_response_tool_use_done') {
       this.#callNames.set(event.tool_use.id, event.tool_use.name);
+      // A client that never answers its tool calls must not grow this map without end.
+      for (const oldest of this.#callNames.keys()) {
+        if (this.#callNames.size <= MAX_OPEN_TOOL_CALLS) break;
+        this.#callNames.delete(oldest);
+      }
+    }
     if (event.type === 'agent_response_audio_done') {
       for (const [key, converter] of this.#converters) {
         if (!key.startsWith(`${event.agent_id}|`)) continue;
