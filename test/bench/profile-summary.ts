@@ -20,8 +20,14 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top]');
+const [file, topArg, ...extra] = process.argv.slice(2);
+const top = Number(topArg ?? 15);
+if (!file || !Number.isInteger(top) || extra.length > 0) {
+  // A glob matching several profiles (a worker thread writes its own) lands here too.
+  throw new Error(
+    `usage: profile-summary.ts <one file.cpuprofile> [top], got ${process.argv.slice(2).join(' ')}`,
+  );
+}
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<string, number>();
@@ -52,7 +58,7 @@ console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFi
 for (const [key, us] of [...selfUs.entries()]
   .filter(([k]) => !k.startsWith('(idle)'))
   .sort((a, b) => b[1] - a[1])
-  .slice(0, Number(topArg ?? 15))) {
+  .slice(0, top)) {
   console.log(
     `${((100 * us) / busy).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`,
   );

@@ -1,7 +1,8 @@
 /**
  * Every benchmark scenario of issue 8 in one invocation, each against a baseline measured in the same
  * run, several repetitions each (median and spread), each figure next to the issue's goal. Writes
- * test/bench/RESULTS.md (plus test/bench/PROFILES.md when present: the profiles of missed goals). Prints
+ * test/bench/RESULTS.md (plus test/bench/SOAK.md and test/bench/PROFILES.md when present: the soak's figures,
+ * which its own script measures, and the profiles of missed goals). Prints
  * figures; asserts nothing (timed pass/fail tests lie on a shared machine). The soak has its own script.
  *
  *   npm run bench                      (node --expose-gc --conditions=@chorus/source --import tsx test/bench/run-all.ts)
@@ -355,6 +356,7 @@ const table = [
 ];
 const loadSummary = summarize(loads);
 const profiles = join(HERE, 'PROFILES.md');
+const soak = join(HERE, 'SOAK.md');
 const md = [
   '# Chorus benchmark results (issue 8)',
   '',
@@ -402,6 +404,7 @@ const md = [
   "  transport's `*` events; the Chorus agent through `agent.send('go')`'s async iterator of every event of the turn",
   '  plus an audio observer. The bare client only parses each frame (the floor).',
   '',
+  existsSync(soak) ? readFileSync(soak, 'utf8') : '',
   existsSync(profiles) ? readFileSync(profiles, 'utf8') : '',
 ];
 writeFileSync(join(HERE, 'RESULTS.md'), md.join('\n'));
