@@ -121,8 +121,14 @@ describe('a fatal provider error causes no retry storm', () => {
     );
     await r.start();
     for (let i = 0; i < 20; i++) fake.inject({ type: 'rate_limit', via: 'http' });
+    const faultAt = agentClock.now();
     fake.inject({ type: 'close', code: 1011 });
     await waitFor(() => r.agent.state === 'failed', 'the agent to give up', [agentClock]);
+    // Backoff: with no jitter (random 1) the waits are 500, 1000, 2000 and 4000 ms before the
+    // 4 retries; the simulated clock also moves a little while each refused attempt completes.
+    const gaveUpAfterMs = agentClock.now() - faultAt;
+    expect(gaveUpAfterMs).toBeGreaterThanOrEqual(7_500);
+    expect(gaveUpAfterMs).toBeLessThan(9_000);
     await tenMinutes(agentClock, adapterClock);
     // The first connection, then one attempt per allowed failure.
     expect(fake.connections.length).toBe(1);
