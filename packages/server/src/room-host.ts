@@ -183,6 +183,8 @@ export class RoomHost {
 
   /** Stops every room (drain). */
   async stopAll(): Promise<void> {
+    if (this.#linger !== undefined) this.clock.clearTimeout(this.#linger);
+    this.#linger = undefined;
     await Promise.all([...this.#all].map((hosted) => this.#stop(hosted, 'shutdown')));
   }
 

@@ -193,7 +193,16 @@ describe('/inspect costs nothing while nobody watches', () => {
     clock.increment(1);
     flip();
     expect(states()).toEqual(['on', 'off', 'on']);
+    // A linger still pending when the server closes is cancelled with it.
+    const again = new TestClient(`ws://127.0.0.1:${port}/inspect?room=lamp`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await again.waitForType('inspector_snapshot');
+    again.ws.close();
+    await vi.waitFor(() => expect(server?.connections).toBe((connections ?? 0) - 1));
     user.ws.terminate();
+    await server?.close();
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("feeds every room from its start with when: 'always'", async () => {
