@@ -1,6 +1,6 @@
 import type { ChorusServer } from '@chorus/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from './support/eventually.js';
+import { eventually, within } from './support/eventually.js';
 import { health, KEY, startGateway } from './support/gateway.js';
 import { failOnProcessErrors } from './support/process-guard.js';
 import { bearer, WsClient } from './support/ws-client.js';
@@ -42,16 +42,16 @@ describe('abuse closes only the abusive socket', () => {
 
     const oversized = await session(gateway.base, 'oversized');
     oversized.send(JSON.stringify({ type: 'client_text_append', text: 'x'.repeat(70 * 1024) }));
-    expect((await oversized.closed).code).toBe(1009);
+    expect((await within(oversized.closed, 'the oversized frame closing its socket')).code).toBe(1009);
 
     const garbled = await session(gateway.base, 'garbled');
     // A text frame must be UTF-8 (RFC 6455 8.1); 0xff never is.
     garbled.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-    expect((await garbled.closed).code).toBe(1007);
+    expect((await within(garbled.closed, 'the invalid UTF-8 frame closing its socket')).code).toBe(1007);
 
     const flooder = await session(gateway.base, 'flooder');
     for (let i = 0; i < 500; i++) flooder.send({ type: 'client_audio_commit' });
-    expect((await flooder.closed).code).toBe(1008);
+    expect((await within(flooder.closed, 'the flood closing its socket')).code).toBe(1008);
 
     await bystanderTurn(bystander);
     await eventually(

@@ -19,3 +19,16 @@ export async function eventually<T>(
   }
   return value;
 }
+
+/** Resolves as `promise` does, or rejects after `timeoutMs` naming `what` (instead of a bare test timeout). */
+export async function within<T>(promise: Promise<T>, what: string, timeoutMs = 5_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
