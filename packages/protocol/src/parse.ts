@@ -53,7 +53,9 @@ const modelFamily = family<ModelEvent>('model', modelEventSchema, MODEL_EVENT_TY
 
 /**
  * Parse a frontend's event: a JSON string, a UTF-8 byte frame, or an already-parsed value. Never
- * throws; aliases come out in canonical form.
+ * throws; aliases come out in canonical form. An event this function returned is recognised when it
+ * comes back (a room passing it on to an agent) and returned as it is without a second check, so
+ * treat returned events as read-only.
  */
 export function parseClientEvent(input: unknown, options?: ParseOptions): ParseResult<ClientEvent> {
   return parseEvent(clientFamily, input, options);
