@@ -72,6 +72,8 @@ export class RoomHost {
   readonly #all = new Set<HostedRoom>();
   #watchers = 0;
   #linger: unknown;
+  /** Set by `stopAll`: the host is shutting down, so no linger is started any more. */
+  #stopping = false;
 
   constructor(
     private readonly factories: Readonly<Record<string, ServableFactory>>,
@@ -102,7 +104,7 @@ export class RoomHost {
       if (ended) return;
       ended = true;
       this.#watchers--;
-      if (this.#watchers > 0 || this.inspect.when === 'always') return;
+      if (this.#watchers > 0 || this.inspect.when === 'always' || this.#stopping) return;
       this.#linger = this.clock.setTimeout(() => {
         this.#linger = undefined;
         if (this.inspecting) return;
@@ -183,6 +185,7 @@ export class RoomHost {
 
   /** Stops every room (drain). */
   async stopAll(): Promise<void> {
+    this.#stopping = true;
     if (this.#linger !== undefined) this.clock.clearTimeout(this.#linger);
     this.#linger = undefined;
     await Promise.all([...this.#all].map((hosted) => this.#stop(hosted, 'shutdown')));

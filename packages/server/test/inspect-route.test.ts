@@ -205,6 +205,18 @@ describe('/inspect costs nothing while nobody watches', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('starts no linger for a reader still connected when the server closes', async () => {
+    const { clock, port, user } = await lampServer({ lingerMs: 5_000 });
+    const feed = new TestClient(`ws://127.0.0.1:${port}/inspect?room=lamp`, {
+      headers: { Authorization: 'Bearer k' },
+    });
+    await feed.waitForType('inspector_snapshot');
+    await server?.close();
+    await feed.closed;
+    user.ws.terminate();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it("feeds every room from its start with when: 'always'", async () => {
     const { user, flip, states } = await lampServer({ when: 'always' });
     flip();
