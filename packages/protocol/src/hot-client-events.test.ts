@@ -102,7 +102,11 @@ describe('hand-checked client_audio_append', () => {
             format,
             ...(eventId ? { event_id: eventId } : {}),
           };
-          expect(parseHotClientEvent(event.type, event)).toStrictEqual(clientAudioAppendSchema.parse(event));
+          const hand = parseHotClientEvent(event.type, event);
+          const zod = clientAudioAppendSchema.parse(event);
+          expect(hand).toStrictEqual(zod);
+          // Same key order too: both parsers' events serialize to the same text.
+          expect(JSON.stringify(hand)).toBe(JSON.stringify(zod));
         },
       ),
     );

@@ -16,7 +16,8 @@ function isOptionalId(value: unknown): boolean {
 
 const PCM_RATES: ReadonlySet<unknown> = new Set(PCM_SAMPLE_RATES);
 
-function canonicalFormat(
+/** A format already in canonical form (no aliases), checked as the schema would, or undefined. */
+export function canonicalFormat(
   value: unknown,
 ): { type: 'audio/pcm' | 'audio/pcmu' | 'audio/pcma'; rate: number } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
@@ -44,8 +45,12 @@ export function parseHotClientEvent(
     return undefined;
   const format = canonicalFormat(raw.format);
   if (!format) return undefined;
-  const event: ClientEventOf<'client_audio_append'> = { type, audio, format };
-  if ('session_id' in raw) event.session_id = session_id as string | undefined;
-  if ('event_id' in raw) event.event_id = event_id as string | undefined;
-  return event;
+  // In the schema's key order, so that both parsers serialize an event the same way.
+  return {
+    type,
+    ...('session_id' in raw ? { session_id: session_id as string | undefined } : {}),
+    ...('event_id' in raw ? { event_id: event_id as string | undefined } : {}),
+    audio,
+    format,
+  };
 }

@@ -3,6 +3,7 @@ export const PROTOCOL_VERSION = 1;
 
 export * from './audio-format.js';
 export { base64ByteLength, isBase64 } from './base64.js';
+export { clientAudioBytes, parseClientAudioBytes } from './client-audio-bytes.js';
 export * from './client-events.js';
 export * from './errors.js';
 export * from './image-format.js';

@@ -5,6 +5,7 @@ import { parseHotClientEvent } from './hot-client-events.js';
 import { MAX_CLIENT_EVENT_SIZE, MAX_EVENT_DEPTH, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
 import { MODEL_EVENT_TYPES, type ModelEvent, modelEventSchema } from './model-events.js';
 import { SERVER_EVENT_TYPES, type ServerEvent, serverEventSchema } from './server-events.js';
+import { validatedClientEvents } from './validated-events.js';
 
 /** Options for the `parse*Event` functions. */
 export interface ParseOptions {
@@ -39,9 +40,7 @@ function family<T>(
 const clientFamily: EventFamily<ClientEvent> = {
   ...family<ClientEvent>('client', clientEventSchema, CLIENT_EVENT_TYPES, MAX_CLIENT_EVENT_SIZE),
   hot: parseHotClientEvent,
-  // A client event crosses two parsers on its way in (the gateway's, then the room's or agent's
-  // `handleInput`, which also takes raw input): the second recognises the first one's output.
-  validated: new WeakSet(),
+  validated: validatedClientEvents,
 };
 const serverFamily = family<ServerEvent>(
   'server',

@@ -2,6 +2,7 @@ import { base64FromBytes } from '@chorus/audio';
 import {
   type ClientEvent,
   type ProtocolError,
+  parseClientAudioBytes,
   parseClientEvent,
   type ServerEvent,
   type SessionConfig,
@@ -119,13 +120,13 @@ export class ChorusConnection {
       return;
     }
     const eventId = decoded.frame.metadata.event_id;
-    // Reuse the protocol's validation (rate, size) by building the JSON form of the same event.
-    const parsed = parseClientEvent({
-      type: 'client_audio_append',
-      ...(typeof eventId === 'string' ? { event_id: eventId } : {}),
-      audio: base64FromBytes(decoded.frame.audio),
-      format: decoded.frame.format,
-    });
+    // The protocol's validation (rate, size) of the same event, keeping the bytes as bytes.
+    const parsed = parseClientAudioBytes(
+      decoded.frame.audio,
+      decoded.frame.format,
+      typeof eventId === 'string' ? eventId : undefined,
+      base64FromBytes,
+    );
     if (!parsed.ok) {
       this.#reject(parsed.error);
       return;

@@ -1,4 +1,4 @@
-import type { ClientEvent, ClientEventOf } from '@chorus/protocol';
+import { type ClientEvent, type ClientEventOf, clientAudioBytes } from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
 import type { ConversationItem, RealtimeModel } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
@@ -165,7 +165,8 @@ export class ClientInput {
     }
     this.options.connection.send({
       type: 'audio',
-      audio: Buffer.from(event.audio, 'base64'),
+      // Audio that arrived as bytes (a binary frame) stays bytes; JSON audio is decoded here, once.
+      audio: clientAudioBytes(event) ?? Buffer.from(event.audio, 'base64'),
       format,
     });
   }
