@@ -112,6 +112,20 @@ describe('ChatRoom lifecycle', () => {
     expect(room.resources().busSubscribers).toBe(0);
   });
 
+  it('rejects start() after stop(), as an agent does, naming the room and what to do', async () => {
+    const a = new FakeMember('a1', 'Agent1');
+    const room = new ChatRoom({ id: 'r9', agents: [a] });
+    await room.start();
+    await room.stop();
+    await expect(room.start()).rejects.toThrow('room r9 was stopped; create a new ChatRoom to start again');
+    expect(room.state).toBe('stopped');
+
+    const neverStarted = new ChatRoom({ id: 'r10', agents: [new FakeMember('a2', 'Agent2')] });
+    const stopping = neverStarted.stop();
+    await expect(neverStarted.start()).rejects.toThrow('room r10 was stopped');
+    await stopping;
+  });
+
   it('rejects bad options with a clear error', () => {
     const a = new FakeMember('a1', 'Agent1');
     expect(() => new ChatRoom({ agents: [] })).toThrow('`agents` must name at least one agent');

@@ -171,9 +171,14 @@ export class ChatRoom {
   /**
    * Starts every member (its actor a child of the room's actor) and, with `outgoing`, delivers
    * every room event to it until the room stops (then `outgoing.complete` is called). If a member
-   * fails to start, the others are stopped, the room ends `failed` and the promise rejects.
+   * fails to start, the others are stopped, the room ends `failed` and the promise rejects. A room
+   * runs once: `start()` after `stop()` rejects.
    */
   start(outgoing?: Partial<Observer<ServerEvent>>): Promise<void> {
+    // A stopped room has released its members and closed its bus: it cannot run again, and saying
+    // so beats resolving as if it were running (the earlier start's promise is long settled).
+    if (this.#stopping)
+      return Promise.reject(new Error(`room ${this.id} was stopped; create a new ChatRoom to start again`));
     if (this.#starting) return this.#starting;
     if (this.state !== 'idle') return Promise.reject(new Error(`ChatRoom ${this.id} is ${this.state}`));
     this.#starting = this.#start(outgoing);
