@@ -109,13 +109,18 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     }
   });
   gateway.attach(http);
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await gateway.close();
+    throw listenError(error, port, host);
+  }
   const address = http.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   base = `http://${shownHost}:${address.port}`;
@@ -162,4 +167,13 @@ function homePage(base: string, built: readonly StaticPage[]): string {
 <p>The Chorus protocol: <code>${ws}/ws/&lt;user&gt;/&lt;session&gt;</code>; OpenAI Realtime: <code>${ws}/v1/realtime</code>.</p>
 <ul>${links || '<li>No page is built yet: run <code>npm run build</code>.</li>'}</ul>
 `;
+}
+
+/** The likeliest listen failure, a taken port, told with the two ways to pick another. */
+function listenError(error: unknown, port: number, host: string): unknown {
+  if ((error as NodeJS.ErrnoException | null)?.code !== 'EADDRINUSE') return error;
+  return new Error(
+    `port ${port} on ${host} is in use: stop what runs there, or choose another port with --port <n> or the PORT variable (0 picks a free one)`,
+    { cause: error },
+  );
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
@@ -41,5 +42,21 @@ describe('chorus main', () => {
     expect((await chorus(['room', 'room.yaml'])).stderr).toBe(
       'error: room.yaml: expected a .ts or .json room file, got ".yaml"\n',
     );
+  });
+
+  it('names --port and PORT when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const byFlag = await chorus(['serve', '--port', String(port)]);
+      expect(byFlag.code).toBe(1);
+      expect(byFlag.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(byFlag.stderr).toContain('--port <n> or the PORT variable');
+      const byEnv = await chorus(['serve'], { PORT: String(port) });
+      expect(byEnv.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
