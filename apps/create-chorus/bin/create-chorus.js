@@ -12,7 +12,7 @@ if (target === '--help' || target === '-h' || target === undefined || extra.leng
 try {
   const dir = scaffold(target);
   process.stdout.write(
-    `Created ${dir}\n\nNext:\n  cd ${target}\n  npm install\n  npm start                                   # the gateway on ws://127.0.0.1:8787\n  npm run ask -- "What's the weather in Paris?"   # in another terminal\n`,
+    `Created ${dir}\n\nNext:\n  cd ${target}\n  npm install\n  npm start                                       # the gateway on ws://127.0.0.1:8787\n  npm run ask -- "What's the weather in Paris?"   # in another terminal\n`,
   );
 } catch (error) {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -30,8 +30,8 @@ socket.on('message', (data, isBinary) => {
   switch (event.type) {
     case 'server_session_created':
       console.log(`you: ${text}`);
+      // Typed text is a whole turn: the room answers it without a client_response_create.
       send({ type: 'client_text_append', session_id: sessionId, text });
-      send({ type: 'client_response_create', session_id: sessionId });
       break;
     case 'agent_response_tool_use_done':
       console.log(
