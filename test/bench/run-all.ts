@@ -7,6 +7,7 @@
  *
  *   npm run bench                      (node --expose-gc --conditions=@chorus/source --import tsx test/bench/run-all.ts)
  *   npm run bench -- --quick           (one repetition, short windows: for development only)
+ *   npm run bench -- --help            (prints this usage and runs nothing)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,26 @@ import { type PacedResult, pacedArgs, runLoad, SOURCE_ARGS, startServers } from 
 import { type OverheadResult, runOverhead, startOverheadServers } from './overhead.js';
 import { peerComparison } from './peer.js';
 import { type Summary, show, summarize } from './stats.js';
+
+const USAGE = `Usage: npm run bench [-- --quick]
+
+Runs every benchmark scenario against a baseline measured in the same run (about 8 minutes on a 2-core
+machine) and writes test/bench/RESULTS.md with the figures.
+
+  --quick     one repetition, short windows: for development only
+  -h, --help  show this help and run nothing
+`;
+const ARGS = process.argv.slice(2);
+if (ARGS.includes('--help') || ARGS.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const unknown = ARGS.filter((arg) => arg !== '--quick');
+if (unknown.length > 0) {
+  // A mistyped option must not start an 8-minute run that overwrites RESULTS.md.
+  process.stderr.write(`unknown option ${unknown.join(' ')}\n\n${USAGE}`);
+  process.exit(2);
+}
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
