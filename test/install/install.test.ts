@@ -133,6 +133,13 @@ describe('the public packages, packed', () => {
     }
   });
 
+  it('are released together: the Changesets fixed group holds exactly them', () => {
+    const config = JSON.parse(readFileSync(join(ROOT, '.changeset', 'config.json'), 'utf8')) as {
+      fixed: string[][];
+    };
+    expect(config.fixed.map((group) => [...group].sort())).toEqual([PUBLIC]);
+  });
+
   it('depend on each other at exactly the version released with them, and never on a private package', () => {
     const versions = new Map(publicWorkspaces().map((w) => [w.manifest.name, w.manifest.version]));
     for (const { manifest } of publicWorkspaces()) {
