@@ -24,7 +24,7 @@ describe('GeminiRealtimeModel setup', () => {
     await h.model.connect(baseSession);
     expect(h.fake.messagesOf('setup')).toEqual([
       {
-        model: 'models/gemini-live-test',
+        model: 'models/gemini-3.8-live',
         generationConfig: {
           responseModalities: ['AUDIO'],
           speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } },
@@ -101,6 +101,9 @@ describe('GeminiRealtimeModel turns', () => {
     expect(h.events.map((e) => e.type)).toEqual([
       'model_session_created',
       'model_raw',
+      // The service's voiceActivity: speech starts and ends before the transcription arrives.
+      'model_input_started',
+      'model_input_done',
       'model_input_transcription_delta',
       'model_raw',
       'model_response_created',
@@ -148,19 +151,20 @@ describe('GeminiRealtimeModel turns', () => {
     expect(bytes).toBeLessThanOrEqual(3200);
   });
 
-  it('plays a text turn: clientContent in, text deltas out', async () => {
+  it('plays a text turn on the default (audio-only) model: realtimeInput.text in, the transcription as text out', async () => {
     const h = await start({ frameEncoding: 'text' });
     h.fake.queueTurns({ transcript: 'Paris is nice.', chunks: 2 });
     await h.model.connect(textSession);
-    expect(h.fake.messagesOf('setup')[0]?.generationConfig).toEqual({ responseModalities: ['TEXT'] });
+    const setup = h.fake.messagesOf('setup')[0];
+    expect(setup?.generationConfig?.responseModalities).toEqual(['AUDIO']);
+    expect(setup?.outputAudioTranscription).toEqual({});
     h.model.send({ type: 'text', text: 'Tell me about Paris', speaker: 'ana' });
     h.model.createResponse();
     const done = await h.waitFor('model_response_done');
-    expect(h.fake.messagesOf('clientContent')).toEqual([
-      { turns: [{ role: 'user', parts: [{ text: 'ana: Tell me about Paris' }] }], turnComplete: false },
-      { turnComplete: true },
-    ]);
+    expect(h.fake.messagesOf('clientContent')).toEqual([]);
+    expect(h.fake.messagesOf('realtimeInput')).toEqual([{ text: 'ana: Tell me about Paris' }]);
     expect(h.of('model_response_text_delta').map((e) => e.delta)).toEqual(['Paris', ' is nice.']);
+    expect(h.of('model_response_audio_delta')).toEqual([]);
     expect(h.of('model_response_text_done')).toEqual([
       {
         type: 'model_response_text_done',
@@ -170,6 +174,36 @@ describe('GeminiRealtimeModel turns', () => {
       },
     ]);
     expect(done.status).toBe('completed');
+  });
+
+  it('sends text that asks for no answer as clientContent context on models that take it mid-session', async () => {
+    const h = await start();
+    await h.model.connect(textSession);
+    h.model.send({ type: 'text', text: 'I am Bob', speaker: 'bob' });
+    await h.fake.waitForReceived((f) => f.kind === 'clientContent');
+    expect(h.fake.messagesOf('clientContent')).toEqual([
+      { turns: [{ role: 'user', parts: [{ text: 'bob: I am Bob' }] }], turnComplete: false },
+    ]);
+    h.model.createResponse();
+    await h.waitFor('model_response_done');
+    expect(h.fake.messagesOf('clientContent').at(-1)).toEqual({ turnComplete: true });
+    expect(h.fake.connections[0]?.open).toBe(true);
+  });
+
+  it('3.1 Live: never sends clientContent after setup; context text rides with the next text turn', async () => {
+    const h = await start({}, { model: 'gemini-3.1-flash-live-preview' });
+    h.fake.queueTurns({ transcript: 'Hi Bob and Ana.' });
+    await h.model.connect(textSession);
+    h.model.send({ type: 'text', text: 'I am Bob', speaker: 'bob' });
+    await io(30);
+    h.model.send({ type: 'text', text: 'who is here?', speaker: 'ana' });
+    h.model.createResponse();
+    await h.waitFor('model_response_done');
+    h.model.createResponse(); // nothing new to answer: nothing is sent (the model answers speech itself)
+    await io(30);
+    expect(h.fake.messagesOf('clientContent')).toEqual([]);
+    expect(h.fake.messagesOf('realtimeInput')).toEqual([{ text: 'bob: I am Bob\nana: who is here?' }]);
+    expect(h.fake.connections[0]?.open).toBe(true);
   });
 
   it('round-trips a tool call and lets Gemini continue by itself', async () => {
@@ -195,8 +229,9 @@ describe('GeminiRealtimeModel turns', () => {
     expect(h.fake.messagesOf('toolResponse')).toEqual([
       { functionResponses: [{ id: 'call-1', name: 'get_weather', response: { temp: 21 } }] },
     ]);
-    // Only the first createResponse went out: after tool results Gemini answers on its own.
-    expect(h.fake.messagesOf('clientContent').filter((c) => c.turnComplete)).toHaveLength(1);
+    // Only the question went out: after tool results Gemini answers on its own.
+    expect(h.fake.messagesOf('realtimeInput')).toEqual([{ text: 'Weather in Paris?' }]);
+    expect(h.fake.messagesOf('clientContent')).toEqual([]);
     expect(h.of('model_response_audio_transcript_done').at(-1)).toMatchObject({
       response_id: second.response_id,
       transcript: 'Sunny.',
@@ -309,10 +344,12 @@ describe('GeminiRealtimeModel faults', () => {
       await h.fake.waitForReceived(
         (f) => f.connection === 2 && JSON.stringify(f.message).includes('during the gap'),
       );
-      const texts = h.fake
-        .messagesOf('clientContent', 2)
-        .flatMap((c) => c.turns ?? [])
-        .map((t) => t.parts?.[0]?.text);
+      const texts = h.fake.received
+        .filter((f) => f.connection === 2)
+        .flatMap((f) => [
+          ...(f.message?.realtimeInput?.text ? [f.message.realtimeInput.text] : []),
+          ...(f.message?.clientContent?.turns ?? []).map((t) => t.parts?.[0]?.text),
+        ]);
       expect(texts).toEqual(['first', 'during the gap']);
     });
   }
