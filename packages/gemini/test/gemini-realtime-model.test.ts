@@ -62,6 +62,61 @@ describe('GeminiRealtimeModel setup', () => {
     expect(h.fake.connections[0]?.key).toBe('test-key');
   });
 
+  it('defaults to a model the Live API serves (gemini-3.8-live) and reports the service session id', async () => {
+    const h = await start();
+    await h.model.connect(baseSession);
+    expect(h.fake.messagesOf('setup')[0]?.model).toBe('models/gemini-3.8-live');
+    // setupComplete.sessionId names the session.
+    expect(h.of('model_session_created')).toEqual([
+      { type: 'model_session_created', session_id: 'session-1' },
+    ]);
+  });
+
+  it.each(['gemini-live-2.5-flash-preview', 'gemini-2.0-flash-live-001'])(
+    'fails fatally, once, on the retired model %s (1008 not found)',
+    async (model) => {
+      const h = await start({}, { model });
+      await expect(h.model.connect(baseSession)).rejects.toMatchObject({
+        code: 'model_not_found',
+        fatal: true,
+      });
+      expect(h.fake.connections).toHaveLength(1);
+    },
+  );
+
+  it('3.1 Live: replays the history through setup.historyConfig and a seeding clientContent, never clientContent later', async () => {
+    const h = await start({}, { model: 'gemini-3.1-flash-live-preview' });
+    await h.model.connect(textSession, {
+      resume: {
+        attempt: 1,
+        history: [
+          { type: 'message', id: 'm1', role: 'user', text: 'my name is Ana' },
+          { type: 'message', id: 'm2', role: 'assistant', text: 'Hi Ana.' },
+        ],
+      },
+    });
+    expect(h.fake.messagesOf('setup')[0]?.historyConfig).toEqual({ initialHistoryInClientContent: true });
+    h.model.send({ type: 'text', text: 'who am I?' });
+    h.model.createResponse();
+    await h.waitFor('model_response_done');
+    expect(h.fake.messagesOf('clientContent')).toEqual([
+      {
+        turns: [
+          { role: 'user', parts: [{ text: 'my name is Ana' }] },
+          { role: 'model', parts: [{ text: 'Hi Ana.' }] },
+        ],
+        turnComplete: true,
+      },
+    ]);
+    expect(h.fake.connections[0]?.open).toBe(true);
+    expect(h.fake.sessionList[0]?.history.map((c) => c.parts?.[0]?.text)).toEqual([
+      'my name is Ana',
+      'Hi Ana.',
+      'who am I?',
+      'Okay.',
+    ]);
+  });
+
   it('disables automatic activity detection when the local VAD decides turns, and marks activity', async () => {
     const h = await start();
     h.fake.queueTurns({ inputTranscript: 'hi there', transcript: 'Hello.' });
@@ -518,7 +573,7 @@ describe('GeminiRealtimeModel against the live service', () => {
       const { GeminiRealtimeModel } = await import('../src/gemini-realtime-model.js');
       const model = new GeminiRealtimeModel({
         apiKey: process.env.GEMINI_API_KEY ?? '',
-        model: process.env.GEMINI_LIVE_MODEL ?? 'gemini-live-2.5-flash-preview',
+        ...(process.env.GEMINI_LIVE_MODEL ? { model: process.env.GEMINI_LIVE_MODEL } : {}),
       });
       const done = new Promise<string>((resolve) => {
         model.events$.subscribe((event) => {
