@@ -161,7 +161,13 @@ export async function openaiRig(clock: TestClock, apiKey?: string): Promise<Prov
 
 export async function dashscopeRig(clock: TestClock, apiKey?: string): Promise<ProviderRig> {
   const fake = await startFakeDashScopeRealtime();
-  const model = new DashScopeRealtimeModel({ apiKey: apiKey ?? 'test-key', url: fake.url, clock });
+  // Rooms here talk in typed text: opt in to the (unverified) text items.
+  const model = new DashScopeRealtimeModel({
+    apiKey: apiKey ?? 'test-key',
+    url: fake.url,
+    clock,
+    textItems: true,
+  });
   return {
     provider: 'dashscope',
     model,
