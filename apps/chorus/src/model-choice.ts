@@ -5,7 +5,7 @@ import { UsageError } from './usage-error.js';
 /** The providers `--model` accepts, with the variable holding each one's key and its default model. */
 export const PROVIDERS = {
   openai: { keyVariable: 'OPENAI_API_KEY', defaultModel: 'gpt-realtime' },
-  gemini: { keyVariable: 'GEMINI_API_KEY', defaultModel: 'gemini-live-2.5-flash-preview' },
+  gemini: { keyVariable: 'GEMINI_API_KEY', defaultModel: 'gemini-3.8-live' },
   dashscope: { keyVariable: 'DASHSCOPE_API_KEY', defaultModel: 'qwen3-omni-flash-realtime' },
 } as const;
 

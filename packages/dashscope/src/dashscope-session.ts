@@ -1,5 +1,6 @@
 import type { ConversationItem, SessionConfig } from '@chorus/core';
 import type { DashScopeSession } from '@chorus/protocol/dashscope';
+import type { DashScopeModelSpec } from './dashscope-models.js';
 
 function definedOnly<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -28,12 +29,13 @@ export function historyAsInstructions(history: readonly ConversationItem[]): str
 
 /**
  * The DashScope session for a Chorus session config: `['text','audio']` or `['text']`, 16 kHz
- * `pcm16` in and 24 kHz `pcm24` out, server VAD (or `null` when the local VAD decides turns).
- * `providerOptions.session` is merged in last for fields Chorus does not model.
+ * `pcm16` in and the model's own output format (`spec`), server VAD (or `null` when the local VAD
+ * decides turns). `tools` only when opted in. `providerOptions.session` is merged in last for fields
+ * Chorus does not model.
  */
 export function dashscopeSession(
   config: SessionConfig,
-  options: { tools: boolean; history?: readonly ConversationItem[] },
+  options: { tools: boolean; spec: DashScopeModelSpec; history?: readonly ConversationItem[] },
 ): DashScopeSession {
   const td = config.turnDetection;
   const extra = (
@@ -43,9 +45,9 @@ export function dashscopeSession(
   ) as Record<string, unknown>;
   const session: DashScopeSession = {
     modalities: config.modalities.includes('audio') ? ['text', 'audio'] : ['text'],
-    voice: config.voice ?? 'Cherry',
+    voice: config.voice ?? options.spec.defaultVoice,
     input_audio_format: 'pcm16',
-    output_audio_format: 'pcm24',
+    output_audio_format: options.spec.outputAudioFormat,
     instructions: config.instructions + historyAsInstructions(options.history ?? []),
     turn_detection:
       td.type === 'none'

@@ -15,15 +15,15 @@ import { parseDashScopeClientEvent, parseDashScopeServerEvent } from '@chorus/pr
 import { afterEach, describe, expect, it } from 'vitest';
 import { DashScopeRealtimeModel, type DashScopeRealtimeOptions } from '../src/index.js';
 
+const bookRoom = {
+  name: 'book_room',
+  description: 'Books a room',
+  parameters: { type: 'object', properties: { nights: { type: 'integer' } }, required: ['nights'] },
+};
+
 const session: SessionConfig = {
   instructions: 'You are a hotel concierge.',
-  tools: [
-    {
-      name: 'book_room',
-      description: 'Books a room',
-      parameters: { type: 'object', properties: { nights: { type: 'integer' } }, required: ['nights'] },
-    },
-  ],
+  tools: [],
   modalities: ['audio', 'text'],
   inputAudioFormat: { type: 'audio/pcm', rate: 16000 },
   outputAudioFormat: { type: 'audio/pcm', rate: 24000 },
@@ -36,7 +36,7 @@ const textSession: SessionConfig = { ...session, modalities: ['text'], turnDetec
 const rig = new AdapterRig(
   async (options: Partial<DashScopeRealtimeOptions> = {}, fakeOptions: FakeDashScopeOptions = {}) => {
     const fake = await startFakeDashScopeRealtime(fakeOptions);
-    const url = `${fake.url}?model=qwen3-omni-flash-realtime`;
+    const url = `${fake.url}?model=${options.model ?? 'qwen3-omni-flash-realtime'}`;
     return { fake, model: new DashScopeRealtimeModel({ apiKey: 'test-key', url, ...options }) };
   },
 );
@@ -69,23 +69,39 @@ describe('DashScopeRealtimeModel against the fake', () => {
             silence_duration_ms: 800,
           },
           input_audio_transcription: { model: 'gummy-realtime-v1' },
-          tools: [
-            {
-              type: 'function',
-              name: 'book_room',
-              description: 'Books a room',
-              parameters: {
-                type: 'object',
-                properties: { nights: { type: 'integer' } },
-                required: ['nights'],
-              },
-            },
-          ],
         },
       },
     ]);
     expect(r.ofType('model_session_created')).toHaveLength(1);
-    expect(m.capabilities).toMatchObject({ tools: true, truncation: false, imageInput: true });
+    expect(m.capabilities).toMatchObject({
+      tools: false,
+      textInput: false,
+      truncation: false,
+      imageInput: true,
+    });
+  });
+
+  it('qwen-omni-turbo-realtime: asks for pcm16 out (its only format) and plays 16 kHz audio', async () => {
+    const { f, m, r } = await setup({ model: 'qwen-omni-turbo-realtime' });
+    await m.connect({ ...session, turnDetection: { type: 'none' } });
+    expect(f.receivedOfType('session.update')[0]?.event?.session).toMatchObject({
+      output_audio_format: 'pcm16',
+      voice: 'Chelsie',
+    });
+    expect(m.capabilities.outputFormat).toEqual({ type: 'audio/pcm', rate: 16000 });
+    m.createResponse();
+    await r.waitFor('model_response_done');
+    expect(r.ofType('model_error')).toEqual([]);
+    expect(r.ofType('model_response_audio_delta')[0]?.format).toEqual({ type: 'audio/pcm', rate: 24000 });
+    // 16 kHz from the service, resampled to the session's 24 kHz: 1.5 bytes out per byte in.
+    const fromService = f
+      .sentOfType('response.audio.delta')
+      .reduce((n, x) => n + Buffer.from(String(x.event?.delta), 'base64').length, 0);
+    const toClient = r
+      .ofType('model_response_audio_delta')
+      .reduce((n, e) => n + Buffer.from(e.delta, 'base64').length, 0);
+    expect(toClient / fromService).toBeGreaterThan(1.4);
+    expectValidTraffic(f);
   });
 
   it('runs an audio turn: 16 kHz in untouched, VAD with trailing silence, 24 kHz audio out', async () => {
@@ -133,8 +149,21 @@ describe('DashScopeRealtimeModel against the fake', () => {
     expect(sent).toBeLessThanOrEqual(200 * 32);
   });
 
-  it('runs a text turn', async () => {
+  it('refuses text input by default with a clear error, and sends nothing undocumented', async () => {
     const { f, m, r } = await setup();
+    await m.connect(textSession);
+    m.send({ type: 'text', text: 'Do you have a pool?' });
+    await r.waitFor('model_error');
+    expect(r.ofType('model_error')[0]).toMatchObject({ code: 'text_input_unsupported', fatal: false });
+    expect(r.ofType('model_error')[0]?.message).toContain('textItems');
+    m.send({ type: 'tool_result', callId: 'c', name: 'book_room', output: 'ok' });
+    await r.waitFor('model_error', 2);
+    expect(r.ofType('model_error')[1]).toMatchObject({ code: 'tools_unsupported', fatal: false });
+    expect(f.receivedOfType('conversation.item.create')).toEqual([]);
+  });
+
+  it('unverified opt-in (textItems): runs a text turn with conversation.item.create', async () => {
+    const { f, m, r } = await setup({ textItems: true });
     await m.connect(textSession);
     m.send({ type: 'text', text: 'Do you have a pool?' });
     m.createResponse();
@@ -146,13 +175,16 @@ describe('DashScopeRealtimeModel against the fake', () => {
     expectValidTraffic(f);
   });
 
-  it('round-trips a tool call', async () => {
-    const { f, m, r } = await setup();
+  it('unverified opt-in (tools: true): sends tools and round-trips a tool call', async () => {
+    const { f, m, r } = await setup({ tools: true });
     f.queueResponse(
       { toolCalls: [{ name: 'book_room', arguments: '{"nights":2}', callId: 'call_7' }] },
       { text: 'Booked.' },
     );
-    await m.connect(textSession);
+    await m.connect({ ...textSession, tools: [bookRoom] });
+    expect(f.receivedOfType('session.update')[0]?.event?.session).toMatchObject({
+      tools: [{ type: 'function', name: 'book_room' }],
+    });
     m.createResponse();
     await r.waitFor('model_response_tool_use_done');
     expect(r.ofType('model_response_tool_use_done')[0]?.tool_use).toEqual({
@@ -170,25 +202,75 @@ describe('DashScopeRealtimeModel against the fake', () => {
     expectValidTraffic(f);
   });
 
-  it('omits tools and reports the capability when the model takes none', async () => {
-    const { f, m } = await setup({ tools: false });
-    await m.connect(session);
+  it('an agent with tools fails at start with a capability error (no tools by default), and nothing is opened', async () => {
+    const { f, m } = await setup();
     expect(m.capabilities.tools).toBe(false);
-    expect(f.receivedOfType('session.update')[0]?.event?.session).not.toHaveProperty('tools');
+    await expect(m.connect({ ...session, tools: [bookRoom] })).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof ModelConnectError &&
+        e.fatal &&
+        e.code === 'tools_unsupported' &&
+        e.message.includes('book_room') &&
+        e.message.includes('tools: true'),
+    );
+    expect(f.connections).toHaveLength(0);
   });
 
-  it('sends images with input_image_buffer.append after audio', async () => {
-    const { f, m } = await setup();
+  it('sends a JPEG of at most 500 KB only after audio; refuses the rest with a clear error, sending nothing', async () => {
+    const { f, m, r } = await setup();
     await m.connect(textSession);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
+    m.send({ type: 'image', image: jpeg, mimeType: 'image/jpeg' });
     m.send({ type: 'audio', audio: pcm16(40, 16000, false), format: { type: 'audio/pcm', rate: 16000 } });
-    m.send({ type: 'image', image: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), mimeType: 'image/jpeg' });
+    m.send({ type: 'image', image: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), mimeType: 'image/png' });
+    const big = new Uint8Array(500_001);
+    big.set(jpeg);
+    m.send({ type: 'image', image: big, mimeType: 'image/jpeg' });
+    m.send({ type: 'image', image: jpeg, mimeType: 'image/jpeg' });
     await f.waitFor(() => f.connection.images.length === 1, 'image');
     expect(f.connection.images).toEqual(['/9j/4A==']);
+    expect(f.receivedOfType('input_image_buffer.append')).toHaveLength(1);
+    const errors = r.ofType('model_error');
+    expect(errors.map((e) => e.code)).toEqual(['invalid_image', 'invalid_image', 'invalid_image']);
+    expect(errors[0]?.message).toContain('after audio');
+    expect(errors[1]?.message).toContain('JPEG');
+    expect(errors[2]?.message).toContain('500 KB');
+    expect(f.sentOfType('error')).toEqual([]);
+  });
+
+  it('close() ends the session with session.finish and waits for session.finished before closing the socket', async () => {
+    const { f, m } = await setup();
+    await m.connect(textSession);
+    await m.close();
+    expect(f.receivedOfType('session.finish')).toHaveLength(1);
+    expect(f.sentOfType('session.finished')).toHaveLength(1);
+    expect(f.connections[0]?.closed).toBe(true);
+    expectValidTraffic(f);
+  });
+
+  it('close() waits for session.finished at most finishTimeoutMs (simulated clock) when it never comes', async () => {
+    const clock = new TestClock();
+    const { f, m } = await setup(
+      { clock, pingIntervalMs: 24 * 60 * 60_000, finishTimeoutMs: 2000 },
+      { answerSessionFinish: false },
+    );
+    await m.connect(textSession);
+    let closed = false;
+    const closing = m.close().then(() => {
+      closed = true;
+    });
+    await f.waitForReceived('session.finish');
+    clock.increment(1999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    clock.increment(1);
+    await closing;
+    expect(closed).toBe(true);
   });
 });
 
 describe('DashScopeRealtimeModel interruption', () => {
-  it('tolerates a missing response.done after cancel (reported quirk) with a timeout on the simulated clock', async () => {
+  it('unverified: tolerates a missing response.done after cancel (reported quirk, no public source) with a timeout on the simulated clock', async () => {
     const clock = new TestClock();
     const { f, m, r } = await setup(
       { clock, pingIntervalMs: 24 * 60 * 60_000, cancelDoneTimeoutMs: 2000 },
@@ -219,7 +301,7 @@ describe('DashScopeRealtimeModel interruption', () => {
     await r.waitFor('model_response_done', 2);
   });
 
-  it('uses the real response.done after cancel when it comes, and synthesizes none', async () => {
+  it("uses the real response.done after cancel when it comes, and synthesizes none (the fake's default, assumed)", async () => {
     const clock = new TestClock();
     const { f, m, r } = await setup(
       { clock, pingIntervalMs: 24 * 60 * 60_000 },
@@ -334,20 +416,24 @@ describe('DashScopeRealtimeModel faults', () => {
     ]);
   });
 
-  it('arrears mid-session: fatal once, not retryable', async () => {
-    const { f, m, r } = await setup();
-    await m.connect(textSession);
-    f.inject({ type: 'quota' });
-    await r.waitFor('model_session_ended');
-    expect(r.ofType('model_error')).toEqual([expect.objectContaining({ code: 'Arrearage', fatal: true })]);
-    expect(r.ofType('model_session_ended')[0]).toMatchObject({ retryable: false });
-  });
+  it.each([1008, 1000] as const)(
+    "arrears mid-session: fatal once, not retryable, whether the socket then closes with %i (unverified; 1008 is the fake's assumed default)",
+    async (fatalErrorCloseCode) => {
+      const { f, m, r } = await setup({}, { fatalErrorCloseCode });
+      await m.connect(textSession);
+      f.inject({ type: 'quota' });
+      await r.waitFor('model_session_ended');
+      expect(r.ofType('model_error')).toEqual([expect.objectContaining({ code: 'Arrearage', fatal: true })]);
+      expect(r.ofType('model_session_ended')).toEqual([expect.objectContaining({ retryable: false })]);
+      await expect(m.connect(textSession)).rejects.toMatchObject({ fatal: true });
+    },
+  );
 });
 
 describe('DashScopeRealtimeModel session renewal', () => {
   it('renews before the 120 min cap, carrying the conversation in the instructions', async () => {
     const clock = new TestClock();
-    const { f, m, r } = await setup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
+    const { f, m, r } = await setup({ clock, pingIntervalMs: 24 * 60 * 60_000, textItems: true });
     await m.connect(textSession);
     m.send({ type: 'text', text: 'Two nights please.' });
     m.createResponse();
@@ -373,8 +459,7 @@ describe('DashScope live smoke test', () => {
   it.skipIf(!process.env.DASHSCOPE_API_KEY)('connects to DashScope and gets an answer', async () => {
     const model = new DashScopeRealtimeModel({ apiKey: process.env.DASHSCOPE_API_KEY });
     const recorder = rig.watch(model);
-    await model.connect({ ...textSession, tools: [], instructions: 'Answer in one word.' });
-    model.send({ type: 'text', text: 'Say hello.' });
+    await model.connect({ ...textSession, tools: [], instructions: 'Say hello in one word.' });
     model.createResponse();
     await recorder.waitFor('model_response_done', 1, 30_000);
     expect(recorder.ofType('model_response_done')[0]?.status).toBe('completed');

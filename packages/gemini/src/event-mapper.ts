@@ -1,5 +1,9 @@
 import type { AudioFormat, ModelEvent } from '@chorus/protocol';
-import type { GeminiServerMessage, GeminiUsageMetadata } from '@chorus/protocol/gemini';
+import {
+  type GeminiServerMessage,
+  type GeminiUsageMetadata,
+  geminiDurationMs,
+} from '@chorus/protocol/gemini';
 
 type ResponseStatus = Extract<ModelEvent, { type: 'model_response_done' }>['status'];
 
@@ -37,12 +41,26 @@ export class GeminiEventMapper {
   private discarding = false;
   /** Between `interrupted` and its `turnComplete`: the open input is the user's new utterance. */
   private interrupted = false;
+  /** The service said the user is speaking (`voiceActivity` / `voiceActivityDetectionSignal`). */
+  private speaking = false;
+  /** A text-only session on a model that answers in audio: the words come from the output transcription. */
+  private textOnly = false;
+  /** Why the current turn ended without a normal answer (`turnCompleteReason`), if it did. */
+  private endReason: string | undefined;
 
   constructor(
     private readonly prefix: string,
     private output: OutputAudio,
     private readonly inputAudioMs: () => number = () => 0,
   ) {}
+
+  /**
+   * Text-only sessions on audio-only models: audio parts are dropped and the output transcription
+   * becomes the response text.
+   */
+  setTextOnly(textOnly: boolean): void {
+    this.textOnly = textOnly;
+  }
 
   /** Switches the output conversion (a session update may change the output format). */
   setOutput(output: OutputAudio): void {
@@ -73,12 +91,20 @@ export class GeminiEventMapper {
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(message)) {
       if (key === 'serverContent' || key === 'toolCall' || key === 'toolCallCancellation') continue;
+      if (key === 'setupComplete' || key === 'voiceActivity' || key === 'voiceActivityDetectionSignal')
+        continue;
       if (key === 'usageMetadata' && this.response) {
         this.usage = value as GeminiUsageMetadata;
         continue;
       }
       raw[key] = value;
     }
+    const activity = message.voiceActivity?.voiceActivityType;
+    const signal = message.voiceActivityDetectionSignal?.vadSignalType;
+    if (activity === 'ACTIVITY_START' || signal === 'VAD_SIGNAL_TYPE_SOS')
+      events.push(...this.speechStarted(geminiDurationMs(message.voiceActivity?.audioOffset)));
+    if (activity === 'ACTIVITY_END' || signal === 'VAD_SIGNAL_TYPE_EOS')
+      events.push(...this.speechEnded(geminiDurationMs(message.voiceActivity?.audioOffset)));
     if (message.toolCallCancellation) {
       const ids = message.toolCallCancellation.ids;
       for (const id of ids) this.pendingCalls.delete(id);
@@ -103,6 +129,7 @@ export class GeminiEventMapper {
   /** The socket dropped: close what was open, marked incomplete, and forget pending calls' turn state. */
   dropped(): ModelEvent[] {
     this.discarding = false;
+    this.speaking = false;
     const events = this.response ? this.endResponse('incomplete') : [];
     return [...events, ...this.closeInput()];
   }
@@ -113,22 +140,26 @@ export class GeminiEventMapper {
     raw: Record<string, unknown>,
   ): void {
     if (content.inputTranscription?.text) {
-      if (!this.input) {
-        this.inputs += 1;
-        this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
-      }
-      this.input.transcript += content.inputTranscription.text;
+      const input = this.openInput();
+      input.transcript += content.inputTranscription.text;
       events.push({
         type: 'model_input_transcription_delta',
-        item_id: this.input.id,
+        item_id: input.id,
         delta: content.inputTranscription.text,
       });
     }
     if (content.inputTranscription?.finished) events.push(...this.closeInput());
+    const interim = content.interimInputTranscription?.text;
+    if (interim) {
+      // Provisional words that later ones replace: not deltas, so they travel as a raw event.
+      const input = this.openInput();
+      raw.interimInputTranscription = { item_id: input.id, text: interim };
+    }
     if (!this.discarding) {
       for (const part of content.modelTurn?.parts ?? []) {
         if (part.inlineData?.mimeType.startsWith('audio/')) {
           const response = this.ensureResponse(events);
+          if (this.textOnly) continue;
           response.audio = true;
           const delta = this.output.convert(part.inlineData.data);
           if (delta.length > 0) {
@@ -154,7 +185,16 @@ export class GeminiEventMapper {
         }
       }
       const said = content.outputTranscription?.text;
-      if (said) {
+      if (said && this.textOnly) {
+        const response = this.ensureResponse(events);
+        response.text = (response.text ?? '') + said;
+        events.push({
+          type: 'model_response_text_delta',
+          response_id: response.id,
+          item_id: response.itemId,
+          delta: said,
+        });
+      } else if (said) {
         const response = this.ensureResponse(events);
         response.transcript = (response.transcript ?? '') + said;
         events.push({
@@ -171,16 +211,34 @@ export class GeminiEventMapper {
       if (this.response) events.push(...this.endResponse('cancelled'));
       this.discarding = false;
       this.interrupted = true;
-      this.inputs += 1;
-      this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
-      events.push({
-        type: 'model_input_started',
-        item_id: this.input.id,
-        audio_start_ms: this.inputAudioMs(),
-      });
+      // Announced already when the service reported the start of speech.
+      if (!this.speaking) {
+        this.inputs += 1;
+        this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
+        events.push({
+          type: 'model_input_started',
+          item_id: this.input.id,
+          audio_start_ms: this.inputAudioMs(),
+        });
+      }
+    }
+    const reason = content.turnCompleteReason;
+    if (content.turnComplete && reason && reason !== 'TURN_COMPLETE_REASON_UNSPECIFIED') {
+      if (reason === 'NEED_MORE_INPUT') raw.turnCompleteReason = reason;
+      else if (this.response) this.endReason = reason;
+      // Refused input (prohibited content, malformed call...): say so rather than stay silent.
+      else
+        events.push({
+          type: 'model_error',
+          error_type: 'provider',
+          code: 'turn_refused',
+          message: `Gemini ended the turn without an answer (turnCompleteReason ${reason})`,
+          fatal: false,
+        });
     }
     if (content.turnComplete) {
-      if (this.response) events.push(...this.endResponse('completed'));
+      if (this.response) events.push(...this.endResponse(this.endReason ? 'failed' : 'completed'));
+      this.endReason = undefined;
       // After `interrupted` the open input is the user's new utterance, still being transcribed.
       if (!this.interrupted) events.push(...this.closeInput());
       this.interrupted = false;
@@ -207,6 +265,36 @@ export class GeminiEventMapper {
     }
     // The model waits for the results; the answer after them comes as a new response.
     events.push(...this.endResponse('completed'));
+  }
+
+  /** The user started speaking: a new input item, announced now so barge-in need not wait for `interrupted`. */
+  private speechStarted(offsetMs: number | undefined): ModelEvent[] {
+    if (this.speaking) return [];
+    this.speaking = true;
+    this.inputs += 1;
+    this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
+    return [
+      {
+        type: 'model_input_started',
+        item_id: this.input.id,
+        audio_start_ms: offsetMs ?? this.inputAudioMs(),
+      },
+    ];
+  }
+
+  private speechEnded(offsetMs: number | undefined): ModelEvent[] {
+    if (!this.speaking) return [];
+    this.speaking = false;
+    const input = this.openInput();
+    return [{ type: 'model_input_done', item_id: input.id, audio_end_ms: offsetMs ?? this.inputAudioMs() }];
+  }
+
+  private openInput(): { id: string; transcript: string } {
+    if (!this.input) {
+      this.inputs += 1;
+      this.input = { id: `${this.prefix}-input-${this.inputs}`, transcript: '' };
+    }
+    return this.input;
   }
 
   private ensureResponse(events: ModelEvent[]): OpenResponse {
@@ -243,7 +331,10 @@ export class GeminiEventMapper {
       response_id: response.id,
       input_tokens: usage?.promptTokenCount ?? 0,
       output_tokens: usage?.responseTokenCount ?? usage?.candidatesTokenCount ?? 0,
-      metadata: usage ? { usage } : {},
+      metadata: {
+        ...(usage ? { usage } : {}),
+        ...(status === 'failed' && this.endReason ? { turn_complete_reason: this.endReason } : {}),
+      },
       status,
     });
     return events;

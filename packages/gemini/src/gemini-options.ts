@@ -6,7 +6,7 @@ import type { GeminiTransportFactory } from './transport.js';
 export interface GeminiRealtimeModelOptions {
   /** The Gemini API key, sent as `?key=`. */
   readonly apiKey: string;
-  /** Default model; a session's `providerOptions.model` overrides it. Default `gemini-live-2.5-flash-preview`. */
+  /** Default model; a session's `providerOptions.model` overrides it. Default `gemini-3.8-live`. */
   readonly model?: string;
   /** The Live endpoint (a fake's URL in tests). Default the public `BidiGenerateContent` endpoint. */
   readonly url?: string;
@@ -39,7 +39,13 @@ export interface GeminiRealtimeModelOptions {
 }
 
 export const DEFAULTS = {
-  model: 'gemini-live-2.5-flash-preview',
+  /**
+   * The stable Live model Google names as the default for voice agents
+   * (https://ai.google.dev/gemini-api/docs/models/gemini-3.8-live). The former default,
+   * `gemini-live-2.5-flash-preview`, was shut down on 2025-12-09
+   * (https://ai.google.dev/gemini-api/docs/deprecations); the service refuses it at setup.
+   */
+  model: 'gemini-3.8-live',
   setupTimeoutMs: 15_000,
   pingIntervalMs: 15_000,
   pongTimeoutMs: 30_000,

@@ -26,8 +26,9 @@ import { GeminiEventMapper } from './event-mapper.js';
 import { DEFAULTS, type GeminiRealtimeModelOptions } from './gemini-options.js';
 import { turnsFromHistory } from './history-replay.js';
 import { InputBuffer, type OutboundMessage } from './input-buffer.js';
-import { InputEncoder } from './input-encoder.js';
+import { InputEncoder, MAX_HELD_TEXTS } from './input-encoder.js';
 import { Keepalive } from './keepalive.js';
+import { type GeminiModelDialect, geminiModelDialect } from './model-dialect.js';
 import { buildSetup } from './setup-message.js';
 import { type GeminiTransport, wsTransport } from './transport.js';
 
@@ -101,6 +102,10 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private encoding = false;
 
   private phase: Phase = 'idle';
+  /** How the model of the current connection behaves on the wire. */
+  private dialect: GeminiModelDialect;
+  /** The session id the service reported in `setupComplete`, once it did. */
+  private providerSessionId: string | undefined;
   private session: SessionConfig | undefined;
   private connection: Connection | undefined;
   private handle: { value: string; receivedAt: number } | undefined;
@@ -134,7 +139,12 @@ export class GeminiRealtimeModel implements RealtimeModel {
     this.events$ = this.subject.asObservable();
     this.outbox = new InputBuffer(this.settings.maxBufferedAudioBytes);
     this.sinceHandle = new InputBuffer(this.settings.maxBufferedAudioBytes);
-    this.encoder = new InputEncoder(this.audio, () => this.session?.turnDetection.type === 'none');
+    this.dialect = geminiModelDialect(this.settings.model);
+    this.encoder = new InputEncoder(
+      this.audio,
+      () => this.session?.turnDetection.type === 'none',
+      () => this.dialect,
+    );
     this.mapper = new GeminiEventMapper(
       this.sessionId,
       { format: GEMINI_OUTPUT_FORMAT, convert: (data) => this.audio.fromGemini(data) },
@@ -259,7 +269,15 @@ export class GeminiRealtimeModel implements RealtimeModel {
       typeof session.providerOptions?.model === 'string'
         ? session.providerOptions.model
         : this.settings.model;
-    const setup = buildSetup(session, { ...this.settings, model }, plan.handle);
+    this.dialect = geminiModelDialect(model);
+    this.mapper.setTextOnly(this.dialect.audioOnlyOutput && !session.modalities.includes('audio'));
+    const seedHistory =
+      !this.dialect.clientContentMidSession && plan.replay !== undefined && plan.replay.length > 0;
+    const setup = buildSetup(
+      session,
+      { ...this.settings, model, audioOnlyOutput: this.dialect.audioOnlyOutput, seedHistory },
+      plan.handle,
+    );
     const url = `${this.settings.url}?key=${encodeURIComponent(this.settings.apiKey)}`;
 
     return new Promise<void>((resolve, reject) => {
@@ -328,7 +346,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
             settled = true;
             this.clock.clearTimeout(setupTimer);
             plan.signal?.removeEventListener('abort', onAbort);
-            this.onReady(connection, plan);
+            this.onReady(connection, plan, parsed.message.setupComplete.sessionId);
             resolve();
             return;
           }
@@ -342,16 +360,21 @@ export class GeminiRealtimeModel implements RealtimeModel {
     });
   }
 
-  private onReady(connection: Connection, plan: OpenPlan): void {
+  private onReady(connection: Connection, plan: OpenPlan, providerSessionId: string | undefined): void {
     connection.ready = true;
     this.phase = 'open';
     this.handleFresh = plan.handle !== undefined;
+    if (providerSessionId) this.providerSessionId = providerSessionId;
     if (plan.replay && plan.replay.length > 0) {
+      // Models that take clientContent mid-session get the history as context; the others were
+      // told in the setup (historyConfig) and take it now, ended by turnComplete, which seeds the
+      // history without asking for an answer.
+      const seeded = !this.dialect.clientContentMidSession;
       connection.transport.send(
-        JSON.stringify({ clientContent: { turns: turnsFromHistory(plan.replay), turnComplete: false } }),
+        JSON.stringify({ clientContent: { turns: turnsFromHistory(plan.replay), turnComplete: seeded } }),
       );
     }
-    this.emit({ type: 'model_session_created', session_id: this.sessionId });
+    this.emit({ type: 'model_session_created', session_id: this.currentSessionId() });
     // What the resumed session lacks (sent after its handle), then what waited for this connection.
     if (!plan.handle) this.sinceHandle.clear();
     const unacknowledged = plan.handle ? this.sinceHandle.take() : undefined;
@@ -413,7 +436,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
     if (verdict.fatal) this.emitError(verdict.code, verdict.message, true);
     this.emit({
       type: 'model_session_ended',
-      session_id: this.sessionId,
+      session_id: this.currentSessionId(),
       reason: verdict.message,
       retryable: !verdict.fatal,
     });
@@ -456,7 +479,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
       this.phase = 'idle';
       this.emit({
         type: 'model_session_ended',
-        session_id: this.sessionId,
+        session_id: this.currentSessionId(),
         reason: `${reason}: no valid resumption handle, reconnect with history`,
         retryable: true,
       });
@@ -471,7 +494,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
       if (error?.fatal) this.emitError(error.code, error.message, true);
       this.emit({
         type: 'model_session_ended',
-        session_id: this.sessionId,
+        session_id: this.currentSessionId(),
         reason: `${reason}: resuming failed: ${describe(cause)}`,
         retryable: !error?.fatal,
       });
@@ -504,6 +527,25 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   private encodeAndTransmit(input: ModelInput): void {
     for (const message of this.encoder.encode(input)) this.transmit(message);
+    const dropped = this.encoder.takeDroppedTexts();
+    if (dropped > 0)
+      this.emitError(
+        'input_buffer_overflow',
+        `dropped the ${dropped} oldest text input(s) held for the next turn (bound ${MAX_HELD_TEXTS})`,
+        false,
+      );
+    // Text not claimed by a createResponse in the same tick is context: deliver it after this tick.
+    if (input.type === 'text') queueMicrotask(() => this.flushContext());
+  }
+
+  private flushContext(): void {
+    if (this.phase === 'closed') return;
+    for (const message of this.encoder.flushContext()) this.transmit(message);
+  }
+
+  /** The service's session id once `setupComplete` named it, else the adapter's own. */
+  private currentSessionId(): string {
+    return this.providerSessionId ?? this.sessionId;
   }
 
   /** Loads missing converters, then encodes queued input in its original order. */

@@ -9,14 +9,19 @@ export interface SetupSettings {
   readonly sessionResumption: boolean;
   readonly contextWindowCompression: boolean;
   readonly toolSchemaField: ToolSchemaField;
+  /** The model answers in audio only: a text session asks for audio and reads the transcription. */
+  readonly audioOnlyOutput?: boolean;
+  /** A history will be seeded with `clientContent` right after setup (models that refuse it later). */
+  readonly seedHistory?: boolean;
 }
 
 /**
  * Builds the `setup` message for a session. Gemini answers in one modality: audio when the session
- * asks for audio at all (its transcription carries the words), text otherwise. Pass `handle` to resume.
+ * asks for audio at all, or when the model answers in audio only (its transcription carries the
+ * words), text otherwise. Pass `handle` to resume.
  */
 export function buildSetup(session: SessionConfig, settings: SetupSettings, handle?: string): GeminiSetup {
-  const audioOut = session.modalities.includes('audio');
+  const audioOut = session.modalities.includes('audio') || settings.audioOnlyOutput === true;
   const setup: GeminiSetup = {
     model: settings.model.startsWith('models/') ? settings.model : `models/${settings.model}`,
     generationConfig: {
@@ -40,6 +45,7 @@ export function buildSetup(session: SessionConfig, settings: SetupSettings, hand
   setup.realtimeInputConfig = realtimeInputConfig(session.turnDetection);
   if (session.inputTranscription) setup.inputAudioTranscription = {};
   if (audioOut) setup.outputAudioTranscription = {};
+  if (settings.seedHistory) setup.historyConfig = { initialHistoryInClientContent: true };
   if (settings.sessionResumption) setup.sessionResumption = handle ? { handle } : {};
   if (settings.contextWindowCompression) setup.contextWindowCompression = { slidingWindow: {} };
   return setup;

@@ -24,7 +24,7 @@ describe('GeminiRealtimeModel setup', () => {
     await h.model.connect(baseSession);
     expect(h.fake.messagesOf('setup')).toEqual([
       {
-        model: 'models/gemini-live-test',
+        model: 'models/gemini-3.8-live',
         generationConfig: {
           responseModalities: ['AUDIO'],
           speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } },
@@ -60,6 +60,61 @@ describe('GeminiRealtimeModel setup', () => {
     ]);
     expect(h.of('model_session_created')).toHaveLength(1);
     expect(h.fake.connections[0]?.key).toBe('test-key');
+  });
+
+  it('defaults to a model the Live API serves (gemini-3.8-live) and reports the service session id', async () => {
+    const h = await start();
+    await h.model.connect(baseSession);
+    expect(h.fake.messagesOf('setup')[0]?.model).toBe('models/gemini-3.8-live');
+    // setupComplete.sessionId names the session.
+    expect(h.of('model_session_created')).toEqual([
+      { type: 'model_session_created', session_id: 'session-1' },
+    ]);
+  });
+
+  it.each(['gemini-live-2.5-flash-preview', 'gemini-2.0-flash-live-001'])(
+    'fails fatally, once, on the retired model %s (1008 not found)',
+    async (model) => {
+      const h = await start({}, { model });
+      await expect(h.model.connect(baseSession)).rejects.toMatchObject({
+        code: 'model_not_found',
+        fatal: true,
+      });
+      expect(h.fake.connections).toHaveLength(1);
+    },
+  );
+
+  it('3.1 Live: replays the history through setup.historyConfig and a seeding clientContent, never clientContent later', async () => {
+    const h = await start({}, { model: 'gemini-3.1-flash-live-preview' });
+    await h.model.connect(textSession, {
+      resume: {
+        attempt: 1,
+        history: [
+          { type: 'message', id: 'm1', role: 'user', text: 'my name is Ana' },
+          { type: 'message', id: 'm2', role: 'assistant', text: 'Hi Ana.' },
+        ],
+      },
+    });
+    expect(h.fake.messagesOf('setup')[0]?.historyConfig).toEqual({ initialHistoryInClientContent: true });
+    h.model.send({ type: 'text', text: 'who am I?' });
+    h.model.createResponse();
+    await h.waitFor('model_response_done');
+    expect(h.fake.messagesOf('clientContent')).toEqual([
+      {
+        turns: [
+          { role: 'user', parts: [{ text: 'my name is Ana' }] },
+          { role: 'model', parts: [{ text: 'Hi Ana.' }] },
+        ],
+        turnComplete: true,
+      },
+    ]);
+    expect(h.fake.connections[0]?.open).toBe(true);
+    expect(h.fake.sessionList[0]?.history.map((c) => c.parts?.[0]?.text)).toEqual([
+      'my name is Ana',
+      'Hi Ana.',
+      'who am I?',
+      'Okay.',
+    ]);
   });
 
   it('disables automatic activity detection when the local VAD decides turns, and marks activity', async () => {
@@ -101,6 +156,9 @@ describe('GeminiRealtimeModel turns', () => {
     expect(h.events.map((e) => e.type)).toEqual([
       'model_session_created',
       'model_raw',
+      // The service's voiceActivity: speech starts and ends before the transcription arrives.
+      'model_input_started',
+      'model_input_done',
       'model_input_transcription_delta',
       'model_raw',
       'model_response_created',
@@ -148,19 +206,20 @@ describe('GeminiRealtimeModel turns', () => {
     expect(bytes).toBeLessThanOrEqual(3200);
   });
 
-  it('plays a text turn: clientContent in, text deltas out', async () => {
+  it('plays a text turn on the default (audio-only) model: realtimeInput.text in, the transcription as text out', async () => {
     const h = await start({ frameEncoding: 'text' });
     h.fake.queueTurns({ transcript: 'Paris is nice.', chunks: 2 });
     await h.model.connect(textSession);
-    expect(h.fake.messagesOf('setup')[0]?.generationConfig).toEqual({ responseModalities: ['TEXT'] });
+    const setup = h.fake.messagesOf('setup')[0];
+    expect(setup?.generationConfig?.responseModalities).toEqual(['AUDIO']);
+    expect(setup?.outputAudioTranscription).toEqual({});
     h.model.send({ type: 'text', text: 'Tell me about Paris', speaker: 'ana' });
     h.model.createResponse();
     const done = await h.waitFor('model_response_done');
-    expect(h.fake.messagesOf('clientContent')).toEqual([
-      { turns: [{ role: 'user', parts: [{ text: 'ana: Tell me about Paris' }] }], turnComplete: false },
-      { turnComplete: true },
-    ]);
+    expect(h.fake.messagesOf('clientContent')).toEqual([]);
+    expect(h.fake.messagesOf('realtimeInput')).toEqual([{ text: 'ana: Tell me about Paris' }]);
     expect(h.of('model_response_text_delta').map((e) => e.delta)).toEqual(['Paris', ' is nice.']);
+    expect(h.of('model_response_audio_delta')).toEqual([]);
     expect(h.of('model_response_text_done')).toEqual([
       {
         type: 'model_response_text_done',
@@ -170,6 +229,36 @@ describe('GeminiRealtimeModel turns', () => {
       },
     ]);
     expect(done.status).toBe('completed');
+  });
+
+  it('sends text that asks for no answer as clientContent context on models that take it mid-session', async () => {
+    const h = await start();
+    await h.model.connect(textSession);
+    h.model.send({ type: 'text', text: 'I am Bob', speaker: 'bob' });
+    await h.fake.waitForReceived((f) => f.kind === 'clientContent');
+    expect(h.fake.messagesOf('clientContent')).toEqual([
+      { turns: [{ role: 'user', parts: [{ text: 'bob: I am Bob' }] }], turnComplete: false },
+    ]);
+    h.model.createResponse();
+    await h.waitFor('model_response_done');
+    expect(h.fake.messagesOf('clientContent').at(-1)).toEqual({ turnComplete: true });
+    expect(h.fake.connections[0]?.open).toBe(true);
+  });
+
+  it('3.1 Live: never sends clientContent after setup; context text rides with the next text turn', async () => {
+    const h = await start({}, { model: 'gemini-3.1-flash-live-preview' });
+    h.fake.queueTurns({ transcript: 'Hi Bob and Ana.' });
+    await h.model.connect(textSession);
+    h.model.send({ type: 'text', text: 'I am Bob', speaker: 'bob' });
+    await io(30);
+    h.model.send({ type: 'text', text: 'who is here?', speaker: 'ana' });
+    h.model.createResponse();
+    await h.waitFor('model_response_done');
+    h.model.createResponse(); // nothing new to answer: nothing is sent (the model answers speech itself)
+    await io(30);
+    expect(h.fake.messagesOf('clientContent')).toEqual([]);
+    expect(h.fake.messagesOf('realtimeInput')).toEqual([{ text: 'bob: I am Bob\nana: who is here?' }]);
+    expect(h.fake.connections[0]?.open).toBe(true);
   });
 
   it('round-trips a tool call and lets Gemini continue by itself', async () => {
@@ -195,8 +284,9 @@ describe('GeminiRealtimeModel turns', () => {
     expect(h.fake.messagesOf('toolResponse')).toEqual([
       { functionResponses: [{ id: 'call-1', name: 'get_weather', response: { temp: 21 } }] },
     ]);
-    // Only the first createResponse went out: after tool results Gemini answers on its own.
-    expect(h.fake.messagesOf('clientContent').filter((c) => c.turnComplete)).toHaveLength(1);
+    // Only the question went out: after tool results Gemini answers on its own.
+    expect(h.fake.messagesOf('realtimeInput')).toEqual([{ text: 'Weather in Paris?' }]);
+    expect(h.fake.messagesOf('clientContent')).toEqual([]);
     expect(h.of('model_response_audio_transcript_done').at(-1)).toMatchObject({
       response_id: second.response_id,
       transcript: 'Sunny.',
@@ -309,10 +399,12 @@ describe('GeminiRealtimeModel faults', () => {
       await h.fake.waitForReceived(
         (f) => f.connection === 2 && JSON.stringify(f.message).includes('during the gap'),
       );
-      const texts = h.fake
-        .messagesOf('clientContent', 2)
-        .flatMap((c) => c.turns ?? [])
-        .map((t) => t.parts?.[0]?.text);
+      const texts = h.fake.received
+        .filter((f) => f.connection === 2)
+        .flatMap((f) => [
+          ...(f.message?.realtimeInput?.text ? [f.message.realtimeInput.text] : []),
+          ...(f.message?.clientContent?.turns ?? []).map((t) => t.parts?.[0]?.text),
+        ]);
       expect(texts).toEqual(['first', 'during the gap']);
     });
   }
@@ -481,7 +573,7 @@ describe('GeminiRealtimeModel against the live service', () => {
       const { GeminiRealtimeModel } = await import('../src/gemini-realtime-model.js');
       const model = new GeminiRealtimeModel({
         apiKey: process.env.GEMINI_API_KEY ?? '',
-        model: process.env.GEMINI_LIVE_MODEL ?? 'gemini-live-2.5-flash-preview',
+        ...(process.env.GEMINI_LIVE_MODEL ? { model: process.env.GEMINI_LIVE_MODEL } : {}),
       });
       const done = new Promise<string>((resolve) => {
         model.events$.subscribe((event) => {

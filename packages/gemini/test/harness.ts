@@ -57,7 +57,6 @@ export class Harness {
       apiKey: fake.apiKey,
       url: fake.url,
       clock,
-      model: 'gemini-live-test',
       ...modelOptions,
     });
     return new Harness(fake, model, clock);

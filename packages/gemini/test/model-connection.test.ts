@@ -51,11 +51,50 @@ describe('GeminiRealtimeModel through core ModelConnection', () => {
       'cancelled',
       'completed',
     ]);
-    const onSecond = h.fake
-      .messagesOf('clientContent', 2)
-      .flatMap((c) => c.turns ?? [])
-      .map((t) => t.parts?.[0]?.text);
+    const onSecond = h.fake.messagesOf('realtimeInput', 2).map((m) => m.text);
     expect(onSecond).toEqual(['tell me a story', 'are you back?']);
+    expect(connection.state).toMatch(/^connected/);
+  });
+
+  it('after 1011 "Deadline expired" and a resume refused with 1007, forgets the handle and starts afresh with the history', async () => {
+    const h = await Harness.start();
+    harness = h;
+    const clock = new TestClock();
+    connection = new ModelConnection(h.model, {
+      clock,
+      random: () => 0,
+      retry: { baseMs: 100, capMs: 100, maxAttempts: 3 },
+      history: () => [
+        { type: 'message', id: 'm1', role: 'user', text: 'my name is Ana' },
+        { type: 'message', id: 'm2', role: 'assistant', text: 'Hi Ana.' },
+      ],
+    });
+    await connection.start(textSession);
+    await h.waitFor('model_raw', (e) => JSON.stringify(e.event).includes('newHandle'));
+    h.fake.inject({
+      type: 'close',
+      code: 1011,
+      reason: 'Deadline expired before operation could complete.',
+      loseSessions: true,
+    });
+    await h.waitFor('model_session_ended');
+    clock.increment(100);
+    await h.fake.waitForReceived((f) => f.connection === 2 && f.kind === 'setup');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(h.fake.connections[1]).toMatchObject({ closeCode: 1007 });
+    clock.increment(100);
+    await h.fake.waitForReceived((f) => f.connection === 3 && f.kind === 'clientContent');
+    expect(h.fake.messagesOf('setup', 3)[0]?.sessionResumption).toEqual({});
+    expect(h.fake.messagesOf('clientContent', 3)).toEqual([
+      {
+        turns: [
+          { role: 'user', parts: [{ text: 'my name is Ana' }] },
+          { role: 'model', parts: [{ text: 'Hi Ana.' }] },
+        ],
+        turnComplete: false,
+      },
+    ]);
+    expect(h.model.resumptionHandle).not.toBe(h.fake.messagesOf('setup', 2)[0]?.sessionResumption?.handle);
     expect(connection.state).toMatch(/^connected/);
   });
 

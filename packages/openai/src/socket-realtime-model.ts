@@ -270,6 +270,21 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.subject.complete();
   }
 
+  // ---- for dialect subclasses (DashScope) ----
+
+  /** Sends one client event (in GA names; the dialect encodes it) on the open socket; false when none is open. */
+  protected sendProviderEvent(event: WireJson & { type: string }): boolean {
+    const link = this.link;
+    if (!link || link.ws.readyState !== WebSocket.OPEN) return false;
+    sendWire(link.ws, this.dialect, event);
+    return true;
+  }
+
+  /** Reports input the provider cannot take as a non-fatal `model_error` naming why. */
+  protected reportInputError(code: string, message: string): void {
+    this.emitError('invalid_request_error', code, message);
+  }
+
   // ---- connection lifecycle ----
 
   private async prepareAudio(session: SessionConfig): Promise<void> {

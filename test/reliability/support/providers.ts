@@ -45,7 +45,6 @@ export async function geminiRig(clock: TestClock, apiKey?: string): Promise<Prov
     apiKey: apiKey ?? fake.apiKey,
     url: fake.url,
     clock,
-    model: 'gemini-live-test',
   });
   const midResponse = (inject: () => void) => () => {
     fake.queueTurns({ transcript: LONG_REPLY, chunks: 10 });
@@ -92,12 +91,14 @@ export async function geminiRig(clock: TestClock, apiKey?: string): Promise<Prov
       },
     ],
     connections: () => fake.connections.length,
-    userTexts: () =>
-      fake
+    userTexts: () => [
+      ...fake.messagesOf('realtimeInput').flatMap((m) => (m.text === undefined ? [] : [m.text])),
+      ...fake
         .messagesOf('clientContent')
         .flatMap((c) => c.turns ?? [])
         .filter((t) => t.role === 'user')
         .flatMap((t) => (t.parts ?? []).map((p) => p.text ?? '')),
+    ],
     close: () => fake.close(),
   };
 }
@@ -160,7 +161,13 @@ export async function openaiRig(clock: TestClock, apiKey?: string): Promise<Prov
 
 export async function dashscopeRig(clock: TestClock, apiKey?: string): Promise<ProviderRig> {
   const fake = await startFakeDashScopeRealtime();
-  const model = new DashScopeRealtimeModel({ apiKey: apiKey ?? 'test-key', url: fake.url, clock });
+  // Rooms here talk in typed text: opt in to the (unverified) text items.
+  const model = new DashScopeRealtimeModel({
+    apiKey: apiKey ?? 'test-key',
+    url: fake.url,
+    clock,
+    textItems: true,
+  });
   return {
     provider: 'dashscope',
     model,

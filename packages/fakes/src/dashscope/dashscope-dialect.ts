@@ -23,10 +23,54 @@ function bearer(req: IncomingMessage): string | undefined {
     : undefined;
 }
 
+/** The one output format each model takes (docs; AgentScope v1 for qwen-omni-turbo-realtime). */
+function outputFormatOf(model: unknown): 'pcm24' | 'pcm16' {
+  return typeof model === 'string' && model.startsWith('qwen-omni-turbo-realtime') ? 'pcm16' : 'pcm24';
+}
+
+/** The largest image the fake takes: the docs' 500 KB, read as 500,000 bytes. */
+const MAX_IMAGE_BYTES = 500_000;
+
+/** What the DashScope fake does where no public source says what the service does. */
+export interface DashScopeDialectOptions {
+  /**
+   * Reported, unverified: send no `response.done` after `response.cancel`. Default false (assumed:
+   * the documented OpenAI-style behaviour).
+   */
+  readonly omitResponseDoneAfterCancel?: boolean;
+  /**
+   * How the socket ends after a fatal error event (bad key, arrears). Assumed, no public source:
+   * a 1008 close (default); `1000` closes normally instead, so both behaviours can be tested.
+   */
+  readonly fatalErrorCloseCode?: 1008 | 1000;
+  /** Answer `session.finish` with `session.finished` (default true; false tests the bounded wait). */
+  readonly answerSessionFinish?: boolean;
+}
+
 /** DashScope Qwen-Omni realtime; `omitResponseDoneAfterCancel` reproduces the reported quirk. */
-export function dashscopeDialect(options: { omitResponseDoneAfterCancel?: boolean } = {}): FakeDialect {
+export function dashscopeDialect(options: DashScopeDialectOptions = {}): FakeDialect {
+  const fatalClose = options.fatalErrorCloseCode ?? 1008;
   return {
     provider: 'dashscope',
+    intercept: (event, io) => {
+      if (event.type === 'session.finish') {
+        if (options.answerSessionFinish !== false) io.reply({ type: 'session.finished' });
+        return true;
+      }
+      if (event.type === 'input_image_buffer.append') {
+        // Unverified: the wording of these refusals; the rules are the docs' (JPEG only, 500 KB).
+        const bytes = Buffer.from(String(event.image), 'base64');
+        if (!(bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)) {
+          io.refuse('Invalid image: only JPEG (JPG) images are supported.', 'image', 'invalid_value');
+          return true;
+        }
+        if (bytes.length > MAX_IMAGE_BYTES) {
+          io.refuse('Invalid image: the image must be at most 500 KB.', 'image', 'invalid_value');
+          return true;
+        }
+      }
+      return false;
+    },
     usesBetaNames: () => true,
     presentedKey: bearer,
     // Unverified against the live service: a bad key is refused at the HTTP upgrade.
@@ -40,9 +84,9 @@ export function dashscopeDialect(options: { omitResponseDoneAfterCancel?: boolea
       object: 'realtime.session',
       model: model || 'qwen3-omni-flash-realtime',
       modalities: ['text', 'audio'],
-      voice: 'Cherry',
+      voice: outputFormatOf(model) === 'pcm16' ? 'Chelsie' : 'Cherry',
       input_audio_format: 'pcm16',
-      output_audio_format: 'pcm24',
+      output_audio_format: outputFormatOf(model || 'qwen3-omni-flash-realtime'),
       input_audio_transcription: { model: 'gummy-realtime-v1' },
       turn_detection: { type: 'server_vad', ...VAD_DEFAULTS },
       tools: [],
@@ -71,6 +115,19 @@ export function dashscopeDialect(options: { omitResponseDoneAfterCancel?: boolea
           },
         };
       }
+      const format = patch.output_audio_format;
+      const allowed = outputFormatOf(current.model);
+      if (format !== undefined && format !== allowed && format !== 'pcm') {
+        // Unverified: the wording; the rule (one output format per model) is the docs'.
+        return {
+          error: {
+            type: 'invalid_request_error',
+            code: 'invalid_value',
+            message: `Invalid output_audio_format: ${JSON.stringify(format)}. ${String(current.model)} supports '${allowed}'.`,
+            param: 'session.output_audio_format',
+          },
+        };
+      }
       const merged: Json = { ...current, ...patch };
       if (isRecord(patch.turn_detection))
         merged.turn_detection = { ...VAD_DEFAULTS, ...patch.turn_detection };
@@ -82,7 +139,7 @@ export function dashscopeDialect(options: { omitResponseDoneAfterCancel?: boolea
         inputEncoding: 'pcm16',
         inputRate: 16000,
         outputEncoding: 'pcm16',
-        outputRate: 24000,
+        outputRate: outputFormatOf(session.model) === 'pcm16' ? 16000 : 24000,
         modalities: (session.modalities as ('text' | 'audio')[] | undefined) ?? ['text', 'audio'],
         transcription: isRecord(session.input_audio_transcription),
         turnDetection: td && {
@@ -109,14 +166,14 @@ export function dashscopeDialect(options: { omitResponseDoneAfterCancel?: boolea
         type: 'invalid_request_error',
         code: 'InvalidApiKey',
         message: 'Invalid API-key provided.',
-        closeCode: 1008,
+        closeCode: fatalClose,
         closeReason: 'InvalidApiKey',
       },
       quota: {
         type: 'invalid_request_error',
         code: 'Arrearage',
         message: 'Access denied, please make sure your account is in good standing.',
-        closeCode: 1008,
+        closeCode: fatalClose,
         closeReason: 'Arrearage',
       },
       idleClose: { code: 1000, reason: 'idle timeout' },

@@ -12,9 +12,9 @@ function expectValidFrames(fake: FakeRealtimeServer): void {
   expect(invalidFrames(fake.sent, parseDashScopeServerEvent)).toEqual([]);
 }
 
-async function connect(options: FakeDashScopeOptions = {}) {
+async function connect(options: FakeDashScopeOptions = {}, model = 'qwen3-omni-flash-realtime') {
   const fake = await pair.serve(() => startFakeDashScopeRealtime(options));
-  const c = await pair.open('?model=qwen3-omni-flash-realtime');
+  const c = await pair.open(`?model=${model}`);
   await c.waitForType('session.created');
   return { fake, c };
 }
@@ -86,7 +86,50 @@ describe('fake DashScope realtime', () => {
     await fake.waitFor(() => fake.connection.images.length === 1, 'image stored');
   });
 
-  it('omits response.done after a cancel when configured (reported quirk) and sends it otherwise', async () => {
+  it('qwen-omni-turbo-realtime: pcm16 (16 kHz) out, voice Chelsie; pcm24 is refused', async () => {
+    const { fake, c } = await connect({}, 'qwen-omni-turbo-realtime');
+    expect(c.events[0]).toMatchObject({
+      type: 'session.created',
+      session: { output_audio_format: 'pcm16', voice: 'Chelsie' },
+    });
+    c.send({ type: 'session.update', session: { output_audio_format: 'pcm24' } });
+    await c.waitForType('error');
+    expect(c.ofType('error')[0]?.error).toMatchObject({ param: 'session.output_audio_format' });
+    fake.queueResponse({ text: 'hi' });
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.done');
+    const bytes = c
+      .ofType('response.audio.delta')
+      .reduce((n, e) => n + Buffer.from(String(e.delta), 'base64').length, 0);
+    // 16 kHz PCM16: 32 bytes a millisecond.
+    expect(bytes % 32).toBe(0);
+    expectValidFrames(fake);
+  });
+
+  it('unverified (wording): refuses an image that is not JPEG, or over 500 KB', async () => {
+    const { fake, c } = await connect();
+    c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(20, 16000, false) });
+    c.send({
+      type: 'input_image_buffer.append',
+      image: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'),
+    });
+    await c.waitForType('error');
+    const big = Buffer.alloc(500_001);
+    big.set([0xff, 0xd8, 0xff]);
+    c.send({ type: 'input_image_buffer.append', image: big.toString('base64') });
+    await c.waitFor(() => c.ofType('error').length === 2, 'second error');
+    expect(c.ofType('error').map((e) => (e.error as { param?: string }).param)).toEqual(['image', 'image']);
+    expect(fake.connection.images).toEqual([]);
+  });
+
+  it('answers session.finish with session.finished (what the official SDK waits for)', async () => {
+    const { fake, c } = await connect();
+    c.send({ type: 'session.finish' });
+    await c.waitForType('session.finished');
+    expectValidFrames(fake);
+  });
+
+  it('unverified (reported quirk): omits response.done after a cancel when configured, and sends it otherwise (the default, assumed)', async () => {
     for (const omit of [true, false]) {
       const { fake, c } = await connect({ omitResponseDoneAfterCancel: omit });
       fake.queueResponse({ text: 'a b c d', pauseAfterChunks: 1 });

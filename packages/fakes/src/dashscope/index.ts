@@ -1,12 +1,9 @@
 import { FakeRealtimeServer } from '../openai/fake-realtime-server.js';
 import type { FakeServerOptions } from '../openai/types.js';
-import { dashscopeDialect } from './dashscope-dialect.js';
+import { type DashScopeDialectOptions, dashscopeDialect } from './dashscope-dialect.js';
 
-/** Options of the DashScope fake. */
-export interface FakeDashScopeOptions extends FakeServerOptions {
-  /** Send no `response.done` after `response.cancel` (a reported, unverified quirk). Default false. */
-  readonly omitResponseDoneAfterCancel?: boolean;
-}
+/** Options of the DashScope fake (see {@link DashScopeDialectOptions} for what is assumed). */
+export interface FakeDashScopeOptions extends FakeServerOptions, DashScopeDialectOptions {}
 
 /**
  * Starts a fake DashScope Qwen-Omni realtime service on `ws://127.0.0.1:<port>/api-ws/v1/realtime`.

@@ -15,6 +15,7 @@ import {
   geminiDuration,
   parseGeminiClientMessage,
 } from '@chorus/protocol/gemini';
+import { type FakeGeminiModel, modelNotFoundReason } from './fake-gemini-models.js';
 import type { FakeGeminiSession, FakeGeminiSessionStore } from './fake-gemini-session.js';
 import type {
   FakeGeminiConnectionInfo,
@@ -35,6 +36,10 @@ export interface FakeGeminiConnectionHost {
   readonly vadThreshold: number;
   readonly vadStartMs: number;
   readonly defaultSilenceMs: number;
+  /** The models served. */
+  readonly models: readonly FakeGeminiModel[];
+  /** When set, a recorded session is played instead: the n-th frame received is answered with exchange n. */
+  readonly playback: readonly (readonly string[])[] | undefined;
   encodeAsBinary(): boolean;
   pongDelayMs(): number;
   nextTurn(): FakeGeminiTurn;
@@ -59,6 +64,14 @@ export class FakeGeminiConnection {
   private session: FakeGeminiSession | undefined;
   private vad: EnergyVad | undefined;
   private turn: ActiveTurn | undefined;
+  private model: FakeGeminiModel | undefined;
+  /** A history may still be seeded with `clientContent` (see `historyConfig`). */
+  private seeding = false;
+  /** A manual activity (`activityStart` without its `activityEnd`) is open. */
+  private activityOpen = false;
+  /** Text sent inside a manual activity, answered at its end. */
+  private activityText = false;
+  private framesReceived = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private callCount = 0;
 
@@ -138,6 +151,13 @@ export class FakeGeminiConnection {
     }
     const { message, kind } = parsed;
     this.host.recordReceived({ connection: this.info.id, binary: isBinary, message, kind });
+    const playback = this.host.playback;
+    if (playback) {
+      // Playback: the recorded service's answers, frame for frame, whatever was sent.
+      for (const text of playback[this.framesReceived] ?? []) this.sendText(text, false);
+      this.framesReceived += 1;
+      return;
+    }
     if (kind === 'setup' && message.setup) {
       this.onSetup(message.setup);
       return;
@@ -166,21 +186,38 @@ export class FakeGeminiConnection {
       this.close(1007, 'setup may be sent only once.');
       return;
     }
+    const name = setup.model.replace(/^models\//, '');
+    const model = this.host.models.find((candidate) => candidate.name === name);
+    if (!model) {
+      const version = this.info.path.includes('v1alpha') ? 'v1alpha' : 'v1beta';
+      this.close(1008, modelNotFoundReason(setup.model, version));
+      return;
+    }
+    if (model.audioOnlyOutput && setup.generationConfig?.responseModalities?.includes('TEXT')) {
+      // Unverified: the wording of this refusal (the docs say these models answer in audio only).
+      this.close(1007, 'Request contains an invalid argument.');
+      return;
+    }
     const handle = setup.sessionResumption?.handle;
     let session: FakeGeminiSession | undefined;
     if (handle) {
       session = this.host.sessions.byResumptionHandle(handle);
       if (!session) {
-        this.close(1008, 'Session resumption handle is invalid or expired.');
+        // Field reports: a resume refused after a 1011 closes with 1007 (the wording is unverified).
+        this.close(1007, 'Request contains an invalid argument.');
         return;
       }
       if (session.attached?.open) {
-        this.close(1008, 'Session resumption failed: the session is still attached to an open connection.');
+        // aicc2025/sip-to-ai PR 14, checked against the live service: a resume is refused with
+        // 1011 while an earlier socket of the same session is still open (wording unverified).
+        this.close(1011, 'Internal error occurred.');
         return;
       }
       this.info.resumedFrom = handle;
     }
     this.setup = setup;
+    this.model = model;
+    this.seeding = setup.historyConfig?.initialHistoryInClientContent === true;
     this.session = session ?? this.host.sessions.create();
     this.session.attached = this.info;
     this.info.sessionId = this.session.id;
@@ -189,11 +226,12 @@ export class FakeGeminiConnection {
       const silence = aad?.silenceDurationMs ?? this.host.defaultSilenceMs;
       this.vad = new EnergyVad(this.host.vadThreshold, this.host.vadStartMs, silence);
     }
-    this.send({ setupComplete: {} });
+    this.send({ setupComplete: { sessionId: this.session.id } });
     this.sendResumptionHandle();
   }
 
   private onRealtimeInput(input: GeminiRealtimeInput): void {
+    this.seeding = false;
     const aadDisabled = this.setup?.realtimeInputConfig?.automaticActivityDetection?.disabled === true;
     if ((input.activityStart || input.activityEnd) && !aadDisabled) {
       this.close(1007, 'activityStart/activityEnd require automatic activity detection to be disabled.');
@@ -208,21 +246,51 @@ export class FakeGeminiConnection {
       const transition = this.vad.end();
       if (transition) this.onVad(transition);
     }
-    if (input.activityStart) this.interruptIfAnswering();
-    if (input.activityEnd) this.answer(this.host.nextTurn(), 'speech');
+    if (input.activityStart) {
+      this.activityOpen = true;
+      this.activityText = false;
+      this.interruptIfAnswering();
+    }
     if (input.text !== undefined) {
       this.interruptIfAnswering();
       this.remember({ role: 'user', parts: [{ text: input.text }] });
-      this.answer(this.host.nextTurn(), 'text');
+      // Inside a manual activity the text is part of the user's turn, answered at its end.
+      if (this.activityOpen) this.activityText = true;
+      else this.answer(this.host.nextTurn(), 'text');
+    }
+    if (input.activityEnd) {
+      this.activityOpen = false;
+      this.answer(this.host.nextTurn(), this.activityText ? 'text' : 'speech');
     }
   }
 
   private onVad(transition: VadTransition): void {
-    if (transition === 'speech_started') this.interruptIfAnswering();
+    // Unverified: which of the two activity messages the service sends, and when; the fake sends
+    // `voiceActivity` always and `voiceActivityDetectionSignal` when the setup asked for it.
+    const start = transition === 'speech_started';
+    this.send({ voiceActivity: { voiceActivityType: start ? 'ACTIVITY_START' : 'ACTIVITY_END' } });
+    if (this.setup?.explicitVadSignal === true)
+      this.send({
+        voiceActivityDetectionSignal: {
+          vadSignalType: start ? 'VAD_SIGNAL_TYPE_SOS' : 'VAD_SIGNAL_TYPE_EOS',
+        },
+      });
+    if (start) this.interruptIfAnswering();
     else this.answer(this.host.nextTurn(), 'speech');
   }
 
   private onClientContent(content: GeminiClientContent): void {
+    if (this.model && !this.model.clientContentMidSession) {
+      if (!this.seeding) {
+        // livekit/agents PR 5251: 3.1 Live refuses clientContent after setup with 1007 (wording unverified).
+        this.close(1007, 'Request contains an invalid argument.');
+        return;
+      }
+      // The seeded history does not trigger a model call; `turnComplete` ends the seeding.
+      for (const turn of content.turns ?? []) this.remember(turn);
+      if (content.turnComplete) this.seeding = false;
+      return;
+    }
     for (const turn of content.turns ?? []) this.remember(turn);
     if (content.turnComplete) {
       this.interruptIfAnswering();

@@ -22,7 +22,7 @@ async function start(options: FakeGeminiServerOptions = {}): Promise<FakeGeminiS
 async function connect(server: FakeGeminiServer, setup: Record<string, unknown> = {}): Promise<TestClient> {
   const client = await openTestClient(`${server.url}?key=${server.apiKey}`);
   clients.push(client);
-  client.send({ setup: { model: 'models/gemini-live-test', ...setup } });
+  client.send({ setup: { model: 'models/gemini-3.8-live', ...setup } });
   await client.waitFor((m) => 'setupComplete' in m);
   return client;
 }
@@ -82,10 +82,10 @@ describe('FakeGeminiServer handshake', () => {
     const client = await connect(server, { sessionResumption: {} });
     await client.waitFor((m) => 'sessionResumptionUpdate' in m);
     expect(parsedFrames(client).slice(0, 2)).toEqual([
-      { setupComplete: {} },
+      { setupComplete: { sessionId: 'session-1' } },
       { sessionResumptionUpdate: { newHandle: 'handle-session-1-1', resumable: true } },
     ]);
-    expect(server.messagesOf('setup')).toEqual([{ model: 'models/gemini-live-test', sessionResumption: {} }]);
+    expect(server.messagesOf('setup')).toEqual([{ model: 'models/gemini-3.8-live', sessionResumption: {} }]);
     expect(server.connections[0]).toMatchObject({
       id: 1,
       key: 'test-key',
@@ -144,10 +144,15 @@ describe('FakeGeminiServer turns', () => {
     expectAllSentFramesValid(server);
   });
 
-  it('answers with text parts in a TEXT session', async () => {
-    const server = await start();
+  it('answers with text parts in a TEXT session of a model that allows one (a test model: no current Live model does)', async () => {
+    const server = await start({
+      models: [{ name: 'gemini-text-test', audioOnlyOutput: false, clientContentMidSession: true }],
+    });
     server.queueTurns({ transcript: 'a b', chunks: 2 });
-    const client = await connect(server, { generationConfig: { responseModalities: ['TEXT'] } });
+    const client = await connect(server, {
+      model: 'models/gemini-text-test',
+      generationConfig: { responseModalities: ['TEXT'] },
+    });
     client.send({ realtimeInput: { text: 'hi' } });
     await client.waitFor(
       (m) => (m.serverContent as { turnComplete?: boolean } | undefined)?.turnComplete === true,
@@ -280,22 +285,120 @@ describe('FakeGeminiServer session resumption', () => {
     expect(server.sessionList[0]?.history[0]).toEqual({ role: 'user', parts: [{ text: 'remember 7' }] });
   });
 
-  it('refuses a resume while the old connection is still open, and an unknown handle', async () => {
+  it('refuses a resume while the old connection is still open with 1011 (reported by aicc2025/sip-to-ai PR 14; unverified: the reason text)', async () => {
     const server = await start();
     const first = await connect(server, { sessionResumption: {} });
     const update = await first.waitFor((m) => 'sessionResumptionUpdate' in m);
     const handle = (update.sessionResumptionUpdate as { newHandle: string }).newHandle;
     const second = await openTestClient(`${server.url}?key=test-key`);
     clients.push(second);
-    second.send({ setup: { model: 'models/x', sessionResumption: { handle } } });
-    expect((await second.closed).code).toBe(1008);
+    second.send({ setup: { model: 'models/gemini-3.8-live', sessionResumption: { handle } } });
+    expect((await second.closed).code).toBe(1011);
+  });
+
+  it('refuses an unknown handle with 1007, as field reports show after a 1011 (unverified: the reason text)', async () => {
+    const server = await start();
     const third = await openTestClient(`${server.url}?key=test-key`);
     clients.push(third);
-    third.send({ setup: { model: 'models/x', sessionResumption: { handle: 'nope' } } });
-    expect(await third.closed).toEqual({
-      code: 1008,
-      reason: 'Session resumption handle is invalid or expired.',
+    third.send({ setup: { model: 'models/gemini-3.8-live', sessionResumption: { handle: 'nope' } } });
+    expect((await third.closed).code).toBe(1007);
+  });
+});
+
+describe('FakeGeminiServer models', () => {
+  it.each(['gemini-live-2.5-flash-preview', 'gemini-2.0-flash-live-001', 'gemini-no-such-model'])(
+    'refuses %s at setup with 1008 "is not found ... bidiGenerateContent", as the service does',
+    async (model) => {
+      const server = await start();
+      const client = await openTestClient(`${server.url}?key=test-key`);
+      clients.push(client);
+      client.send({ setup: { model: `models/${model}` } });
+      expect(await client.closed).toEqual({
+        code: 1008,
+        reason: `models/${model} is not found for API version v1beta, or is not supported for bidiGenerateContent`,
+      });
+    },
+  );
+
+  it('unverified: refuses a TEXT response modality on an audio-only model with 1007', async () => {
+    const server = await start();
+    const client = await openTestClient(`${server.url}?key=test-key`);
+    clients.push(client);
+    client.send({
+      setup: { model: 'models/gemini-3.8-live', generationConfig: { responseModalities: ['TEXT'] } },
     });
+    expect((await client.closed).code).toBe(1007);
+  });
+
+  it('3.1 Live: refuses clientContent after setup with 1007 (livekit/agents PR 5251), takes realtimeInput.text', async () => {
+    const server = await start();
+    server.queueTurns({ transcript: 'yes' });
+    const client = await connect(server, { model: 'models/gemini-3.1-flash-live-preview' });
+    client.send({ realtimeInput: { text: 'hi' } });
+    await client.waitFor(
+      (m) => (m.serverContent as { turnComplete?: boolean } | undefined)?.turnComplete === true,
+    );
+    client.send({
+      clientContent: { turns: [{ role: 'user', parts: [{ text: 'late' }] }], turnComplete: true },
+    });
+    expect((await client.closed).code).toBe(1007);
+  });
+
+  it('3.1 Live: takes a history seeded right after a setup with historyConfig, without answering it', async () => {
+    const server = await start();
+    const client = await connect(server, {
+      model: 'models/gemini-3.1-flash-live-preview',
+      historyConfig: { initialHistoryInClientContent: true },
+    });
+    client.send({
+      clientContent: {
+        turns: [
+          { role: 'user', parts: [{ text: 'my name is Ana' }] },
+          { role: 'model', parts: [{ text: 'Hi Ana.' }] },
+        ],
+        turnComplete: true,
+      },
+    });
+    client.send({ realtimeInput: { text: 'who am I?' } });
+    await client.waitFor(
+      (m) => (m.serverContent as { turnComplete?: boolean } | undefined)?.turnComplete === true,
+    );
+    expect(server.sessionList[0]?.history.slice(0, 3)).toEqual([
+      { role: 'user', parts: [{ text: 'my name is Ana' }] },
+      { role: 'model', parts: [{ text: 'Hi Ana.' }] },
+      { role: 'user', parts: [{ text: 'who am I?' }] },
+    ]);
+    // One answer: the seeded history did not trigger a model call.
+    expect(
+      parsedFrames(client).filter(
+        (m) => (m.serverContent as { turnComplete?: boolean } | undefined)?.turnComplete,
+      ),
+    ).toHaveLength(1);
+    client.send({ clientContent: { turnComplete: true } });
+    expect((await client.closed).code).toBe(1007);
+  });
+
+  it('unverified: sends voiceActivity at the start and end of speech, and voiceActivityDetectionSignal when asked', async () => {
+    const server = await start();
+    const client = await connect(server, {
+      explicitVadSignal: true,
+      realtimeInputConfig: { automaticActivityDetection: { silenceDurationMs: 200 } },
+    });
+    client.send(speech(300));
+    client.send(silence(300));
+    await client.waitFor(
+      (m) => (m.serverContent as { turnComplete?: boolean } | undefined)?.turnComplete === true,
+    );
+    const activity = parsedFrames(client).filter(
+      (m) => 'voiceActivity' in m || 'voiceActivityDetectionSignal' in m,
+    );
+    expect(activity).toEqual([
+      { voiceActivity: { voiceActivityType: 'ACTIVITY_START' } },
+      { voiceActivityDetectionSignal: { vadSignalType: 'VAD_SIGNAL_TYPE_SOS' } },
+      { voiceActivity: { voiceActivityType: 'ACTIVITY_END' } },
+      { voiceActivityDetectionSignal: { vadSignalType: 'VAD_SIGNAL_TYPE_EOS' } },
+    ]);
+    expectAllSentFramesValid(server);
   });
 });
 

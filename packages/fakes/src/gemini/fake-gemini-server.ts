@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FakeGeminiConnection, type FakeGeminiConnectionHost } from './fake-gemini-connection.js';
+import { FAKE_GEMINI_LIVE_MODELS } from './fake-gemini-models.js';
 import { type FakeGeminiSession, FakeGeminiSessionStore } from './fake-gemini-session.js';
 import type {
   FakeGeminiConnectionInfo,
@@ -131,6 +132,7 @@ export class FakeGeminiServer {
         this.pongDelay = fault.delayMs;
         return;
       case 'close':
+        if (fault.loseSessions) this.sessions.forgetHandles();
         for (const connection of this.live.values())
           connection.close(fault.code ?? 1011, fault.reason ?? 'Internal error occurred.');
         return;
@@ -214,6 +216,8 @@ export class FakeGeminiServer {
       vadThreshold: this.options.vadThreshold ?? 0.02,
       vadStartMs: this.options.vadStartMs ?? 40,
       defaultSilenceMs: this.options.defaultSilenceMs ?? 500,
+      models: this.options.models ?? FAKE_GEMINI_LIVE_MODELS,
+      playback: this.options.playback,
       encodeAsBinary: () => {
         this.sentCount += 1;
         const mode = this.options.frameEncoding ?? 'binary';

@@ -32,6 +32,11 @@ export class FakeGeminiSessionStore {
     return handle;
   }
 
+  /** The service lost every session's state (as after a 1011 "Deadline expired"): old handles no longer resume. */
+  forgetHandles(): void {
+    this.byHandle.clear();
+  }
+
   byResumptionHandle(handle: string): FakeGeminiSession | undefined {
     return this.byHandle.get(handle);
   }

@@ -1,4 +1,5 @@
 import type { GeminiClientMessage, GeminiClientMessageKind } from '@chorus/protocol/gemini';
+import type { FakeGeminiModel } from './fake-gemini-models.js';
 
 /** One scripted model turn: what the fake says the next time the model has to answer. */
 export interface FakeGeminiTurn {
@@ -31,8 +32,16 @@ export type FakeGeminiFault =
       readonly code?: number;
       readonly reason?: string;
     }
-  /** Every open socket closes now (default 1011 "Internal error occurred."). */
-  | { readonly type: 'close'; readonly code?: number; readonly reason?: string }
+  /**
+   * Every open socket closes now (default 1011 "Internal error occurred."). With `loseSessions` the
+   * handles issued so far stop resuming, as field reports show after 1011 "Deadline expired".
+   */
+  | {
+      readonly type: 'close';
+      readonly code?: number;
+      readonly reason?: string;
+      readonly loseSessions?: boolean;
+    }
   /** Every open socket gets `goAway{timeLeft}` and is closed when the time is up. */
   | { readonly type: 'go_away'; readonly timeLeftMs: number }
   /** Pongs are delayed by `delayMs` from now on (`Infinity`: never answered). */
@@ -59,6 +68,13 @@ export interface FakeGeminiServerOptions {
   readonly defaultSilenceMs?: number;
   /** The turn used when the script is empty. */
   readonly defaultTurn?: FakeGeminiTurn;
+  /** The models served; any other is refused at setup with 1008. Default `FAKE_GEMINI_LIVE_MODELS`. */
+  readonly models?: readonly FakeGeminiModel[];
+  /**
+   * Plays a recorded session instead of the simulated model: the n-th frame received (setup first)
+   * is answered with the server frames recorded after the n-th client frame (see `recordedExchanges`).
+   */
+  readonly playback?: readonly (readonly string[])[];
 }
 
 /** A frame the fake received, in arrival order. */

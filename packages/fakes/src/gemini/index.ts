@@ -1,3 +1,4 @@
+export { FAKE_GEMINI_LIVE_MODELS, type FakeGeminiModel, modelNotFoundReason } from './fake-gemini-models.js';
 export { FAKE_GEMINI_PATH, FakeGeminiServer } from './fake-gemini-server.js';
 export type { FakeGeminiSession } from './fake-gemini-session.js';
 export type {
@@ -8,3 +9,11 @@ export type {
   FakeGeminiServerOptions,
   FakeGeminiTurn,
 } from './fake-gemini-types.js';
+export {
+  type GeminiRecordedFrame,
+  type GeminiRecording,
+  geminiRecordingsDirectory,
+  parseGeminiRecording,
+  readGeminiRecordings,
+  recordedExchanges,
+} from './recording.js';

@@ -37,7 +37,17 @@ export type FakeAuthFailure =
     };
 
 /** What differs between the OpenAI and DashScope fakes. */
+/** What a dialect's `intercept` may do with a client event. */
+export interface FakeInterceptIO {
+  /** Sends a server event (in the dialect's own names) with a fresh `event_id`. */
+  reply(event: { type: string } & Json): void;
+  /** Answers with an `invalid_request_error` naming the field. */
+  refuse(message: string, param: string | null, code: string): void;
+}
+
 export interface FakeDialect {
+  /** Provider-only client events and checks, before the shared handling; true when it handled the event. */
+  readonly intercept?: (event: { type: string } & Json, io: FakeInterceptIO) => boolean;
   readonly provider: 'openai' | 'dashscope';
   /** Whether this connection speaks beta names (OpenAI: `OpenAI-Beta: realtime=v1`; DashScope: always). */
   usesBetaNames(request: IncomingMessage): boolean;

@@ -212,6 +212,13 @@ export class FakeConnection {
       );
       return;
     }
+    const io = {
+      reply: (event: { type: string } & Json) =>
+        this.sendRaw(JSON.stringify({ event_id: this.host.nextId('event'), ...event })),
+      refuse: (message: string, param: string | null, code: string) =>
+        this.invalid(message, param, code, json?.event_id),
+    };
+    if (this.dialect.intercept?.(parsed.event, io)) return;
     if (parsed.unknown) {
       this.invalid(
         `Invalid value: '${parsed.event.type}'. Unsupported client event type.`,

@@ -53,8 +53,22 @@ export const dashscopeServerEventSchemas = {
   'conversation.item.input_audio_transcription.delta': s['conversation.item.input_audio_transcription.delta'],
   'conversation.item.input_audio_transcription.completed':
     s['conversation.item.input_audio_transcription.completed'],
-  'conversation.item.input_audio_transcription.failed':
-    s['conversation.item.input_audio_transcription.failed'],
+  /**
+   * As DashScope's own example shows it: no `event_id`, and an `error` with `code` and `message`
+   * but no `type`. Both are optional here, so the documented event and the OpenAI shape both parse.
+   */
+  'conversation.item.input_audio_transcription.failed': z.object({
+    type: z.literal('conversation.item.input_audio_transcription.failed'),
+    event_id: openaiIdSchema.optional(),
+    item_id: openaiIdSchema,
+    content_index: z.number().int().nonnegative().optional(),
+    error: z.looseObject({
+      type: z.string().max(256).optional(),
+      code: z.string().max(256).nullable().optional(),
+      message: z.string().max(4096).nullable().optional(),
+      param: z.string().max(256).nullable().optional(),
+    }),
+  }),
   'response.created': s['response.created'],
   'response.done': s['response.done'],
   'response.output_item.added': s['response.output_item.added'],
@@ -86,6 +100,8 @@ export const dashscopeServerEventSchemas = {
   'response.text.done': z.object({ type: z.literal('response.text.done'), ...contentRef, text: z.string() }),
   'response.function_call_arguments.delta': s['response.function_call_arguments.delta'],
   'response.function_call_arguments.done': s['response.function_call_arguments.done'],
+  /** The answer to `session.finish`: the session is over and the server will close the socket. */
+  'session.finished': z.object({ type: z.literal('session.finished'), event_id: openaiIdSchema.optional() }),
 } as const;
 
 const c = openaiClientEventSchemas;
@@ -108,6 +124,7 @@ export const dashscopeClientEventSchemas = {
     /** Base64 JPEG, at most 500 KB; send audio before the first image. */
     image: base64(MAX_IMAGE_BASE64_CHARS),
   }),
+  /** Not in DashScope's documented client events (its Python SDK has `create_item`): sent only on opt-in. */
   'conversation.item.create': c['conversation.item.create'],
   'response.create': z.object({
     ...clientEnvelope('response.create'),
@@ -123,6 +140,8 @@ export const dashscopeClientEventSchemas = {
       .optional(),
   }),
   'response.cancel': c['response.cancel'],
+  /** Ends the session; the server answers `session.finished` (what the official SDK waits for). */
+  'session.finish': z.object({ ...clientEnvelope('session.finish') }),
 } as const;
 
 type ServerSchemas = typeof dashscopeServerEventSchemas;

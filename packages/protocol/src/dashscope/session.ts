@@ -4,8 +4,11 @@ import { openaiToolChoiceSchema, openaiToolSchema } from '../openai/index.js';
 
 /** DashScope input audio: 16 kHz PCM16, named `pcm16` (older docs) or `pcm` (newer). */
 export const DASHSCOPE_INPUT_AUDIO_FORMATS = ['pcm16', 'pcm'] as const;
-/** DashScope output audio: 24 kHz PCM16, named `pcm24` (older docs) or `pcm` (newer). */
-export const DASHSCOPE_OUTPUT_AUDIO_FORMATS = ['pcm24', 'pcm'] as const;
+/**
+ * DashScope output audio: `pcm24` (24 kHz PCM16, qwen3-omni-flash-realtime), `pcm16` (16 kHz PCM16,
+ * qwen-omni-turbo-realtime, as AgentScope v1 sends it), or `pcm` (newer docs' name).
+ */
+export const DASHSCOPE_OUTPUT_AUDIO_FORMATS = ['pcm24', 'pcm16', 'pcm'] as const;
 /** The rate DashScope takes audio in. */
 export const DASHSCOPE_INPUT_RATE = 16000;
 /** The rate DashScope sends audio out. */

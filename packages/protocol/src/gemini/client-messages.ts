@@ -75,6 +75,14 @@ export const geminiSetupSchema = z.looseObject({
     .optional(),
   inputAudioTranscription: z.looseObject({}).optional(),
   outputAudioTranscription: z.looseObject({}).optional(),
+  /**
+   * `initialHistoryInClientContent: true` lets the client seed the conversation with `clientContent`
+   * (ending `turnComplete: true`) right after setup, before any realtime input; models that refuse
+   * `clientContent` later in the session (the 3.1 Live models) need it for a history replay.
+   */
+  historyConfig: z.looseObject({ initialHistoryInClientContent: z.boolean().optional() }).optional(),
+  /** Ask for `voiceActivityDetectionSignal` messages at the start and end of user speech. */
+  explicitVadSignal: z.boolean().optional(),
   /** Present (even empty) to receive resumption handles; `handle` resumes an earlier session. */
   sessionResumption: z.looseObject({ handle: z.string().max(4096).optional() }).optional(),
   contextWindowCompression: z

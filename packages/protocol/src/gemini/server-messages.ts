@@ -16,9 +16,12 @@ export const geminiServerContentSchema = z.looseObject({
   /** The model finished generating (playback may still be running). */
   generationComplete: z.boolean().optional(),
   inputTranscription: geminiTranscriptionSchema.optional(),
+  /** A provisional transcription of the user's speech so far; later ones replace it. */
+  interimInputTranscription: geminiTranscriptionSchema.optional(),
   outputTranscription: geminiTranscriptionSchema.optional(),
   groundingMetadata: z.unknown().optional(),
-  turnCompleteReason: z.string().optional(),
+  /** Why the turn ended without an answer, e.g. `NEED_MORE_INPUT`, `PROHIBITED_INPUT_CONTENT` (`TurnCompleteReason`). */
+  turnCompleteReason: z.string().max(128).optional(),
   waitingForInput: z.boolean().optional(),
 });
 export type GeminiServerContent = z.infer<typeof geminiServerContentSchema>;
@@ -52,6 +55,20 @@ export const geminiUsageMetadataSchema = z.looseObject({
 });
 export type GeminiUsageMetadata = z.infer<typeof geminiUsageMetadataSchema>;
 
+/** The server accepted the setup; `sessionId` names the session (sent by newer API versions). */
+export const geminiSetupCompleteSchema = z.looseObject({ sessionId: z.string().max(256).optional() });
+
+/** The server's own voice activity detection: `ACTIVITY_START` when the user starts talking. */
+export const geminiVoiceActivitySchema = z.looseObject({
+  voiceActivityType: z.string().max(64).optional(),
+  audioOffset: z.string().max(64).optional(),
+});
+
+/** The same detector's signal: `VAD_SIGNAL_TYPE_SOS` (start of speech) or `VAD_SIGNAL_TYPE_EOS`. */
+export const geminiVoiceActivityDetectionSignalSchema = z.looseObject({
+  vadSignalType: z.string().max(64).optional(),
+});
+
 /** The kinds of server message, each the name of its top-level field (`usageMetadata` may ride along). */
 export const GEMINI_SERVER_MESSAGE_KINDS = [
   'setupComplete',
@@ -60,6 +77,8 @@ export const GEMINI_SERVER_MESSAGE_KINDS = [
   'toolCallCancellation',
   'goAway',
   'sessionResumptionUpdate',
+  'voiceActivity',
+  'voiceActivityDetectionSignal',
   'usageMetadata',
 ] as const;
 export type GeminiServerMessageKind = (typeof GEMINI_SERVER_MESSAGE_KINDS)[number] | 'unknown';
@@ -69,12 +88,14 @@ export type GeminiServerMessageKind = (typeof GEMINI_SERVER_MESSAGE_KINDS)[numbe
  * adds later parses (as kind `unknown`) instead of failing; known fields are validated.
  */
 export const geminiServerMessageSchema = z.looseObject({
-  setupComplete: z.looseObject({}).optional(),
+  setupComplete: geminiSetupCompleteSchema.optional(),
   serverContent: geminiServerContentSchema.optional(),
   toolCall: geminiToolCallSchema.optional(),
   toolCallCancellation: geminiToolCallCancellationSchema.optional(),
   goAway: geminiGoAwaySchema.optional(),
   sessionResumptionUpdate: geminiSessionResumptionUpdateSchema.optional(),
+  voiceActivity: geminiVoiceActivitySchema.optional(),
+  voiceActivityDetectionSignal: geminiVoiceActivityDetectionSignalSchema.optional(),
   usageMetadata: geminiUsageMetadataSchema.optional(),
 });
 export type GeminiServerMessage = z.infer<typeof geminiServerMessageSchema>;
