@@ -19,6 +19,11 @@ export interface Limits {
   readonly maxSessionsPerUser: number;
   /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
   readonly idleTimeoutMs: number;
+  /**
+   * In `attach` mode, how long an upgrade to a path that is not the gateway's may stay unanswered by the
+   * embedding app's own `upgrade` listeners before the gateway answers it with 404 (default 10 s).
+   */
+  readonly unclaimedUpgradeMs: number;
   /** Bounded send queue settings (see {@link SendChannelOptions}). */
   readonly send: SendChannelOptions;
 }
@@ -29,6 +34,7 @@ export const DEFAULT_LIMITS: Limits = {
   messageBurst: 200,
   maxSessionsPerUser: 8,
   idleTimeoutMs: 5 * 60_000,
+  unclaimedUpgradeMs: 10_000,
   send: DEFAULT_SEND_CHANNEL_OPTIONS,
 };
 
