@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CLIENT_EVENT_TYPES, type ClientEvent, clientEventSchema } from './client-events.js';
 import type { ParseResult, ProtocolError } from './errors.js';
 import { parseHotClientEvent } from './hot-client-events.js';
+import { checkJsonShape, type JsonShapeProblem } from './json-shape.js';
 import { MAX_CLIENT_EVENT_SIZE, MAX_EVENT_DEPTH, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
 import { MODEL_EVENT_TYPES, type ModelEvent, modelEventSchema } from './model-events.js';
 import { SERVER_EVENT_TYPES, type ServerEvent, serverEventSchema } from './server-events.js';
@@ -102,9 +103,13 @@ function parseEventUnsafe<T>(fam: EventFamily<T>, input: unknown, maxSize: numbe
     let text: string;
     if (typeof input === 'string') {
       if (input.length > maxSize) return tooLarge(input.length, maxSize);
+      const shape = checkJsonShape(input);
+      if (shape) return shapeFailure(shape);
       text = input;
     } else {
       if (input.byteLength > maxSize) return tooLarge(input.byteLength, maxSize);
+      const shape = checkJsonShape(input instanceof ArrayBuffer ? new Uint8Array(input) : input);
+      if (shape) return shapeFailure(shape);
       try {
         text = utf8.decode(input);
       } catch {
@@ -168,6 +173,11 @@ function schemaFailure(
     .join('; ');
   const more = rest.length > 2 ? `; and ${rest.length - 2} more` : '';
   return fail('invalid_event', `invalid ${type}: ${described}${more}`, path || undefined, eventId);
+}
+
+function shapeFailure(shape: JsonShapeProblem): { ok: false; error: ProtocolError } {
+  if (shape.kind === 'depth') return fail('invalid_event', shape.message);
+  return fail('too_large', `frame ${shape.message}`);
 }
 
 function tooLarge(size: number, maxSize: number): { ok: false; error: ProtocolError } {

@@ -15,6 +15,10 @@ export interface Limits {
   readonly messagesPerSecond: number;
   /** Messages allowed in a burst above the sustained rate (default 200); a flood past it closes with 1008. */
   readonly messageBurst: number;
+  /** Sustained bytes per second of received frames (default 2 MiB; 48 kHz audio as JSON is ~130 KB/s). */
+  readonly bytesPerSecond: number;
+  /** Bytes allowed in a burst above the sustained rate (default 16 MiB); a flood past it closes with 1008. */
+  readonly byteBurst: number;
   /** Open sessions per user across routes (default 8); more are refused with HTTP 429. */
   readonly maxSessionsPerUser: number;
   /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
@@ -32,6 +36,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxFrameBytes: MAX_CLIENT_EVENT_SIZE,
   messagesPerSecond: 100,
   messageBurst: 200,
+  bytesPerSecond: 2 * 1024 * 1024,
+  byteBurst: 16 * 1024 * 1024,
   maxSessionsPerUser: 8,
   idleTimeoutMs: 5 * 60_000,
   unclaimedUpgradeMs: 10_000,

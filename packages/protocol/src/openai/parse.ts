@@ -1,3 +1,4 @@
+import { checkJsonShape } from '../json-shape.js';
 import { MAX_CLIENT_EVENT_SIZE, MAX_SERVER_EVENT_SIZE } from '../limits.js';
 import { gaServerEventType, normalizeClientEvent, normalizeServerEvent } from './beta.js';
 import {
@@ -48,6 +49,17 @@ export function parseOpenAIServerEvent(input: unknown): ProviderParseResult<Open
  * gateway's OpenAI-compatible endpoint uses it on untrusted input. Never throws.
  */
 export function parseOpenAIClientEvent(input: unknown): ProviderParseResult<OpenAIClientEvent> {
+  // Counted before JSON.parse builds anything (see checkJsonShape): a hostile frame costs one scan.
+  const raw = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  if ((typeof raw === 'string' || raw instanceof Uint8Array) && raw.length <= MAX_CLIENT_EVENT_SIZE) {
+    const shape = checkJsonShape(raw);
+    if (shape) {
+      return {
+        ok: false,
+        error: { message: `(root): ${shape.message}`, issues: [{ path: '(root)', message: shape.message }] },
+      };
+    }
+  }
   const decoded = decodeFrame(input, MAX_CLIENT_EVENT_SIZE);
   if (!decoded.ok) return decoded;
   const { value, beta } = normalizeClientEvent(decoded.value);

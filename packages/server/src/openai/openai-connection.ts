@@ -2,6 +2,7 @@ import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio'
 import {
   type AudioFormat,
   type ClientEventInput,
+  checkJsonShape,
   parseClientEvent,
   type ServerEvent,
 } from '@chorus/protocol';
@@ -497,6 +498,8 @@ function converterKey(agentId: string, from: AudioFormat, to: AudioFormat): stri
 }
 
 function eventIdOf(data: Uint8Array): string | null {
+  // A frame refused for its shape is not parsed a second time just to find its id.
+  if (checkJsonShape(data)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
     if (value && typeof value === 'object' && 'event_id' in value) {
