@@ -3,9 +3,10 @@ import { CLIENT_EVENT_TYPES, type ClientEvent, clientEventSchema } from './clien
 import type { ParseResult, ProtocolError } from './errors.js';
 import { parseHotClientEvent } from './hot-client-events.js';
 import { checkJsonShape, type JsonShapeProblem } from './json-shape.js';
-import { MAX_CLIENT_EVENT_SIZE, MAX_EVENT_DEPTH, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
+import { MAX_CLIENT_EVENT_SIZE, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
 import { MODEL_EVENT_TYPES, type ModelEvent, modelEventSchema } from './model-events.js';
 import { SERVER_EVENT_TYPES, type ServerEvent, serverEventSchema } from './server-events.js';
+import { findUnsafeStructure, formatPath } from './unsafe-structure.js';
 import { validatedClientEvents } from './validated-events.js';
 
 /** Options for the `parse*Event` functions. */
@@ -189,54 +190,6 @@ function readEventId(record: Record<string, unknown>): string | undefined {
   return typeof id === 'string' && id.length <= MAX_ID_CHARS ? id : undefined;
 }
 
-/**
- * Rejects `__proto__` keys and `constructor.prototype` pairs anywhere (they pollute prototypes in code
- * that merges objects, and zod's passthrough copy of unknown keys is such code), and nesting deeper
- * than {@link MAX_EVENT_DEPTH} (which would overflow recursive code downstream).
- * Iterative, so hostile depth cannot overflow this check itself.
- */
-function findUnsafeStructure(root: object): { path: string; message: string } | undefined {
-  const stack: { value: object; path: (string | number)[] }[] = [{ value: root, path: [] }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const { value, path } = next;
-    if (path.length > MAX_EVENT_DEPTH) {
-      return { path: formatPath(path), message: `nested deeper than ${MAX_EVENT_DEPTH} levels` };
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item: unknown = value[i];
-        if (typeof item === 'object' && item !== null) stack.push({ value: item, path: [...path, i] });
-      }
-      continue;
-    }
-    if (Object.hasOwn(value, '__proto__')) {
-      return { path: formatPath([...path, '__proto__']), message: 'the key "__proto__" is not allowed' };
-    }
-    for (const key of Object.keys(value)) {
-      const item: unknown = (value as Record<string, unknown>)[key];
-      if (typeof item !== 'object' || item === null) continue;
-      if (key === 'constructor' && Object.hasOwn(item, 'prototype')) {
-        return {
-          path: formatPath([...path, key, 'prototype']),
-          message: 'the key "constructor.prototype" is not allowed',
-        };
-      }
-      stack.push({ value: item, path: [...path, key] });
-    }
-  }
-  return undefined;
-}
-
-/** `['format', 'rate']` -> `format.rate`; `['call_ids', 2]` -> `call_ids[2]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
-}
-
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -251,3 +204,5 @@ function describe(cause: unknown): string {
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}...` : text;
 }
+
+export { formatPath };

@@ -1,5 +1,6 @@
 import { checkJsonShape } from '../json-shape.js';
 import { MAX_CLIENT_EVENT_SIZE, MAX_SERVER_EVENT_SIZE } from '../limits.js';
+import { findUnsafeStructure } from '../unsafe-structure.js';
 import { gaServerEventType, normalizeClientEvent, normalizeServerEvent } from './beta.js';
 import {
   isOpenAIClientEventType,
@@ -62,6 +63,15 @@ export function parseOpenAIClientEvent(input: unknown): ProviderParseResult<Open
   }
   const decoded = decodeFrame(input, MAX_CLIENT_EVENT_SIZE);
   if (!decoded.ok) return decoded;
+  // `__proto__` and `constructor.prototype` would reach the merged session through zod's copy of unknown keys.
+  const unsafe = findUnsafeStructure(decoded.value);
+  if (unsafe) {
+    const issue = { path: unsafe.path, message: unsafe.message };
+    return {
+      ok: false,
+      error: { message: `${unsafe.path}: ${unsafe.message}`, issues: [issue], eventType: decoded.value.type },
+    };
+  }
   const { value, beta } = normalizeClientEvent(decoded.value);
   if (!isOpenAIClientEventType(value.type)) {
     return { ok: true, unknown: true, event: { ...value, type: value.type, unknown: true } };
