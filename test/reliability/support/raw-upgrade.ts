@@ -39,7 +39,12 @@ export function rawUpgrade(
       });
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      // An accepted upgrade stays open: its answer is complete with the headers.
+      const text = Buffer.concat(chunks).toString('latin1');
+      if (text.startsWith('HTTP/1.1 101') && text.includes('\r\n\r\n')) finish(false);
+    });
     socket.on('end', () => finish(true));
     socket.on('close', () => finish(true));
     socket.on('error', () => finish(true));
