@@ -371,6 +371,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         route.room,
         (room) => mayRead(principal, room),
         statelyRelay,
+        // One user's inspected app is not another's to watch; keys bound to no user share one scope.
+        principal.userId === undefined ? '' : `user:${principal.userId}`,
       );
       onMessage = (data) => connection.onFrame(data);
       onClosed = () => {
