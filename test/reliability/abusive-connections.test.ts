@@ -60,4 +60,28 @@ describe('abuse closes only the abusive socket', () => {
       'only the bystander left',
     );
   });
+
+  it('a flood of few large frames closes with 1008: bytes are counted as well as frames', async () => {
+    const gateway = await startGateway({
+      limits: {
+        messagesPerSecond: 50,
+        messageBurst: 100,
+        bytesPerSecond: 256 * 1024,
+        byteBurst: 1024 * 1024,
+      },
+    });
+    server = gateway.server;
+    const bystander = await session(gateway.base, 'bystander');
+    const flooder = await session(gateway.base, 'big-frames');
+    // 20 frames (far under the frame burst) of 100 KB each: 2 MB, twice the byte burst.
+    const frame = JSON.stringify({
+      type: 'client_text_append',
+      text: 'x'.repeat(30_000),
+      pad: 'y'.repeat(70_000),
+    });
+    for (let i = 0; i < 20; i++) flooder.send(frame);
+    const closed = await within(flooder.closed, 'the byte flood closing its socket');
+    expect(closed).toEqual({ code: 1008, reason: 'byte rate limit exceeded' });
+    await bystanderTurn(bystander);
+  });
 });

@@ -170,3 +170,58 @@ describe('hostile frames against a live gateway', () => {
     expect(gateway.server.connections).toBe(clients.filter((c) => c.isOpen).length);
   }, 120_000);
 });
+
+/** `{"type":..., ...,"a":[{},{},...]}` just under the 1.5 MiB frame cap: cheap to send, once costly to check. */
+function emptyObjectsFrame(head: string): string {
+  const count = Math.floor((1_550_000 - head.length - 8) / 3);
+  return `${head},"a":[${'{},'.repeat(count - 1)}{}]}`;
+}
+
+/**
+ * Sends `frame` `count` times, each followed by the protocol's sentinel, and waits for each sentinel's
+ * answer. Returns the process CPU time (user + system) per MB of frames, and every answer received.
+ */
+async function cpuMsPerMb(
+  client: WsClient,
+  frame: string,
+  count: number,
+  sentinel: (id: string) => string,
+  answerOf: (m: Json) => Answer | undefined,
+): Promise<{ msPerMb: number; answers: Answer[] }> {
+  client.messages.splice(0);
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const id = `cpu-${i}`;
+    client.send(frame);
+    client.send(sentinel(id));
+    await client.until(() => client.messages.some((m) => answerOf(m)?.eventId === id), `the answer to ${id}`);
+  }
+  const used = process.cpuUsage(before);
+  const answers = client.messages.map(answerOf).filter((a) => a !== undefined);
+  return { msPerMb: (used.user + used.system) / 1000 / ((frame.length * count) / 1e6), answers };
+}
+
+// Measured, not timed: CPU time of this process (gateway and client both) per MB of hostile JSON.
+// Before the structural precheck each such frame cost 250-430 ms (160-270 ms per MB); the budget is
+// generous for a noisy shared machine and still far below that.
+const CPU_MS_PER_MB_BUDGET = 60;
+
+describe('frames that are cheap to send and were costly to check', () => {
+  it('Chorus: a 1.5 MB client_text_append with half a million empty objects is refused within the CPU budget per MB', async () => {
+    const client = await chorusSession('empty-objects');
+    const frame = emptyObjectsFrame('{"type":"client_text_append","text":"x"');
+    const { msPerMb, answers } = await cpuMsPerMb(client, frame, 8, chorusSentinel, chorusAnswer);
+    expect(msPerMb, `${msPerMb.toFixed(1)} ms of CPU per MB`).toBeLessThan(CPU_MS_PER_MB_BUDGET);
+    expect(answers.filter((a) => a.code === 'too_large')).toHaveLength(8);
+    await chorusTurnWorks(client);
+  }, 60_000);
+
+  it('OpenAI: a 1.5 MB response.cancel with half a million empty objects is refused within the CPU budget per MB', async () => {
+    const client = await openaiSession();
+    const frame = emptyObjectsFrame('{"type":"response.cancel"');
+    const { msPerMb, answers } = await cpuMsPerMb(client, frame, 8, openaiSentinel, openaiAnswer);
+    expect(msPerMb, `${msPerMb.toFixed(1)} ms of CPU per MB`).toBeLessThan(CPU_MS_PER_MB_BUDGET);
+    expect(answers.filter((a) => a.field === '(root)' && a.code === 'invalid_event')).toHaveLength(8);
+    await openaiTurnWorks(client);
+  }, 60_000);
+});

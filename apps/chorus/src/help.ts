@@ -2,7 +2,7 @@
 export const MAIN_HELP = `chorus: realtime multi-agent voice rooms
 
 Usage:
-  chorus serve [--port 8787] [--host 127.0.0.1] [--model local]
+  chorus serve [--port 8787] [--host 127.0.0.1] [--model local] [--allow-origin <origin>]
   chorus say "What's the weather in Paris?" [--room assistant] [--out reply.wav] [--model local]
   chorus room <file.ts|file.json> [--model local]
 
@@ -35,9 +35,14 @@ Options:
   --port <n>      port to listen on (default 8787, or the PORT variable)
   --host <addr>   address to listen on (default 127.0.0.1; another one needs CHORUS_API_KEYS)
   --model <spec>  local, openai:<model>, gemini:<model> or dashscope:<model> (default local)
+  --allow-origin <origin>
+                  let web pages from this origin connect (e.g. https://app.example; repeat or
+                  separate with commas; * for any)
   -h, --help      show this help
 
-Without CHORUS_API_KEYS, only connections from this machine are let in. Ctrl+C (or SIGTERM) ends
+Without CHORUS_API_KEYS, only connections from this machine are let in, and of web pages only
+those served from this machine (http://localhost:..., http://127.0.0.1:...) unless --allow-origin
+names others. Ctrl+C (or SIGTERM) ends
 every session with server_session_ended{reason:"shutdown"} and exits within 5 seconds.
 `;
 

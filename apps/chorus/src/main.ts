@@ -145,6 +145,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       host: { type: 'string' },
       model: { type: 'string', short: 'm' },
       speed: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -162,6 +163,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
         ? parsePort(envPort, 'PORT')
         : DEFAULT_PORT;
   const speed = parseSpeed(values.speed);
+  const allowOrigins = parseOrigins(values['allow-origin']);
   const out = createStyle(io.stdout, io.env);
   const err = createStyle(io.stderr, io.env);
   const running = await startServe({
@@ -169,6 +171,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values.model === undefined ? {} : { model: values.model }),
     ...(speed === undefined ? {} : { local: { speed } }),
+    ...(allowOrigins ? { allowOrigins } : {}),
     env: io.env,
     onNotice: (notice) => io.stderr.write(`${err.yellow('notice:')} ${notice}\n`),
   });
@@ -214,4 +217,28 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** `--allow-origin` values (repeated or comma-separated): `*` or origins such as `https://app.example`. */
+export function parseOrigins(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const origins = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new UsageError(
+        `--allow-origin takes origins like https://app.example (scheme, host, optional port; no path), got "${origin}"`,
+      );
+    }
+  }
+  return origins;
 }

@@ -29,6 +29,11 @@ export interface ServeOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where notices go (default: nowhere; `chorus serve` prints them). */
   readonly onNotice?: (notice: string) => void;
+  /**
+   * Browser origins allowed besides loopback pages (`--allow-origin`; `*` for any). Without keys
+   * only pages served from this machine may connect.
+   */
+  readonly allowOrigins?: readonly string[];
   /** Gateway log level (default `CHORUS_LOG_LEVEL`, else `warn`); logs go to stderr. */
   readonly logLevel?: string;
 }
@@ -80,6 +85,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     rooms,
     defaultRoom: DEFAULT_DEMO_ROOM,
     auth: hasKeys ? {} : { insecureDev: true },
+    ...(options.allowOrigins ? { allowedOrigins: options.allowOrigins } : {}),
     env,
     logger: createGatewayLogger({
       level: options.logLevel ?? env.CHORUS_LOG_LEVEL ?? 'warn',

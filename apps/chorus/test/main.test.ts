@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
+import { parseOrigins } from '../src/main.js';
 import { FakeStream } from './fake-stream.js';
 
 async function chorus(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -58,5 +59,18 @@ describe('chorus main', () => {
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
+  });
+
+  it('reads --allow-origin repeated or comma-separated, and refuses what is not an origin', async () => {
+    expect(parseOrigins(undefined)).toBeUndefined();
+    expect(parseOrigins(['https://a.example', 'http://b.example:8080,*'])).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+      '*',
+    ]);
+    expect((await chorus(['serve', '--allow-origin', 'https://a.example/path'])).stderr).toContain(
+      '--allow-origin takes origins like https://app.example',
+    );
+    expect((await chorus(['serve', '--allow-origin', 'evil.example'])).code).toBe(2);
   });
 });

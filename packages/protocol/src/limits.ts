@@ -38,3 +38,10 @@ export const MAX_SERVER_EVENT_SIZE = 8 * 1024 * 1024;
 
 /** Nesting depth of any parsed event; deeper input is rejected before it reaches recursive code. */
 export const MAX_EVENT_DEPTH = 64;
+
+/**
+ * JSON values in one client event (objects, arrays and the members between commas). Real events hold
+ * tens to a few thousand (a session with many tool schemas); half a million empty objects fit in one
+ * frame under {@link MAX_CLIENT_EVENT_SIZE}, and building and checking them is what this cap prevents.
+ */
+export const MAX_EVENT_NODES = 16_384;

@@ -2,9 +2,11 @@ import type { z } from 'zod';
 import { CLIENT_EVENT_TYPES, type ClientEvent, clientEventSchema } from './client-events.js';
 import type { ParseResult, ProtocolError } from './errors.js';
 import { parseHotClientEvent } from './hot-client-events.js';
-import { MAX_CLIENT_EVENT_SIZE, MAX_EVENT_DEPTH, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
+import { checkJsonShape, type JsonShapeProblem } from './json-shape.js';
+import { MAX_CLIENT_EVENT_SIZE, MAX_ID_CHARS, MAX_SERVER_EVENT_SIZE } from './limits.js';
 import { MODEL_EVENT_TYPES, type ModelEvent, modelEventSchema } from './model-events.js';
 import { SERVER_EVENT_TYPES, type ServerEvent, serverEventSchema } from './server-events.js';
+import { findUnsafeStructure, formatPath } from './unsafe-structure.js';
 import { validatedClientEvents } from './validated-events.js';
 
 /** Options for the `parse*Event` functions. */
@@ -102,9 +104,13 @@ function parseEventUnsafe<T>(fam: EventFamily<T>, input: unknown, maxSize: numbe
     let text: string;
     if (typeof input === 'string') {
       if (input.length > maxSize) return tooLarge(input.length, maxSize);
+      const shape = checkJsonShape(input);
+      if (shape) return shapeFailure(shape);
       text = input;
     } else {
       if (input.byteLength > maxSize) return tooLarge(input.byteLength, maxSize);
+      const shape = checkJsonShape(input instanceof ArrayBuffer ? new Uint8Array(input) : input);
+      if (shape) return shapeFailure(shape);
       try {
         text = utf8.decode(input);
       } catch {
@@ -170,6 +176,11 @@ function schemaFailure(
   return fail('invalid_event', `invalid ${type}: ${described}${more}`, path || undefined, eventId);
 }
 
+function shapeFailure(shape: JsonShapeProblem): { ok: false; error: ProtocolError } {
+  if (shape.kind === 'depth') return fail('invalid_event', shape.message);
+  return fail('too_large', `frame ${shape.message}`);
+}
+
 function tooLarge(size: number, maxSize: number): { ok: false; error: ProtocolError } {
   return fail('too_large', `frame is ${size} long, over the limit of ${maxSize}`);
 }
@@ -177,54 +188,6 @@ function tooLarge(size: number, maxSize: number): { ok: false; error: ProtocolEr
 function readEventId(record: Record<string, unknown>): string | undefined {
   const id = record.event_id;
   return typeof id === 'string' && id.length <= MAX_ID_CHARS ? id : undefined;
-}
-
-/**
- * Rejects `__proto__` keys and `constructor.prototype` pairs anywhere (they pollute prototypes in code
- * that merges objects, and zod's passthrough copy of unknown keys is such code), and nesting deeper
- * than {@link MAX_EVENT_DEPTH} (which would overflow recursive code downstream).
- * Iterative, so hostile depth cannot overflow this check itself.
- */
-function findUnsafeStructure(root: object): { path: string; message: string } | undefined {
-  const stack: { value: object; path: (string | number)[] }[] = [{ value: root, path: [] }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const { value, path } = next;
-    if (path.length > MAX_EVENT_DEPTH) {
-      return { path: formatPath(path), message: `nested deeper than ${MAX_EVENT_DEPTH} levels` };
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item: unknown = value[i];
-        if (typeof item === 'object' && item !== null) stack.push({ value: item, path: [...path, i] });
-      }
-      continue;
-    }
-    if (Object.hasOwn(value, '__proto__')) {
-      return { path: formatPath([...path, '__proto__']), message: 'the key "__proto__" is not allowed' };
-    }
-    for (const key of Object.keys(value)) {
-      const item: unknown = (value as Record<string, unknown>)[key];
-      if (typeof item !== 'object' || item === null) continue;
-      if (key === 'constructor' && Object.hasOwn(item, 'prototype')) {
-        return {
-          path: formatPath([...path, key, 'prototype']),
-          message: 'the key "constructor.prototype" is not allowed',
-        };
-      }
-      stack.push({ value: item, path: [...path, key] });
-    }
-  }
-  return undefined;
-}
-
-/** `['format', 'rate']` -> `format.rate`; `['call_ids', 2]` -> `call_ids[2]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
 }
 
 function kindOf(value: unknown): string {
@@ -241,3 +204,5 @@ function describe(cause: unknown): string {
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}...` : text;
 }
+
+export { formatPath };

@@ -13,7 +13,13 @@ export interface AuthOptions {
    * and even then only connections that arrive on a loopback address are let in.
    */
   readonly insecureDev?: boolean;
-  /** Browser origins allowed to connect (`Origin` header). Absent: any origin; non-browser clients send none. */
+  /**
+   * Browser origins allowed to connect (`Origin` header, e.g. `https://app.example`; `*` for any).
+   * Non-browser clients send none and are not affected. Absent: any origin when keys are required
+   * (a page must still present a key); in insecure dev mode only loopback origins
+   * (`http://localhost:5173`, `http://127.0.0.1:8787`, ...), and these stay allowed when some are listed,
+   * because a keyless gateway would otherwise let any web page a developer opens read every session.
+   */
   readonly allowedOrigins?: readonly string[];
 }
 
@@ -66,6 +72,16 @@ export function isLoopback(address: string | undefined): boolean {
   if (isIP(host) === 4) return host.startsWith('127.');
   if (host === '::1') return true;
   return host.startsWith('::ffff:127.');
+}
+
+/** Whether `origin` (an `Origin` header value) is a page served from this machine. */
+export function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopback(url.hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Reads the key a client presented: `Authorization: Bearer`, `api-key` header, or a key subprotocol. */
@@ -121,10 +137,22 @@ export class Authenticator {
     return this.#digests.length;
   }
 
+  #originAllowed(origin: string): boolean {
+    if (this.#origins?.has('*') || this.#origins?.has(origin)) return true;
+    if (this.#insecureDev) return isLoopbackOrigin(origin);
+    return this.#origins === undefined;
+  }
+
   authenticate(request: IncomingMessage): AuthResult {
     const origin = request.headers.origin;
-    if (this.#origins && typeof origin === 'string' && !this.#origins.has(origin)) {
-      return { ok: false, status: 403, reason: 'origin not allowed' };
+    if (typeof origin === 'string' && !this.#originAllowed(origin)) {
+      return {
+        ok: false,
+        status: 403,
+        reason: this.#insecureDev
+          ? `origin ${origin.slice(0, 128)} not allowed: without keys only loopback pages may connect (allow others with --allow-origin / allowedOrigins)`
+          : `origin ${origin.slice(0, 128)} not allowed`,
+      };
     }
     const key = presentedKey(request);
     if (key !== undefined) {

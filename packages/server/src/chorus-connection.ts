@@ -55,6 +55,9 @@ export class ChorusConnection {
    * words): kept in order, bounded, and handled once the session is active.
    */
   readonly #early: ClientEvent[] = [];
+  #earlyBytes = 0;
+  /** Size of the frame being handled, so that `#early` is bounded by bytes too. */
+  #frameBytes = 0;
   #lease: RoomLease | undefined;
   #binaryAudio = false;
   readonly #user: RoomUser;
@@ -77,6 +80,7 @@ export class ChorusConnection {
   /** A raw frame from the socket (already rate-limited). */
   onFrame(data: Uint8Array, isBinary: boolean): void {
     this.ctx.metrics.perRoute.chorus.eventsIn.inc();
+    this.#frameBytes = data.byteLength;
     if (isBinary && data.byteLength > 0 && data[0] !== 0x7b /* '{' */) {
       this.#onBinaryAudio(data);
       return;
@@ -149,11 +153,13 @@ export class ChorusConnection {
       return;
     }
     if (this.#phase === 'creating') {
-      if (this.#early.length < MAX_EARLY_EVENTS) this.#early.push(event);
-      else {
+      if (this.#early.length < MAX_EARLY_EVENTS && this.#earlyBytes + this.#frameBytes <= MAX_EARLY_BYTES) {
+        this.#early.push(event);
+        this.#earlyBytes += this.#frameBytes;
+      } else {
         this.#error(
           'session_starting',
-          `the session is still being created and already holds ${MAX_EARLY_EVENTS} events; wait for server_session_created`,
+          `the session is still being created and already holds ${this.#early.length} events (at most ${MAX_EARLY_EVENTS}, ${MAX_EARLY_BYTES} bytes); wait for server_session_created`,
           'type',
           event.event_id,
         );
@@ -218,6 +224,7 @@ export class ChorusConnection {
       });
       // The room started before this session was active, so first what it looks like now.
       for (const event of lease.room.present?.() ?? []) this.#forward(event, () => JSON.stringify(event));
+      this.#earlyBytes = 0;
       for (const event of this.#early.splice(0)) this.#onEvent(event);
       this.ctx.logger.info(
         { session: this.ctx.sessionId, user: this.ctx.userId, room: lease.key },
@@ -237,6 +244,7 @@ export class ChorusConnection {
         this.#error('room_unavailable', `room "${name}" failed to start`, 'config.room', eventId);
       }
       // The session did not start: what was sent for it has nowhere to go, and the client is told.
+      this.#earlyBytes = 0;
       const dropped = this.#early.splice(0).length;
       if (dropped > 0) {
         this.#error(
@@ -341,3 +349,5 @@ function agentSettings(config: SessionConfig): SessionConfig | undefined {
 
 /** Events a client may send before `server_session_created` (see `#early`). */
 const MAX_EARLY_EVENTS = 256;
+/** Bytes of the frames of those events. */
+const MAX_EARLY_BYTES = 4 * 1024 * 1024;

@@ -20,13 +20,14 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /**
- * One client socket with the per-connection limits applied: a token bucket (a flood closes with
- * 1008), an idle timer (closes with 4000), the frame size limit (ws closes with 1009 via
+ * One client socket with the per-connection limits applied: token buckets of messages and of bytes
+ * (a flood of either closes with 1008), an idle timer (closes with 4000), the frame size limit (ws closes with 1009 via
  * `maxPayload`) and the bounded send channel. Every timer it starts ends when the socket closes.
  */
 export class GuardedSocket {
   readonly channel: SendChannel;
   readonly #bucket: TokenBucket;
+  readonly #bytes: TokenBucket;
   #idle: unknown;
   #closed = false;
   #closeReason: string | undefined;
@@ -42,6 +43,7 @@ export class GuardedSocket {
   ) {
     this.channel = new SendChannel(ws, clock, hooks, limits.send);
     this.#bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, clock);
+    this.#bytes = new TokenBucket(limits.byteBurst, limits.bytesPerSecond, clock);
     this.#armIdle();
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('error', (error) => {
@@ -81,9 +83,15 @@ export class GuardedSocket {
       this.close(CloseCode.policyViolation, 'rate limit exceeded');
       return;
     }
+    const bytes = toBytes(data);
+    // Few large frames cost as much as many small ones: bytes are counted as well as frames.
+    if (!this.#bytes.take(bytes.byteLength)) {
+      this.close(CloseCode.policyViolation, 'byte rate limit exceeded');
+      return;
+    }
     this.#armIdle();
     try {
-      this.handlers.message(toBytes(data), isBinary);
+      this.handlers.message(bytes, isBinary);
     } catch (error) {
       this.logger.error({ err: error }, 'message handler failed');
       this.close(CloseCode.internalError, 'internal error');

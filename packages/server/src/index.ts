@@ -4,6 +4,7 @@ export {
   type AuthOptions,
   type AuthResult,
   isLoopback,
+  isLoopbackOrigin,
   type Principal,
   parseApiKeysEnv,
 } from './auth.js';

@@ -6,8 +6,8 @@ import { readStatelyMessage, type StatelyRelay } from './stately-relay.js';
 /**
  * One client of `/inspect`: a catch-up `inspector_snapshot` first, then `inspector_item` frames, live.
  * Items are droppable: a slow reader gets `{kind:'dropped'}` notices instead of an ever-growing queue.
- * A client may also send `@statelyai/inspect` messages, which reach every other client (see
- * {@link StatelyRelay}), so plain XState apps show up in the inspector page too.
+ * A client may also send `@statelyai/inspect` messages, which reach the other clients of the same
+ * user (see {@link StatelyRelay}), so plain XState apps show up in the inspector page too.
  */
 export class InspectConnection {
   readonly #subscription: Subscription;
@@ -20,6 +20,8 @@ export class InspectConnection {
     private readonly room: string | undefined,
     private readonly mayRead: (room: string) => boolean,
     private readonly relay: StatelyRelay,
+    /** The relay scope: the connection's user (see {@link StatelyRelay}). */
+    private readonly relayScope: string,
   ) {
     const snapshot = inspector.snapshot(room);
     const visible = <T extends { room?: string }>(items: readonly T[]) =>
@@ -35,15 +37,17 @@ export class InspectConnection {
       }),
     );
     this.#subscription = inspector.feed$.subscribe((item) => this.#forward(item));
-    const { replay, leave } = relay.join(this.#relayReader);
+    const { replay, leave } = relay.join(relayScope, this.#relayReader);
     for (const message of replay) socket.channel.sendDroppable(message);
     this.#leaveRelay = leave;
   }
 
   onFrame(data: Uint8Array): void {
     const read = readStatelyMessage(data);
-    if (read.ok) this.relay.publish(read.text, this.#relayReader);
-    else this.socket.channel.send(JSON.stringify({ type: 'error', message: read.message }));
+    const refused = read.ok
+      ? this.relay.publish(this.relayScope, read.text, this.#relayReader)
+      : read.message;
+    if (refused !== undefined) this.socket.channel.send(JSON.stringify({ type: 'error', message: refused }));
   }
 
   close(): void {

@@ -15,10 +15,19 @@ export interface Limits {
   readonly messagesPerSecond: number;
   /** Messages allowed in a burst above the sustained rate (default 200); a flood past it closes with 1008. */
   readonly messageBurst: number;
+  /** Sustained bytes per second of received frames (default 2 MiB; 48 kHz audio as JSON is ~130 KB/s). */
+  readonly bytesPerSecond: number;
+  /** Bytes allowed in a burst above the sustained rate (default 16 MiB); a flood past it closes with 1008. */
+  readonly byteBurst: number;
   /** Open sessions per user across routes (default 8); more are refused with HTTP 429. */
   readonly maxSessionsPerUser: number;
   /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
   readonly idleTimeoutMs: number;
+  /**
+   * In `attach` mode, how long an upgrade to a path that is not the gateway's may stay unanswered by the
+   * embedding app's own `upgrade` listeners before the gateway answers it with 404 (default 10 s).
+   */
+  readonly unclaimedUpgradeMs: number;
   /** Bounded send queue settings (see {@link SendChannelOptions}). */
   readonly send: SendChannelOptions;
 }
@@ -27,8 +36,11 @@ export const DEFAULT_LIMITS: Limits = {
   maxFrameBytes: MAX_CLIENT_EVENT_SIZE,
   messagesPerSecond: 100,
   messageBurst: 200,
+  bytesPerSecond: 2 * 1024 * 1024,
+  byteBurst: 16 * 1024 * 1024,
   maxSessionsPerUser: 8,
   idleTimeoutMs: 5 * 60_000,
+  unclaimedUpgradeMs: 10_000,
   send: DEFAULT_SEND_CHANNEL_OPTIONS,
 };
 

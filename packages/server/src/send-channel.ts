@@ -7,6 +7,8 @@ export interface SendChannelOptions {
   readonly highWaterBytes: number;
   /** Control messages held while behind; one more closes the socket (default 512). */
   readonly maxQueuedMessages: number;
+  /** Bytes of control messages held while behind; more closes the socket (default 8 MiB). */
+  readonly maxQueuedBytes: number;
   /** A client behind for longer than this is closed (default 10 s). */
   readonly slowConsumerDeadlineMs: number;
   /** At most one slow-consumer notice per this interval (default 1 s). */
@@ -18,6 +20,7 @@ export interface SendChannelOptions {
 export const DEFAULT_SEND_CHANNEL_OPTIONS: SendChannelOptions = {
   highWaterBytes: 1024 * 1024,
   maxQueuedMessages: 512,
+  maxQueuedBytes: 8 * 1024 * 1024,
   slowConsumerDeadlineMs: 10_000,
   noticeIntervalMs: 1000,
   pollMs: 25,
@@ -43,6 +46,7 @@ type Payload = string | Uint8Array;
  */
 export class SendChannel {
   readonly #pending: Payload[] = [];
+  #pendingBytes = 0;
   #behindSince: number | undefined;
   #lastNotice = Number.NEGATIVE_INFINITY;
   #poll: unknown;
@@ -65,6 +69,11 @@ export class SendChannel {
   /** Messages handed to the socket so far. */
   get sent(): number {
     return this.#sent;
+  }
+
+  /** Bytes of control messages waiting (UTF-16 units for text). */
+  get queuedBytes(): number {
+    return this.#pendingBytes;
   }
 
   /** Control messages waiting. */
@@ -90,6 +99,7 @@ export class SendChannel {
   dispose(): void {
     this.#closed = true;
     this.#pending.length = 0;
+    this.#pendingBytes = 0;
     if (this.#poll !== undefined) this.clock.clearTimeout(this.#poll);
     this.#poll = undefined;
   }
@@ -119,11 +129,16 @@ export class SendChannel {
   }
 
   #push(payload: Payload): void {
-    if (this.#pending.length >= this.options.maxQueuedMessages) {
+    const size = sizeOf(payload);
+    if (
+      this.#pending.length >= this.options.maxQueuedMessages ||
+      this.#pendingBytes + size > this.options.maxQueuedBytes
+    ) {
       this.#giveUp('slow consumer: send queue full');
       return;
     }
     this.#pending.push(payload);
+    this.#pendingBytes += size;
   }
 
   #write(payload: Payload): void {
@@ -141,7 +156,9 @@ export class SendChannel {
     this.#poll = undefined;
     if (!this.#open()) return;
     while (this.#pending.length > 0 && this.ws.bufferedAmount < this.options.highWaterBytes) {
-      this.#write(this.#pending.shift()!);
+      const payload = this.#pending.shift()!;
+      this.#pendingBytes -= sizeOf(payload);
+      this.#write(payload);
     }
     if (this.#pending.length === 0 && this.ws.bufferedAmount < this.options.highWaterBytes) {
       this.#behindSince = undefined;
@@ -166,4 +183,8 @@ export class SendChannel {
     const kill = this.clock.setTimeout(() => this.ws.terminate(), 1000);
     this.ws.once('close', () => this.clock.clearTimeout(kill));
   }
+}
+
+function sizeOf(payload: Payload): number {
+  return typeof payload === 'string' ? payload.length : payload.byteLength;
 }

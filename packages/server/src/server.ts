@@ -20,6 +20,11 @@ import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
 import { StatelyRelay } from './stately-relay.js';
 
+function unclaimedReason(url: string | undefined): string {
+  const route = matchRoute(url);
+  return route.kind === 'none' ? route.reason : 'not a WebSocket endpoint';
+}
+
 /** The outcome of {@link ChorusServer.drain}. */
 export interface DrainResult {
   /** Connections that closed cleanly within the deadline. */
@@ -34,9 +39,16 @@ export interface DrainResult {
 export interface ChorusServer {
   /** Starts a dedicated http server. Insecure dev mode refuses a non-loopback host. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Serves WebSocket upgrades of an existing http server (yours); other paths are left to you. */
+  /**
+   * Serves WebSocket upgrades of an existing http server (yours). Upgrades to other paths are left to
+   * your own `upgrade` listeners for `limits.unclaimedUpgradeMs`, then answered 404; with no other
+   * listener they are answered 404 at once. Every upgrade gets an answer and its socket is closed.
+   */
   attach(server: Server): void;
-  /** Handles one upgrade request; returns false when the path is not the gateway's (only in `attach` mode). */
+  /**
+   * Handles one upgrade request; returns false when the path is not the gateway's (only in `attach`
+   * mode), and then the caller must answer it. Malformed ids under `/ws/` get 400 naming the rule.
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Answers `/healthz` and `/metrics`; returns false for other paths, so you can route the rest. */
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
@@ -124,6 +136,32 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     rejectUpgrade(socket, status, reason, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
   }
 
+  /** A reset from the client must not become an unhandled 'error' event. */
+  function guardUpgradeSocket(socket: Duplex): void {
+    if (socket.listenerCount('error') === 0)
+      socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
+  }
+
+  /**
+   * An upgrade on an attached server that is not the gateway's. When no other `upgrade` listener
+   * exists nobody else will answer it, so it is refused now; otherwise the embedding app has
+   * `limits.unclaimedUpgradeMs` to answer it before the gateway does (an unanswered upgrade holds a
+   * file descriptor until the process runs out of them).
+   */
+  function answerUnclaimed(server: Server, request: IncomingMessage, socket: Duplex): void {
+    guardUpgradeSocket(socket);
+    const refuseIt = () => refuse(socket, request, 404, unclaimedReason(request.url));
+    if (server.listenerCount('upgrade') <= 1) {
+      refuseIt();
+      return;
+    }
+    const timer = clock.setTimeout(() => {
+      const written = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
+      if (!socket.destroyed && written === 0) refuseIt();
+    }, limits.unclaimedUpgradeMs);
+    socket.once('close', () => clock.clearTimeout(timer));
+  }
+
   function mayRead(principal: Principal, room: string): boolean {
     if (principal.userId === undefined) return true;
     return !room.startsWith('session:') || room.startsWith(`session:${principal.userId}/`);
@@ -131,17 +169,25 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const route = matchRoute(request.url);
+    if (route.kind === 'none' && route.status === 400) {
+      // Malformed ids under the gateway's own `/ws` prefix: ours to answer in every mode.
+      guardUpgradeSocket(socket);
+      refuse(socket, request, 400, route.reason);
+      return true;
+    }
     if (
       route.kind === 'none' ||
       route.kind === 'health' ||
       route.kind === 'metrics' ||
       route.kind === 'rooms'
     ) {
-      if (ownServer)
+      if (ownServer) {
+        guardUpgradeSocket(socket);
         refuse(socket, request, 404, route.kind === 'none' ? route.reason : 'not a WebSocket endpoint');
+      }
       return ownServer;
     }
-    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
+    guardUpgradeSocket(socket);
     if (draining) {
       refuse(socket, request, 503, 'server is shutting down');
       return true;
@@ -325,6 +371,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         route.room,
         (room) => mayRead(principal, room),
         statelyRelay,
+        // One user's inspected app is not another's to watch; keys bound to no user share one scope.
+        principal.userId === undefined ? '' : `user:${principal.userId}`,
       );
       onMessage = (data) => connection.onFrame(data);
       onClosed = () => {
@@ -369,7 +417,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     httpServer = server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       try {
-        handleUpgrade(request, socket, head);
+        if (!handleUpgrade(request, socket, head)) answerUnclaimed(server, request, socket);
       } catch (error) {
         logger.error({ err: error }, 'upgrade failed');
         socket.destroy();

@@ -1,34 +1,99 @@
+import { checkJsonShape } from '@chorus/protocol';
+
+/** How much of the relay one scope keeps for newcomers. */
+export interface StatelyRelayLimits {
+  /** Messages replayed to a newcomer (default 200). */
+  readonly replayMessages: number;
+  /** Bytes of messages kept for replay per scope (default 4 MiB). */
+  readonly replayBytes: number;
+  /** Largest message relayed (default 256 KiB); a larger one is refused with an error. */
+  readonly messageBytes: number;
+}
+
+export const DEFAULT_STATELY_RELAY_LIMITS: StatelyRelayLimits = {
+  replayMessages: 200,
+  replayBytes: 4 * 1024 * 1024,
+  messageBytes: 256 * 1024,
+};
+
+type Reader = (message: string) => void;
+
+interface Scope {
+  readonly readers: Set<Reader>;
+  /** Messages kept for replay, oldest first, each with the reader that published it. */
+  readonly recent: { message: string; owner: Reader }[];
+  bytes: number;
+}
+
 /**
  * Lets any XState app be inspected offline: `createWebSocketInspector({ url: 'ws://host/inspect' })`
  * from `@statelyai/inspect` sends one JSON message per inspection event (`@xstate.actor`,
- * `@xstate.event`, `@xstate.snapshot`); the relay passes each to every other `/inspect` reader and
- * replays the most recent ones to newcomers, as Stately's own inspector server does.
+ * `@xstate.event`, `@xstate.snapshot`); the relay passes each to the other `/inspect` readers of the
+ * same scope (the publisher's user) and replays the most recent ones to newcomers of that scope, as
+ * Stately's own inspector server does for its one user. Scopes keep one user's app (its events,
+ * snapshots and context) from another user's view; the replay is bounded by count and bytes, and a
+ * publisher's messages are dropped when it leaves.
  */
 export class StatelyRelay {
-  readonly #recent: string[] = [];
-  readonly #readers = new Set<(message: string) => void>();
+  readonly #scopes = new Map<string, Scope>();
 
-  constructor(
-    /** How many messages a newcomer is replayed. */
-    private readonly replayLimit = 200,
-  ) {}
+  constructor(private readonly limits: StatelyRelayLimits = DEFAULT_STATELY_RELAY_LIMITS) {}
 
-  /** Registers a reader; returns the messages to replay to it and an unsubscribe function. */
-  join(reader: (message: string) => void): { replay: readonly string[]; leave: () => void } {
-    this.#readers.add(reader);
-    return { replay: [...this.#recent], leave: () => this.#readers.delete(reader) };
+  /** Bytes kept for replay across every scope. */
+  get bytes(): number {
+    let total = 0;
+    for (const scope of this.#scopes.values()) total += scope.bytes;
+    return total;
   }
 
-  /** Passes one message from `sender` to every other reader and keeps it for replay. */
-  publish(message: string, sender: (message: string) => void): void {
-    this.#recent.push(message);
-    if (this.#recent.length > this.replayLimit) this.#recent.shift();
-    for (const reader of this.#readers) if (reader !== sender) reader(message);
+  /**
+   * Registers a reader in `scope`; returns the messages to replay to it and the function that
+   * unregisters it and drops the messages it published.
+   */
+  join(scopeKey: string, reader: Reader): { replay: readonly string[]; leave: () => void } {
+    let scope = this.#scopes.get(scopeKey);
+    if (!scope) {
+      scope = { readers: new Set(), recent: [], bytes: 0 };
+      this.#scopes.set(scopeKey, scope);
+    }
+    scope.readers.add(reader);
+    const joined = scope;
+    return {
+      replay: joined.recent.map((r) => r.message),
+      leave: () => {
+        joined.readers.delete(reader);
+        const kept = joined.recent.filter((r) => r.owner !== reader);
+        joined.recent.splice(0, joined.recent.length, ...kept);
+        joined.bytes = kept.reduce((sum, r) => sum + r.message.length, 0);
+        if (joined.readers.size === 0 && this.#scopes.get(scopeKey) === joined) this.#scopes.delete(scopeKey);
+      },
+    };
+  }
+
+  /**
+   * Passes one message from `sender` to every other reader of its scope and keeps it for replay.
+   * Returns an error message instead when the message is over the size limit.
+   */
+  publish(scopeKey: string, message: string, sender: Reader): string | undefined {
+    if (message.length > this.limits.messageBytes) {
+      return `inspection messages are at most ${this.limits.messageBytes} bytes, got ${message.length}`;
+    }
+    const scope = this.#scopes.get(scopeKey);
+    if (!scope?.readers.has(sender)) return 'publish after joining the relay';
+    scope.recent.push({ message, owner: sender });
+    scope.bytes += message.length;
+    while (
+      scope.recent.length > this.limits.replayMessages ||
+      (scope.bytes > this.limits.replayBytes && scope.recent.length > 0)
+    ) {
+      scope.bytes -= scope.recent.shift()!.message.length;
+    }
+    for (const reader of scope.readers) if (reader !== sender) reader(message);
+    return undefined;
   }
 
   close(): void {
-    this.#readers.clear();
-    this.#recent.length = 0;
+    this.#scopes.clear();
   }
 }
 
@@ -48,6 +113,8 @@ export function readStatelyMessage(
   } catch {
     return { ok: false, message: 'inspection messages are UTF-8 JSON text' };
   }
+  const shape = checkJsonShape(text);
+  if (shape) return { ok: false, message: `inspection message ${shape.message}` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

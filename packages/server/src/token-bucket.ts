@@ -1,8 +1,8 @@
 import type { Clock } from './clock.js';
 
 /**
- * A token bucket: `capacity` messages at once, refilled at `refillPerSecond`. One per connection; a
- * connection that empties it is flooding.
+ * A token bucket: `capacity` tokens at once, refilled at `refillPerSecond`. A connection has one for
+ * messages and one for bytes; a connection that empties either is flooding.
  */
 export class TokenBucket {
   #tokens: number;
@@ -17,14 +17,14 @@ export class TokenBucket {
     this.#last = clock.now();
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
+  /** Takes `cost` tokens (default one); false when the bucket holds fewer. */
+  take(cost = 1): boolean {
     const now = this.clock.now();
     const elapsed = Math.max(0, now - this.#last);
     this.#last = now;
     this.#tokens = Math.min(this.capacity, this.#tokens + (elapsed / 1000) * this.refillPerSecond);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < cost) return false;
+    this.#tokens -= cost;
     return true;
   }
 }

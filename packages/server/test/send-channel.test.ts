@@ -40,6 +40,7 @@ function setup(options: Partial<ConstructorParameters<typeof SendChannel>[3]> = 
     {
       highWaterBytes: 100,
       maxQueuedMessages: 3,
+      maxQueuedBytes: 1000,
       slowConsumerDeadlineMs: 1000,
       noticeIntervalMs: 500,
       pollMs: 10,
@@ -50,6 +51,17 @@ function setup(options: Partial<ConstructorParameters<typeof SendChannel>[3]> = 
 }
 
 describe('SendChannel', () => {
+  it('gives up when the queued control messages pass the byte bound, before the count bound', () => {
+    const { ws, channel } = setup({ maxQueuedMessages: 100, maxQueuedBytes: 1000 });
+    ws.bufferedAmount = 1000;
+    channel.send('x'.repeat(600));
+    expect(channel.queuedBytes).toBe(600);
+    expect(ws.closedWith).toBeUndefined();
+    channel.send('y'.repeat(600));
+    expect(ws.closedWith).toEqual([1008, 'slow consumer: send queue full']);
+    expect(channel.queuedBytes).toBe(0);
+  });
+
   it('sends straight through under the high water mark', () => {
     const { ws, channel } = setup();
     channel.send('a');

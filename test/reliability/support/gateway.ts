@@ -28,7 +28,13 @@ export async function startGateway(
     auth: { apiKeys: [KEY] },
     logger: pino({ level: 'silent' }),
     ...options,
-    limits: { messagesPerSecond: 1_000_000, messageBurst: 1_000_000, ...options.limits },
+    limits: {
+      messagesPerSecond: 1_000_000,
+      messageBurst: 1_000_000,
+      bytesPerSecond: 1e12,
+      byteBurst: 1e12,
+      ...options.limits,
+    },
   });
   const { port } = await server.listen(0, '127.0.0.1');
   return { server, port, base: `ws://127.0.0.1:${port}` };

@@ -1,4 +1,6 @@
+import { checkJsonShape } from '../json-shape.js';
 import { MAX_CLIENT_EVENT_SIZE, MAX_SERVER_EVENT_SIZE } from '../limits.js';
+import { findUnsafeStructure } from '../unsafe-structure.js';
 import { gaServerEventType, normalizeClientEvent, normalizeServerEvent } from './beta.js';
 import {
   isOpenAIClientEventType,
@@ -48,8 +50,28 @@ export function parseOpenAIServerEvent(input: unknown): ProviderParseResult<Open
  * gateway's OpenAI-compatible endpoint uses it on untrusted input. Never throws.
  */
 export function parseOpenAIClientEvent(input: unknown): ProviderParseResult<OpenAIClientEvent> {
+  // Counted before JSON.parse builds anything (see checkJsonShape): a hostile frame costs one scan.
+  const raw = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  if ((typeof raw === 'string' || raw instanceof Uint8Array) && raw.length <= MAX_CLIENT_EVENT_SIZE) {
+    const shape = checkJsonShape(raw);
+    if (shape) {
+      return {
+        ok: false,
+        error: { message: `(root): ${shape.message}`, issues: [{ path: '(root)', message: shape.message }] },
+      };
+    }
+  }
   const decoded = decodeFrame(input, MAX_CLIENT_EVENT_SIZE);
   if (!decoded.ok) return decoded;
+  // `__proto__` and `constructor.prototype` would reach the merged session through zod's copy of unknown keys.
+  const unsafe = findUnsafeStructure(decoded.value);
+  if (unsafe) {
+    const issue = { path: unsafe.path, message: unsafe.message };
+    return {
+      ok: false,
+      error: { message: `${unsafe.path}: ${unsafe.message}`, issues: [issue], eventType: decoded.value.type },
+    };
+  }
   const { value, beta } = normalizeClientEvent(decoded.value);
   if (!isOpenAIClientEventType(value.type)) {
     return { ok: true, unknown: true, event: { ...value, type: value.type, unknown: true } };

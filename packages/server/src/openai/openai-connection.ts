@@ -2,6 +2,7 @@ import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio'
 import {
   type AudioFormat,
   type ClientEventInput,
+  checkJsonShape,
   parseClientEvent,
   type ServerEvent,
 } from '@chorus/protocol';
@@ -19,6 +20,7 @@ import type { GuardedSocket } from '../guarded-socket.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { RoomLease } from '../room-host.js';
 import type { RoomUser } from '../servable.js';
+import { boundConverters, refuseItem, refuseSessionUpdate } from './client-bounds.js';
 import { ConversationStore } from './conversation-store.js';
 import { itemToChorus } from './openai-input.js';
 import { type OpenAIOut, OpenAISessionMapper } from './openai-session.js';
@@ -46,6 +48,8 @@ export interface OpenAIConnectionContext {
 }
 
 const MAX_QUEUED_AGENT_EVENTS = 1024;
+/** Bytes of frames kept while the room starts (besides the count of 256). */
+const MAX_EARLY_BYTES = 4 * 1024 * 1024;
 /** Tool calls awaiting the client's output whose names are kept (the oldest are forgotten past this). */
 const MAX_OPEN_TOOL_CALLS = 256;
 
@@ -66,6 +70,9 @@ export class OpenAIConnection {
   /** Agent settings from a `session.update` that arrived before the agent was running. */
   #pendingSettings: AgentSettings | undefined;
   readonly #early: Uint8Array[] = [];
+  #earlyBytes = 0;
+  /** The client event being handed to the agent; an error the agent reports meanwhile is about it. */
+  #causing: { eventId: string | null; refused: boolean } | undefined;
   #seq = 0;
   #beta: boolean;
   #ended = false;
@@ -92,6 +99,7 @@ export class OpenAIConnection {
     this.#lease = lease;
     if (this.#pendingSettings) this.#applySettings(lease, this.#pendingSettings);
     this.#pendingSettings = undefined;
+    this.#earlyBytes = 0;
     for (const frame of this.#early.splice(0)) this.onFrame(frame, false);
   }
 
@@ -122,11 +130,11 @@ export class OpenAIConnection {
     if (parsed.dialect === 'beta') this.#beta = true;
     const event = parsed.event;
     if (event.type === 'session.update') {
-      this.#sessionUpdate(event.session);
+      this.#sessionUpdate(event.session, event.event_id ?? null);
       return;
     }
     if (!this.#lease) {
-      if (this.#early.length >= 256) {
+      if (this.#early.length >= 256 || this.#earlyBytes + data.byteLength > MAX_EARLY_BYTES) {
         this.#error(
           'invalid_request_error',
           'not_ready',
@@ -137,6 +145,7 @@ export class OpenAIConnection {
         return;
       }
       this.#early.push(data);
+      this.#earlyBytes += data.byteLength;
       return;
     }
     this.#handle(event);
@@ -145,6 +154,12 @@ export class OpenAIConnection {
   /** One event of the agent or room. */
   onAgentEvent(event: ServerEvent): void {
     if (this.#ended) return;
+    if (event.type === 'agent_error' && event.error_type === 'invalid_request_error' && this.#causing) {
+      // Reported while the agent handled this client's event: that event caused it.
+      this.#causing.refused = true;
+      this.#error(event.error_type, event.code, event.message, null, this.#causing.eventId);
+      return;
+    }
     if (this.#queue) {
       if (this.#queue.length < MAX_QUEUED_AGENT_EVENTS || event.type !== 'agent_response_audio_delta') {
         this.#queue.push(event);
@@ -192,7 +207,12 @@ export class OpenAIConnection {
     this.roomEnded('shutdown');
   }
 
-  #sessionUpdate(update: OpenAISession): void {
+  #sessionUpdate(update: OpenAISession, eventId: string | null): void {
+    const refused = refuseSessionUpdate(update);
+    if (refused) {
+      this.#error('invalid_request_error', refused.code, refused.message, refused.param, eventId);
+      return;
+    }
     this.#session = mergeOpenAISession(this.#session, update);
     this.#clientTools = clientToolNames(this.#session);
     this.#emit({ type: 'session.updated', session: this.#session });
@@ -275,6 +295,17 @@ export class OpenAIConnection {
   }
 
   #itemCreate(event: Extract<OpenAIClientEvent, { type: 'conversation.item.create' }>): void {
+    const refused = refuseItem(event.item);
+    if (refused) {
+      this.#error(
+        'invalid_request_error',
+        refused.code,
+        refused.message,
+        refused.param,
+        event.event_id ?? null,
+      );
+      return;
+    }
     const mapped = itemToChorus(event, inputFormatOf(this.#session), (callId) => this.#callNames.get(callId));
     if (!mapped.ok) {
       this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, event.event_id ?? null);
@@ -375,9 +406,12 @@ export class OpenAIConnection {
       );
       return false;
     }
+    const causing = { eventId, refused: false };
+    this.#causing = causing;
     try {
       this.#lease?.room.handleInput(parsed.event, this.ctx.user);
-      return true;
+      // Refused by the agent (its error already went out): what it was part of is not stored.
+      return !causing.refused;
     } catch (error) {
       this.ctx.logger.error({ err: error, connection: this.ctx.connectionId }, 'agent rejected input');
       this.#error(
@@ -388,6 +422,8 @@ export class OpenAIConnection {
         eventId,
       );
       return false;
+    } finally {
+      this.#causing = undefined;
     }
   }
 
@@ -451,6 +487,7 @@ export class OpenAIConnection {
         return;
       }
       this.#converters.set(converterKey(agentId, from, to), converter);
+      boundConverters(this.#converters);
     } catch (error) {
       this.ctx.logger.error({ err: error }, 'audio converter failed');
     }
@@ -497,6 +534,8 @@ function converterKey(agentId: string, from: AudioFormat, to: AudioFormat): stri
 }
 
 function eventIdOf(data: Uint8Array): string | null {
+  // A frame refused for its shape is not parsed a second time just to find its id.
+  if (checkJsonShape(data)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
     if (value && typeof value === 'object' && 'event_id' in value) {

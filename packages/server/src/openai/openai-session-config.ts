@@ -1,5 +1,6 @@
 import type { AudioFormat } from '@chorus/protocol';
 import type { OpenAISession } from '@chorus/protocol/openai';
+import { PROTOTYPE_KEYS } from './client-bounds.js';
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +57,7 @@ export function mergeOpenAISession(current: OpenAISession, update: OpenAISession
   const merge = (base: Json, patch: Json, depth: number): Json => {
     const out: Json = { ...base };
     for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) continue;
+      if (value === undefined || PROTOTYPE_KEYS.has(key)) continue;
       const prior = out[key];
       out[key] =
         depth < 4 && isRecord(prior) && isRecord(value) && !('type' in value && key === 'turn_detection')

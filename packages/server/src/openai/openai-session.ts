@@ -181,7 +181,8 @@ export class OpenAISessionMapper {
           {
             type: 'error',
             error: {
-              type: 'server_error',
+              // The core's own classification: a client's bad input stays an invalid_request_error.
+              type: event.error_type || 'server_error',
               code: event.code,
               message: event.message,
               param: null,
