@@ -50,7 +50,7 @@ export type ToolOutput = z.infer<typeof toolOutputSchema>;
  * text blocks are joined and each media block is named in its place (`[image: image/png]`); the
  * media itself does not reach the model.
  */
-export function toolOutputText(output: ToolOutput): string {
+export function toolResultText(output: ToolOutput): string {
   if (typeof output === 'string') return output;
   return output
     .map((block) => {

@@ -1,4 +1,4 @@
-import { type ClientEvent, type ClientEventOf, clientAudioBytes, toolOutputText } from '@chorus/protocol';
+import { type ClientEvent, type ClientEventOf, clientAudioBytes, toolResultText } from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
 import type { ConversationItem, RealtimeModel } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
@@ -97,7 +97,7 @@ export class ClientInput {
       }
       case 'client_tool_result': {
         // The model takes text; clients see the output as the frontend sent it (text or blocks).
-        const output = toolOutputText(event.output);
+        const output = toolResultText(event.output);
         connection.send({ type: 'tool_result', callId: event.id, name: event.name, output });
         this.options.addHistory({
           type: 'function_call_output',
