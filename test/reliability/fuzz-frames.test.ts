@@ -98,7 +98,8 @@ async function chorusSession(sessionId: string): Promise<WsClient> {
   const client = new WsClient(`${gateway.base}/ws/fuzzer/${sessionId}`, bearer(KEY));
   clients.push(client);
   await client.opened;
-  client.send({ type: 'client_session_create', config: {} });
+  // The Chorus dialect: one `server_error` per bad frame (the default adds an `agent_error` each).
+  client.send({ type: 'client_session_create', config: { dialect: 'chorus' } });
   await client.waitForType('server_session_created');
   return client;
 }

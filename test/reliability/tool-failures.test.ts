@@ -163,7 +163,13 @@ describe('failing tools leave the agent listening with the failure reported', ()
         .map((m) => (m.type === 'agent_state_changed' ? `state:${String(m.state)}` : m.type)),
     ).toEqual(['agent_response_tool_result', 'state:listening']);
     const result = await r.client.waitForType('agent_response_tool_result', from);
-    expect(result.tool_result).toEqual({ id: 'c_slow', name: 'slow', output: cancelled, is_error: true });
+    expect(result.tool_result).toEqual({
+      type: 'tool_result',
+      id: 'c_slow',
+      name: 'slow',
+      output: cancelled,
+      is_error: true,
+    });
     expect(r.models[0]?.sent.filter((input) => input.type === 'tool_result')).toEqual([
       { type: 'tool_result', callId: 'c_slow', name: 'slow', output: cancelled, isError: true },
     ]);

@@ -1,4 +1,4 @@
-import type { ServerEvent } from '@chorus/protocol';
+import { type ServerEvent, toolResultText } from '@chorus/protocol';
 import type { Screen, Style } from './terminal.js';
 
 interface Utterance {
@@ -71,7 +71,7 @@ export class ConversationPrinter {
         const mark = is_error ? this.style.red('  ✗') : this.style.green('  ✓');
         // Spinner first, so the finished tool is not drawn as running once more below its result.
         this.updateSpinner();
-        this.line(`${mark} ${name} → ${clip(output, 200)}${took}`);
+        this.line(`${mark} ${name} → ${clip(toolResultText(output), 200)}${took}`);
         return;
       }
       case 'agent_tool_call_cancelled':

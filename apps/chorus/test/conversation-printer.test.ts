@@ -51,13 +51,19 @@ describe('ConversationPrinter', () => {
       ...who('assistant'),
       response_id: 'r1',
       item_id: 'i1',
-      tool_use: { id: 'c1', name: 'get_weather', input: { city: 'Paris' }, raw_input: '{"city":"Paris"}' },
+      tool_use: {
+        type: 'tool_use',
+        id: 'c1',
+        name: 'get_weather',
+        input: { city: 'Paris' },
+        raw_input: '{"city":"Paris"}',
+      },
     });
     advance(1234);
     print.handle({
       type: 'agent_response_tool_result',
       ...who('assistant'),
-      tool_result: { id: 'c1', name: 'get_weather', output: 'sunny' },
+      tool_result: { type: 'tool_result', id: 'c1', name: 'get_weather', output: 'sunny' },
     });
     print.handle({ type: 'agent_handoff', ...who('assistant'), from: 'assistant', to: 'billing' });
     print.handle(delta('assistant', 'i2', 'Billing here.'));
@@ -90,7 +96,7 @@ describe('ConversationPrinter', () => {
       ...who('Ava'),
       response_id: 'r',
       item_id: 'x',
-      tool_use: { id: 'c', name: 'lookup', input: {}, raw_input: '{}' },
+      tool_use: { type: 'tool_use', id: 'c', name: 'lookup', input: {}, raw_input: '{}' },
     });
     print.handle(delta('Ava', 'a1', 'it up.'));
     print.handle(done('Ava', 'a1', 'Looking it up.'));

@@ -12,9 +12,11 @@ export const DEFAULT_DEMO_ROOM = 'assistant';
 
 /**
  * The rooms `chorus serve` offers: `assistant` (seed 003, the default), `two-agents` (seed 001) and
- * `streaming-chat` (seed 004).
+ * `streaming-chat` (seed 004). They let clients shape their agents (unless `clientShaping: false`):
+ * AgentScope's pages name and instruct the agents in `client_session_create`.
  */
-export function demoRooms(options: ScenarioOptions = {}): Record<string, DemoRoomFactory> {
+export function demoRooms(input: ScenarioOptions = {}): Record<string, DemoRoomFactory> {
+  const options: ScenarioOptions = { ...input, clientShaping: input.clientShaping ?? true };
   return {
     assistant: () => voiceAssistant(options),
     'two-agents': () => twoAgents(options),

@@ -38,6 +38,11 @@ export interface ScenarioOptions {
   readonly voice?: (preferred: string) => string | undefined;
   /** Timers of the agents and rooms (default real time); a `TestClock` in tests. */
   readonly clock?: ChorusClock;
+  /**
+   * Whether a client's session config may rename and instruct the agents (`agent_name`,
+   * `agent1_name`, `agent1_instructions`, ... as AgentScope's pages send them). The demo rooms allow it.
+   */
+  readonly clientShaping?: boolean;
 }
 
 /** The voice an agent of a scenario gets: `preferred`, mapped by `options.voice` when given. */

@@ -88,6 +88,7 @@ export function streamingChat(options: StreamingChatOptions = {}): RealtimeAgent
         ...(options.clock ? { clock: options.clock } : {}),
       }),
     ],
+    clientShaping: options.clientShaping === true,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }

@@ -104,7 +104,13 @@ export function twoAgents(options: ScenarioOptions = {}): ChatRoom {
     ...scenarioVoice(options, 'echo'),
     ...clock,
   });
-  return new ChatRoom({ agents: [ava, max], floor: mentionOrEveryoneFloor(), maxAgentTurns: 4, ...clock });
+  return new ChatRoom({
+    agents: [ava, max],
+    floor: mentionOrEveryoneFloor(),
+    maxAgentTurns: 4,
+    clientShaping: options.clientShaping === true,
+    ...clock,
+  });
 }
 
 if (isMainModule(import.meta.url)) {

@@ -1,4 +1,4 @@
-import { RealtimeAgent, tool } from '@chorus/core';
+import { handoff, RealtimeAgent, tool } from '@chorus/core';
 import { type Intent, rulesBrain, spokenDate, spokenTime, type ToolResultContext } from '@chorus/local';
 import { z } from 'zod';
 import { localModels, type ScenarioOptions, scenarioVoice } from './model-factory.js';
@@ -174,7 +174,8 @@ export function voiceAssistant(options: ScenarioOptions = {}): RealtimeAgent {
     name: 'billing',
     instructions: BILLING_INSTRUCTIONS,
     tools: [getBalance],
-    handoffs: () => [assistant],
+    // A fixed tool name: the assistant may be renamed by a client, the brain still calls this.
+    handoffs: () => [handoff({ agent: assistant, toolName: 'transfer_to_assistant' })],
     ...scenarioVoice(options, 'verse'),
     ...clock,
   });
@@ -184,6 +185,7 @@ export function voiceAssistant(options: ScenarioOptions = {}): RealtimeAgent {
     model,
     tools: [getWeather, bookAppointment],
     handoffs: () => [billing],
+    clientShaping: options.clientShaping === true,
     ...scenarioVoice(options, 'alloy'),
     ...clock,
   });

@@ -24,6 +24,38 @@ describe('demo rooms', () => {
     ]);
   });
 
+  it('let clients name and instruct their agents, as AgentScope pages do', () => {
+    const rooms = demoRooms({ model: () => new ScriptedModel({ script: [] }) });
+    const pair = rooms['two-agents']!() as ChatRoom;
+    const report = pair.shape({
+      agent1_name: 'Elon',
+      agent1_instructions: 'Argue for.',
+      agent2_name: 'Mark',
+      agent2_instructions: 'Argue against.',
+    });
+    expect(report).toEqual({
+      applied: ['agent1_name', 'agent1_instructions', 'agent2_name', 'agent2_instructions'],
+      not_applied: [],
+    });
+    expect(pair.members.map((m) => m.name)).toEqual(['Elon', 'Mark']);
+    expect((pair.members[1] as RealtimeAgent).instructions).toBe('Argue against.');
+    // Ids stay, so whatever routes by id keeps working.
+    expect(pair.members.map((m) => m.id)).toEqual(['Ava', 'Max']);
+
+    const assistant = rooms.assistant!() as RealtimeAgent;
+    expect(assistant.shape({ agent_name: 'Jarvis', instructions: 'Be brief.' }).applied).toEqual([
+      'agent_name',
+      'instructions',
+    ]);
+    expect(assistant.name).toBe('Jarvis');
+    // The billing agent still hands back with the tool name the rules brain calls.
+    const billing = assistant.handoffs[0]?.agent as RealtimeAgent;
+    expect(billing.handoffs.map((h) => h.toolName)).toEqual(['transfer_to_assistant']);
+
+    const fixed = demoRooms({ model: () => new ScriptedModel({ script: [] }), clientShaping: false });
+    expect((fixed['two-agents']!() as ChatRoom).shape({ agent1_name: 'Elon' }).not_applied).toHaveLength(1);
+  });
+
   it('demo data: weather is fixed for known cities and stable for others; times read aloud', () => {
     expect(weatherFor('paris')).toEqual({ city: 'Paris', forecast: 'sunny', temperature_c: 22 });
     expect(weatherFor('Springfield')).toEqual(weatherFor('springfield'));

@@ -66,10 +66,17 @@ describe('voice assistant on the local model (seed 003)', () => {
     await agent.start();
     for await (const _ of agent.send("What's the weather in Paris?"));
     expect(log.of('agent_response_tool_use_done').map((e) => e.tool_use)).toEqual([
-      { id: 'call_rules_1', name: 'get_weather', input: { city: 'Paris' }, raw_input: '{"city":"Paris"}' },
+      {
+        type: 'tool_use',
+        id: 'call_rules_1',
+        name: 'get_weather',
+        input: { city: 'Paris' },
+        raw_input: '{"city":"Paris"}',
+      },
     ]);
     expect(log.of('agent_response_tool_result').map((e) => e.tool_result)).toEqual([
       {
+        type: 'tool_result',
         id: 'call_rules_1',
         name: 'get_weather',
         output: '{"city":"Paris","forecast":"sunny","temperature_c":22}',

@@ -1,3 +1,10 @@
+export {
+  type AgentShape,
+  type NotAppliedField,
+  refuseShaping,
+  type ShapingReport,
+  shapeKeys,
+} from './agent/client-shaping.js';
 export { ConversationHistory } from './agent/conversation-history.js';
 export {
   type HandoffTarget,

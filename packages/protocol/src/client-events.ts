@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { audioFormatSchema } from './audio-format.js';
 import { base64Field } from './base64.js';
+import { toolOutputSchema } from './content-blocks.js';
 import { idField, millisecondsField, nameField, textField } from './fields.js';
 import { imageFormatSchema } from './image-format.js';
 import {
@@ -8,7 +9,6 @@ import {
   MAX_IMAGE_BASE64_CHARS,
   MAX_INSTRUCTIONS_CHARS,
   MAX_TEXT_CHARS,
-  MAX_TOOL_TEXT_CHARS,
 } from './limits.js';
 
 // ClientEvents: what a frontend sends to the backend, in AgentScope's names. `session_id` is
@@ -36,6 +36,12 @@ export const sessionConfigSchema = z.looseObject({
   modalities: z.array(z.enum(MODALITIES)).max(2).optional(),
   input_audio_format: audioFormatSchema.optional(),
   output_audio_format: audioFormatSchema.optional(),
+  /**
+   * Chorus addition: how errors about this client's frames are sent. `both` (the default):
+   * `server_error`, then the same as `agent_error` from the `gateway` agent; `chorus`: `server_error`
+   * only; `agentscope`: `agent_error` only.
+   */
+  dialect: z.enum(['both', 'chorus', 'agentscope']).optional(),
 });
 
 /** A session configuration in canonical form. */
@@ -89,7 +95,8 @@ export const clientToolResultSchema = z.object({
   /** The tool call id this answers. */
   id: idField,
   name: nameField,
-  output: textField(MAX_TOOL_TEXT_CHARS),
+  /** Text, or AgentScope's list of text, image, audio and video blocks. */
+  output: toolOutputSchema,
 });
 
 /**

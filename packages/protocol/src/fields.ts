@@ -17,3 +17,6 @@ export function textField(maxChars: number) {
 
 /** A JSON object with string keys (metadata, configs). */
 export const jsonObjectField = z.record(z.string(), z.unknown());
+
+/** A string-to-string map (AgentScope's `dict[str, str]`, e.g. response metadata). */
+export const stringMapField = z.record(z.string().max(MAX_ID_CHARS), z.string().max(64 * 1024));

@@ -5,6 +5,7 @@ export * from './audio-format.js';
 export { base64ByteLength, isBase64 } from './base64.js';
 export { clientAudioBytes, parseClientAudioBytes } from './client-audio-bytes.js';
 export * from './client-events.js';
+export * from './content-blocks.js';
 export * from './errors.js';
 export * from './image-format.js';
 export { checkJsonShape, type JsonShapeProblem } from './json-shape.js';
@@ -17,6 +18,14 @@ export {
   parseModelEvent,
   parseServerEvent,
 } from './parse.js';
-export { RESPONSE_STATUSES, type ToolUse, toolUseSchema } from './response-shapes.js';
+export {
+  RESPONSE_STATUSES,
+  type ToolResultBlock,
+  type ToolUse,
+  type ToolUseBlock,
+  toolResultBlockSchema,
+  toolUseBlockSchema,
+  toolUseSchema,
+} from './response-shapes.js';
 export { serializeEvent } from './serialize.js';
 export * from './server-events.js';

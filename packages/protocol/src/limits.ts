@@ -24,6 +24,9 @@ export const MAX_IMAGE_BASE64_CHARS = 1024 * 1024;
 /** One tool result or tool-call argument text (256 KiB): tool outputs go into the model context. */
 export const MAX_TOOL_TEXT_CHARS = 256 * 1024;
 
+/** Blocks in one tool output given as a list (AgentScope's text/image/audio/video blocks). */
+export const MAX_TOOL_BLOCKS = 16;
+
 /**
  * A whole client event before JSON parsing (1.5 MiB): the largest field cap plus room for the
  * envelope. Measured in bytes for binary frames and UTF-16 code units for strings.

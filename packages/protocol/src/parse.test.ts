@@ -176,7 +176,7 @@ describe('errors name the field and the expected shape', () => {
         type: 'agent_response_tool_result',
         agent_id: 'a',
         agent_name: 'Ann',
-        tool_result: { id: 'c', name: 'n', output: { not: 'a string' } },
+        tool_result: { type: 'tool_result', id: 'c', name: 'n', output: { not: 'a string' } },
       }),
     );
     expect(error.path).toBe('tool_result.output');

@@ -2,20 +2,22 @@ import { z } from 'zod';
 import { idField, jsonObjectField, millisecondsField, nameField, textField } from './fields.js';
 import { MAX_TEXT_CHARS, MAX_TOOL_TEXT_CHARS } from './limits.js';
 import {
+  agentInputDoneShape,
+  agentInputStartedShape,
+  agentResponseDoneShape,
+  agentToolUseShape,
   errorShape,
-  inputDoneShape,
-  inputStartedShape,
   inputTranscriptionDeltaShape,
   inputTranscriptionDoneShape,
+  interruptedShape,
   responseAudioDeltaShape,
   responseCreatedShape,
-  responseDoneShape,
   responseItemShape,
   responseTextDeltaShape,
   responseTextDoneShape,
-  responseToolUseShape,
   responseTranscriptDoneShape,
   toolCallCancelledShape,
+  toolResultBlockSchema,
 } from './response-shapes.js';
 
 // ServerEvents: what the backend sends to frontends and to the other agents in a room, in
@@ -35,10 +37,17 @@ export const serverSessionCreatedSchema = z.object({
   config: jsonObjectField.optional(),
 });
 
+/** A session config field the backend did not apply, and why. */
+export const notAppliedFieldSchema = z.object({ field: textField(256), reason: textField(1024) });
+
 export const serverSessionUpdatedSchema = z.object({
   type: z.literal('server_session_updated'),
   session_id: idField,
   config: jsonObjectField.optional(),
+  /** Chorus addition: the config fields that took effect. */
+  applied: z.array(textField(256)).max(256).optional(),
+  /** Chorus addition: the config fields that did not, each with the reason. */
+  not_applied: z.array(notAppliedFieldSchema).max(256).optional(),
 });
 
 export const serverSessionEndedSchema = z.object({
@@ -60,7 +69,7 @@ export const agentResponseCreatedSchema = z.object({
 export const agentResponseDoneSchema = z.object({
   type: z.literal('agent_response_done'),
   ...agentShape,
-  ...responseDoneShape,
+  ...agentResponseDoneShape,
 });
 
 export const agentResponseAudioDeltaSchema = z.object({
@@ -73,6 +82,7 @@ export const agentResponseAudioDoneSchema = z.object({
   type: z.literal('agent_response_audio_done'),
   ...agentShape,
   ...responseItemShape,
+  ...interruptedShape,
 });
 
 export const agentResponseAudioTranscriptDeltaSchema = z.object({
@@ -85,6 +95,7 @@ export const agentResponseAudioTranscriptDoneSchema = z.object({
   type: z.literal('agent_response_audio_transcript_done'),
   ...agentShape,
   ...responseTranscriptDoneShape,
+  ...interruptedShape,
 });
 
 /** Chorus addition: mirror of `model_response_text_delta` (text-only modality). */
@@ -99,29 +110,25 @@ export const agentResponseTextDoneSchema = z.object({
   type: z.literal('agent_response_text_done'),
   ...agentShape,
   ...responseTextDoneShape,
+  ...interruptedShape,
 });
 
 export const agentResponseToolUseDeltaSchema = z.object({
   type: z.literal('agent_response_tool_use_delta'),
   ...agentShape,
-  ...responseToolUseShape,
+  ...agentToolUseShape,
 });
 
 export const agentResponseToolUseDoneSchema = z.object({
   type: z.literal('agent_response_tool_use_done'),
   ...agentShape,
-  ...responseToolUseShape,
+  ...agentToolUseShape,
 });
 
 export const agentResponseToolResultSchema = z.object({
   type: z.literal('agent_response_tool_result'),
   ...agentShape,
-  tool_result: z.object({
-    id: idField,
-    name: nameField,
-    output: textField(MAX_TOOL_TEXT_CHARS),
-    is_error: z.boolean().optional(),
-  }),
+  tool_result: toolResultBlockSchema,
 });
 
 /**
@@ -149,16 +156,30 @@ export const agentInputTranscriptionDoneSchema = z.object({
 export const agentInputStartedSchema = z.object({
   type: z.literal('agent_input_started'),
   ...agentShape,
-  ...inputStartedShape,
+  ...agentInputStartedShape,
 });
 
 export const agentInputDoneSchema = z.object({
   type: z.literal('agent_input_done'),
   ...agentShape,
-  ...inputDoneShape,
+  ...agentInputDoneShape,
 });
 
-export const agentErrorSchema = z.object({ type: z.literal('agent_error'), ...agentShape, ...errorShape });
+/**
+ * An error, attributed to the agent it is about. Errors about a client's own frames are attributed
+ * to the agent id {@link GATEWAY_AGENT_ID} (see the dialect rules in the README); then `path` names
+ * the offending field and `event_id` echoes the client's event id, as in `server_error`.
+ */
+export const agentErrorSchema = z.object({
+  type: z.literal('agent_error'),
+  ...agentShape,
+  ...errorShape,
+  path: textField(1024).optional(),
+  event_id: idField.optional(),
+});
+
+/** The `agent_id` (and `agent_name`) of an `agent_error` the gateway sends about a client's frame. */
+export const GATEWAY_AGENT_ID = 'gateway';
 
 /**
  * Chorus addition: the agent's lifecycle state changed (e.g. listening, thinking, speaking). The

@@ -39,6 +39,25 @@ export const audioFormat: fc.Arbitrary<AudioFormat> = fc.oneof(
 );
 
 const toolUse = fc.record({ id, name: id, input: fc.option(jsonObject, { nil: null }), raw_input: text });
+const toolUseBlock = fc.record({
+  type: fc.constant('tool_use' as const),
+  id,
+  name: id,
+  input: jsonObject,
+  raw_input: text,
+});
+const wholeMs = fc.nat({ max: 1e7 });
+const toolOutputBlock = fc.oneof(
+  fc.record({ type: fc.constant('text' as const), text }, { requiredKeys: ['type'] }),
+  fc.record({
+    type: fc.constantFrom('image' as const, 'audio' as const, 'video' as const),
+    source: fc.oneof(
+      fc.record({ type: fc.constant('base64' as const), media_type: id, data: base64 }),
+      fc.record({ type: fc.constant('url' as const), url: text }),
+    ),
+  }),
+);
+const toolOutput = fc.oneof(text, fc.array(toolOutputBlock, { maxLength: 4 }));
 
 const responseItem = { response_id: id, item_id: id };
 
@@ -144,29 +163,50 @@ export const serverEventArbitraries: ArbitraryMap<ServerEvent> = {
   agent_ready: agentEvent('agent_ready', fc.constant({})),
   agent_ended: agentEvent('agent_ended', fc.constant({})),
   agent_response_created: agentMirror('response_created'),
-  agent_response_done: agentMirror('response_done'),
+  agent_response_done: agentEvent(
+    'agent_response_done',
+    fc.record({
+      response_id: id,
+      input_tokens: count,
+      output_tokens: count,
+      metadata: fc.dictionary(safeKey, text, { maxKeys: 4 }),
+      status: fc.constantFrom(...RESPONSE_STATUSES),
+    }),
+  ),
   agent_response_audio_delta: agentMirror('response_audio_delta'),
   agent_response_audio_done: agentMirror('response_audio_done'),
   agent_response_audio_transcript_delta: agentMirror('response_audio_transcript_delta'),
   agent_response_audio_transcript_done: agentMirror('response_audio_transcript_done'),
   agent_response_text_delta: agentMirror('response_text_delta'),
   agent_response_text_done: agentMirror('response_text_done'),
-  agent_response_tool_use_delta: agentMirror('response_tool_use_delta'),
-  agent_response_tool_use_done: agentMirror('response_tool_use_done'),
+  agent_response_tool_use_delta: agentEvent(
+    'agent_response_tool_use_delta',
+    fc.record({ ...responseItem, tool_use: toolUseBlock }),
+  ),
+  agent_response_tool_use_done: agentEvent(
+    'agent_response_tool_use_done',
+    fc.record({ ...responseItem, tool_use: toolUseBlock }),
+  ),
   agent_response_tool_result: agentEvent(
     'agent_response_tool_result',
     fc.record({
       tool_result: fc.record(
-        { id, name: id, output: text, is_error: fc.boolean() },
-        { requiredKeys: ['id', 'name', 'output'] },
+        {
+          type: fc.constant('tool_result' as const),
+          id,
+          name: id,
+          output: toolOutput,
+          is_error: fc.boolean(),
+        },
+        { requiredKeys: ['type', 'id', 'name', 'output'] },
       ),
     }),
   ),
   agent_tool_call_cancelled: agentMirror('tool_call_cancelled'),
   agent_input_transcription_delta: agentMirror('input_transcription_delta'),
   agent_input_transcription_done: agentMirror('input_transcription_done'),
-  agent_input_started: agentMirror('input_started'),
-  agent_input_done: agentMirror('input_done'),
+  agent_input_started: agentEvent('agent_input_started', fc.record({ item_id: id, audio_start_ms: wholeMs })),
+  agent_input_done: agentEvent('agent_input_done', fc.record({ item_id: id, audio_end_ms: wholeMs })),
   agent_error: agentMirror('error'),
   agent_state_changed: agentEvent(
     'agent_state_changed',
@@ -274,7 +314,7 @@ export const clientEventArbitraries: ArbitraryMap<ClientEvent> = {
       mime_type: fc.constantFrom('image/jpeg' as const, 'image/png' as const, 'image/webp' as const),
     }),
   }),
-  client_tool_result: clientEvent('client_tool_result', { id, name: id, output: text }),
+  client_tool_result: clientEvent('client_tool_result', { id, name: id, output: toolOutput }),
   client_playback_position: clientEvent('client_playback_position', { item_id: id, audio_end_ms: ms }),
   client_tool_approval: withType(
     'client_tool_approval',

@@ -33,6 +33,8 @@ function wrongKindFor(value: unknown): unknown {
   if (typeof value === 'number') return 'not a number';
   if (typeof value === 'boolean') return 'not a boolean';
   if (value === null) return 7;
+  // A list may also be allowed as text (a tool output), never as a number.
+  if (Array.isArray(value)) return 12345;
   return 'not an object';
 }
 

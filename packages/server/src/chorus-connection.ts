@@ -9,11 +9,13 @@ import {
 } from '@chorus/protocol';
 import type { Logger } from 'pino';
 import { BinaryAudioKind, decodeBinaryAudio, encodeBinaryAudio } from './binary-audio.js';
+import { DEFAULT_ERROR_DIALECT, type ErrorDialect, errorFrames } from './chorus-dialect.js';
 import { CloseCode } from './close-codes.js';
 import type { GuardedSocket } from './guarded-socket.js';
 import type { GatewayMetrics } from './metrics.js';
 import { type RoomHost, type RoomLease, UnknownRoomError } from './room-host.js';
-import type { RoomUser } from './servable.js';
+import type { RoomUser, Servable } from './servable.js';
+import { emptyReport, mergeReport, refuseExceptSettings, unknownKeys } from './session-report.js';
 
 /** A gateway error code beyond the protocol parser's (`invalid_json`, `invalid_event`, `unknown_type`, `too_large`). */
 export type GatewayErrorCode =
@@ -35,7 +37,8 @@ export interface ChorusConnectionContext {
   readonly logger: Logger;
 }
 
-type Phase = 'awaiting_create' | 'creating' | 'active' | 'ended';
+/** `ending`: a `client_session_end` is stopping the room; the socket stays open for the next session. */
+type Phase = 'awaiting_create' | 'creating' | 'active' | 'ending' | 'ended';
 
 /** Whether `config` asks for agent audio as binary frames (`binary_audio: true`); JSON stays the default. */
 function wantsBinaryAudio(config: SessionConfig): boolean {
@@ -45,8 +48,10 @@ function wantsBinaryAudio(config: SessionConfig): boolean {
 /**
  * One client on `/ws/:userId/:sessionId` speaking the Chorus protocol: `client_session_create` opens
  * (or joins, with `config.room`) a room, client events go to it attributed to this user, and the
- * room's events come back. Every rejected frame is answered with `server_error{code,message,path}` and
- * the session goes on.
+ * room's events come back. Every rejected frame is answered (`server_error{code,message,path}` and/or
+ * `agent_error` from `gateway`, per the client's dialect) and the session goes on.
+ * `client_session_end` stops the session's agents (each says `agent_ended`), answers
+ * `server_session_ended`, and leaves the socket open for another `client_session_create`.
  */
 export class ChorusConnection {
   #phase: Phase = 'awaiting_create';
@@ -60,6 +65,7 @@ export class ChorusConnection {
   #frameBytes = 0;
   #lease: RoomLease | undefined;
   #binaryAudio = false;
+  #dialect: ErrorDialect = DEFAULT_ERROR_DIALECT;
   readonly #user: RoomUser;
 
   constructor(
@@ -99,6 +105,14 @@ export class ChorusConnection {
     this.#phase = 'ended';
     this.#lease = undefined;
     if (lease) await lease.release();
+  }
+
+  /** A newer connection to the same session took it over: tell this client, then close. */
+  takeOver(): void {
+    if (this.#phase === 'ended') return;
+    this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason: 'taken_over' });
+    this.#phase = 'ended';
+    this.socket.close(CloseCode.sessionTakenOver, 'session taken over by a newer connection');
   }
 
   /** Drain: tell the client, then close. */
@@ -148,11 +162,11 @@ export class ChorusConnection {
       );
       return;
     }
-    if (event.type === 'client_session_create') {
+    if (event.type === 'client_session_create' && this.#phase !== 'ending') {
       void this.#create(event.config, event.event_id);
       return;
     }
-    if (this.#phase === 'creating') {
+    if (this.#phase === 'creating' || this.#phase === 'ending') {
       if (this.#early.length < MAX_EARLY_EVENTS && this.#earlyBytes + this.#frameBytes <= MAX_EARLY_BYTES) {
         this.#early.push(event);
         this.#earlyBytes += this.#frameBytes;
@@ -171,13 +185,7 @@ export class ChorusConnection {
       return;
     }
     if (event.type === 'client_session_end') {
-      this.#send({
-        type: 'server_session_ended',
-        session_id: this.ctx.sessionId,
-        reason: 'client_session_end',
-      });
-      this.#phase = 'ended';
-      this.socket.close(CloseCode.normal, 'session ended');
+      void this.#end(this.#lease);
       return;
     }
     try {
@@ -198,6 +206,14 @@ export class ChorusConnection {
     const name = config.room ?? this.ctx.defaultRoom;
     if (config.user_name !== undefined) Object.assign(this.#user, { name: config.user_name });
     this.#binaryAudio = wantsBinaryAudio(config);
+    if (config.dialect !== undefined) this.#dialect = config.dialect;
+    const report = emptyReport();
+    let shaped = false;
+    const shape = (room: Servable) => {
+      if (!room.shape) return;
+      shaped = true;
+      mergeReport(report, room.shape(config));
+    };
     try {
       const lease = await this.ctx.host.open(
         name,
@@ -207,6 +223,7 @@ export class ChorusConnection {
         },
         shared ? undefined : `session:${this.ctx.userId}/${this.ctx.sessionId}`,
         this.#user,
+        shared ? undefined : shape,
       );
       if (this.#phase !== 'creating') {
         // The socket closed while the room was starting.
@@ -215,7 +232,14 @@ export class ChorusConnection {
       }
       this.#lease = lease;
       this.#phase = 'active';
-      this.#applySettings(lease, config);
+      if (!shaped) {
+        const reason = lease.shared
+          ? `room "${name}" is shared: its agents serve everyone`
+          : `room "${name}" does not let clients shape its agents`;
+        mergeReport(report, refuseExceptSettings(config, reason, !lease.shared));
+      }
+      report.not_applied.push(...unknownKeys(config));
+      this.#applySettings(lease, config, shaped);
       this.ctx.metrics.sessions.inc({ route: 'chorus' });
       this.#send({
         type: 'server_session_created',
@@ -224,6 +248,9 @@ export class ChorusConnection {
       });
       // The room started before this session was active, so first what it looks like now.
       for (const event of lease.room.present?.() ?? []) this.#forward(event, () => JSON.stringify(event));
+      if (report.applied.length > 0 || report.not_applied.length > 0) {
+        this.#send({ type: 'server_session_updated', session_id: this.ctx.sessionId, ...report });
+      }
       this.#earlyBytes = 0;
       for (const event of this.#early.splice(0)) this.#onEvent(event);
       this.ctx.logger.info(
@@ -257,25 +284,52 @@ export class ChorusConnection {
 
   /**
    * A private session's agent takes the client's instructions, voice and modalities (the seed
-   * frontend sends its instructions this way). A shared room's agents serve everyone, so there the
-   * settings are left alone and the client is told so.
+   * frontend sends its instructions this way): before it started when the room could be shaped
+   * (then only the modalities are left), else as a session update now. A shared room's agents serve
+   * everyone, so there the settings are left alone (`server_session_updated.not_applied` says so).
    */
-  #applySettings(lease: RoomLease, config: SessionConfig): void {
-    const settings = agentSettings(config);
+  #applySettings(lease: RoomLease, config: SessionConfig, shaped: boolean): void {
+    if (lease.shared) return;
+    const settings = agentSettings(shaped ? { modalities: config.modalities } : config);
     if (!settings) return;
-    if (lease.shared) {
-      this.#error(
-        'settings_ignored',
-        `room "${lease.name}" is shared, so its agents keep their own ${Object.keys(settings).join(', ')}`,
-        'config',
-      );
-      return;
-    }
     lease.room.handleInput({ type: 'client_session_create', config: settings }, this.#user);
   }
 
+  /**
+   * `client_session_end`: a private session's room stops (its agents say `agent_ended` to this
+   * client), a shared room is left to its other users; then `server_session_ended`, and the socket
+   * waits for the next `client_session_create`. Events sent meanwhile are kept and handled after.
+   */
+  async #end(lease: RoomLease): Promise<void> {
+    this.#phase = 'ending';
+    this.#lease = undefined;
+    this.ctx.metrics.sessions.dec({ route: 'chorus' });
+    try {
+      if (!lease.shared) await lease.room.stop();
+      await lease.release();
+    } catch (error) {
+      this.ctx.logger.error({ err: error, session: this.ctx.sessionId }, 'session end failed');
+    }
+    if (this.#phase !== 'ending') return; // the socket closed meanwhile
+    this.#send({
+      type: 'server_session_ended',
+      session_id: this.ctx.sessionId,
+      reason: 'client_session_end',
+    });
+    this.#phase = 'awaiting_create';
+    this.#earlyBytes = 0;
+    for (const event of this.#early.splice(0)) this.#onEvent(event);
+  }
+
   #forward(event: ServerEvent, json: () => string): void {
-    if (this.#phase !== 'active') return;
+    if (this.#phase !== 'active' && this.#phase !== 'ending') return;
+    if (event.type === 'server_error') {
+      // The room's errors about this client's input, in the client's dialect.
+      const { code, message, path, event_id } = event;
+      for (const frame of errorFrames(this.#dialect, { code, message, path, eventId: event_id }))
+        this.#send(frame);
+      return;
+    }
     this.ctx.metrics.perRoute.chorus.eventsOut.inc();
     if (event.type === 'agent_response_audio_delta') {
       if (this.#binaryAudio) {
@@ -297,7 +351,7 @@ export class ChorusConnection {
   }
 
   #roomEnded(reason: string): void {
-    if (this.#phase === 'ended') return;
+    if (this.#phase === 'ended' || this.#phase === 'ending') return;
     this.#lease = undefined;
     if (reason === 'shutdown') {
       this.shutdown();
@@ -314,13 +368,7 @@ export class ChorusConnection {
 
   #error(code: string, message: string, path?: string, eventId?: string): void {
     this.ctx.metrics.clientErrors.inc({ route: 'chorus', code });
-    this.#send({
-      type: 'server_error',
-      code,
-      message,
-      ...(path ? { path } : {}),
-      ...(eventId ? { event_id: eventId } : {}),
-    });
+    for (const frame of errorFrames(this.#dialect, { code, message, path, eventId })) this.#send(frame);
   }
 
   #send(event: ServerEvent): void {

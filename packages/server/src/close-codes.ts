@@ -15,4 +15,6 @@ export const CloseCode = {
   idleTimeout: 4000,
   /** The session ended (`client_session_end` or the room stopped). */
   sessionEnded: 4001,
+  /** A newer connection to the same `/ws/:userId/:sessionId` took the session over. */
+  sessionTakenOver: 4002,
 } as const;

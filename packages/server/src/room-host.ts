@@ -144,7 +144,14 @@ export class RoomHost {
    * Joins the shared room `name` (starting it if needed), or starts a private instance under `privateKey`.
    * `listener` is registered before the room starts, so a private session sees its first events.
    */
-  async open(name: string, listener: RoomListener, privateKey?: string, user?: RoomUser): Promise<RoomLease> {
+  async open(
+    name: string,
+    listener: RoomListener,
+    privateKey?: string,
+    user?: RoomUser,
+    /** Called with a room this call creates, before it starts (a private session shapes its agents). */
+    prepare?: (room: Servable) => void,
+  ): Promise<RoomLease> {
     const factory = this.has(name) ? this.factories[name] : undefined;
     if (!factory) throw new UnknownRoomError(name);
     let hosted = privateKey === undefined ? this.#shared.get(name) : undefined;
@@ -158,7 +165,7 @@ export class RoomHost {
         userIds: new Set(),
         ready: Promise.resolve(undefined as never),
       };
-      created.ready = this.#start(created, factory, listener, user);
+      created.ready = this.#start(created, factory, listener, user, prepare);
       if (created.shared) this.#shared.set(name, created);
       this.#all.add(created);
       hosted = created;
@@ -226,10 +233,12 @@ export class RoomHost {
     factory: ServableFactory,
     first: RoomListener,
     user: RoomUser | undefined,
+    prepare: ((room: Servable) => void) | undefined,
   ): Promise<Servable> {
     try {
       const room = await factory();
       hosted.room = room;
+      prepare?.(room);
       this.#connect(hosted, room, first, user);
       let json: string | undefined;
       let last: ServerEvent | undefined;

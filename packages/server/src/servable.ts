@@ -1,3 +1,4 @@
+import type { ShapingReport } from '@chorus/core';
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer } from 'rxjs';
 import type { AnyActorRef } from 'xstate';
@@ -26,6 +27,11 @@ export interface Servable {
   leave?(user: RoomUser): void;
   /** The room as it is now, as events, for a client that joins it late (`ChatRoom.present`). */
   present?(): ServerEvent[];
+  /**
+   * Applies a private session's config to the agents before they start (`ChatRoom.shape`,
+   * `RealtimeAgent.shape`), reporting what took effect.
+   */
+  shape?(config: Readonly<Record<string, unknown>>): ShapingReport;
   /** The root actor, for the inspector feed. */
   readonly actor?: AnyActorRef;
 }

@@ -68,6 +68,11 @@ export interface ChorusServer {
   readonly address: AddressInfo | undefined;
 }
 
+/** A connection's hold on its Chorus session; `takeOver` ends it for a newer connection. */
+interface SessionClaim {
+  takeOver: () => void;
+}
+
 interface Tracked {
   readonly id: string;
   readonly route: Route['kind'];
@@ -118,7 +123,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   });
   const tracked = new Set<Tracked>();
   const sessionsByUser = new Map<string, number>();
-  const openSessions = new Set<string>();
+  /** Open Chorus sessions by `user/session`; a newer connection to one takes it over. */
+  const openSessions = new Map<string, SessionClaim>();
   let httpServer: Server | undefined;
   let ownServer = false;
   let draining = false;
@@ -207,10 +213,6 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       }
       userKey = route.userId;
       sessionKey = `${route.userId}/${route.sessionId}`;
-      if (openSessions.has(sessionKey)) {
-        refuse(socket, request, 409, 'this session is already open on another connection');
-        return true;
-      }
     } else if (route.kind === 'openai') {
       userKey = principal.userId ?? 'anonymous';
       if (route.room !== undefined && !host.has(route.room)) {
@@ -218,20 +220,27 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         return true;
       }
     }
-    if (userKey !== undefined && (sessionsByUser.get(userKey) ?? 0) >= limits.maxSessionsPerUser) {
+    // The connection a newer one takes over does not count against the limit: it is on its way out.
+    const previous = sessionKey === undefined ? undefined : openSessions.get(sessionKey);
+    const replaced = previous ? 1 : 0;
+    if (userKey !== undefined && (sessionsByUser.get(userKey) ?? 0) - replaced >= limits.maxSessionsPerUser) {
       refuse(socket, request, 429, `at most ${limits.maxSessionsPerUser} sessions per user`);
       return true;
     }
     // Reserve before the handshake completes so two racing upgrades cannot both pass the checks.
     if (userKey !== undefined) sessionsByUser.set(userKey, (sessionsByUser.get(userKey) ?? 0) + 1);
-    if (sessionKey !== undefined) openSessions.add(sessionKey);
+    const claim: SessionClaim = { takeOver: () => {} };
+    if (sessionKey !== undefined) {
+      openSessions.set(sessionKey, claim);
+      previous?.takeOver();
+    }
     const release = () => {
       if (userKey !== undefined) {
         const n = (sessionsByUser.get(userKey) ?? 1) - 1;
         if (n <= 0) sessionsByUser.delete(userKey);
         else sessionsByUser.set(userKey, n);
       }
-      if (sessionKey !== undefined) openSessions.delete(sessionKey);
+      if (sessionKey !== undefined && openSessions.get(sessionKey) === claim) openSessions.delete(sessionKey);
     };
     socket.once('close', () => {
       if (!accepted) release();
@@ -317,6 +326,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         await connection.onClosed();
       };
       shutdown = () => connection.shutdown();
+      const claim = sessionKey === undefined ? undefined : openSessions.get(sessionKey);
+      if (claim) claim.takeOver = () => connection.takeOver();
       return;
     }
     if (route.kind === 'openai') {

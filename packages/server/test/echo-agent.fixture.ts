@@ -64,6 +64,7 @@ export class EchoAgent implements Servable {
     const steps: (() => void)[] = [];
     if (/weather/i.test(this.#lastText)) {
       const tool_use = {
+        type: 'tool_use' as const,
         id: `call_${this.#seq}`,
         name: 'get_weather',
         input: { city: 'Paris' },
@@ -82,7 +83,7 @@ export class EchoAgent implements Servable {
         this.#emit({
           type: 'agent_response_tool_result',
           ...who,
-          tool_result: { id: tool_use.id, name: 'get_weather', output: '{"temp_c":21}' },
+          tool_result: { type: 'tool_result', id: tool_use.id, name: 'get_weather', output: '{"temp_c":21}' },
         }),
       );
     }

@@ -65,6 +65,7 @@ describe('Chorus protocol at /ws/:userId/:sessionId', () => {
     const types = c.messages.map((m) => m.type);
     expect(types).toEqual([
       'server_session_created',
+      'server_session_updated',
       'agent_response_created',
       'agent_response_tool_use_done',
       'agent_response_tool_result',
@@ -105,9 +106,12 @@ describe('Chorus protocol at /ws/:userId/:sessionId', () => {
     ]);
     expect(da.response_id).toBe(db.response_id);
     expect(agents[0]?.inputs.map((i) => i.user?.id)).toEqual(['alice', 'alice']);
+    // Leaving a shared room ends this session only: the room goes on for bob, the socket stays open.
     a.send({ type: 'client_session_end' });
-    expect((await a.closed).code).toBe(1000);
+    expect(await a.waitForType('server_session_ended')).toMatchObject({ reason: 'client_session_end' });
+    expect(a.ws.readyState).toBe(a.ws.OPEN);
     expect(agents[0]?.stopped).toBe(false);
+    a.close();
     b.close();
     await b.closed;
     await waitUntil(() => agents[0]?.stopped === true);
@@ -290,7 +294,7 @@ describe('limits', () => {
     expect(await flood.closed).toEqual({ code: 1008, reason: 'rate limit exceeded' });
   });
 
-  it('caps sessions per user (429) and refuses a second connection to an open session (409)', async () => {
+  it('caps sessions per user (429); a second connection to an open session takes it over', async () => {
     const { base } = await start({ limits: { maxSessionsPerUser: 2 } });
     const one = client(`${base}/ws/alice/1`);
     const two = client(`${base}/ws/alice/2`);
@@ -301,13 +305,13 @@ describe('limits', () => {
     expect(await upgradeStatus(`${base}/ws/bob/1`, { headers: { Authorization: `Bearer ${KEY_B}` } })).toBe(
       101,
     );
+    // At the cap, a connection that takes over one of the user's sessions is still let in.
+    expect(await upgradeStatus(`${base}/ws/alice/1`, { headers: { Authorization: `Bearer ${KEY_A}` } })).toBe(
+      101,
+    );
+    expect(await one.closed).toEqual({ code: 4002, reason: 'session taken over by a newer connection' });
     two.close();
     await two.closed;
-    await waitUntil(
-      async () =>
-        (await upgradeStatus(`${base}/ws/alice/1`, { headers: { Authorization: `Bearer ${KEY_A}` } })) ===
-        409,
-    );
   });
 
   it('closes an idle connection after the idle timeout (injected clock)', async () => {

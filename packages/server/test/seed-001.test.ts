@@ -118,13 +118,49 @@ describe('a client that does not wait for server_session_created', () => {
     await c.opened;
     c.send({ type: 'client_session_create', config: { room: 'nowhere' } });
     c.send({ type: 'client_text_append', text: 'hello?' });
-    await c.waitFor((m) => m.type === 'server_error' && m.code === 'no_session');
-    expect(c.messages.map((m) => [m.type, m.code])).toEqual([
-      ['server_error', 'unknown_room'],
-      ['server_error', 'no_session'],
+    await c.waitFor((m) => m.type === 'agent_error' && m.code === 'no_session');
+    // By default each error goes both ways: server_error for Chorus clients, agent_error from the
+    // `gateway` agent for AgentScope pages (which handle no other error event).
+    expect(c.messages.map((m) => [m.type, m.code, m.agent_id])).toEqual([
+      ['server_error', 'unknown_room', undefined],
+      ['agent_error', 'unknown_room', 'gateway'],
+      ['server_error', 'no_session', undefined],
+      ['agent_error', 'no_session', 'gateway'],
     ]);
-    expect(String(c.messages[1]?.message)).toContain('1 event(s)');
+    expect(String(c.messages[2]?.message)).toContain('1 event(s)');
     c.ws.terminate();
+  });
+
+  it('sends errors in the dialect the client asked for', async () => {
+    server = createChorusServer({
+      rooms: { assistant: weatherAgent },
+      auth: { apiKeys: { k: 'alice' } },
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    for (const [dialect, types] of [
+      ['chorus', ['server_error']],
+      ['agentscope', ['agent_error']],
+    ] as const) {
+      const c = new TestClient(`ws://127.0.0.1:${port}/ws/alice/${dialect}`, {
+        headers: { Authorization: 'Bearer k' },
+      });
+      await c.opened;
+      c.send({ type: 'client_session_create', config: { dialect } });
+      await c.waitForType('server_session_created');
+      const from = c.messages.length;
+      c.send({ type: 'client_text_append', text: 7, event_id: 'e7' });
+      c.send({ type: 'client_response_cancel' });
+      await c.waitFor((m) => m.code === 'response_cancel_not_active', 5000, from);
+      const errors = c.messages.slice(from).filter((m) => /error/.test(String(m.type)));
+      expect(errors.map((m) => [m.type, m.code])).toEqual([
+        [types[0], 'invalid_event'],
+        // The agent's own error is an agent_error in every dialect.
+        ['agent_error', 'response_cancel_not_active'],
+      ]);
+      expect(errors[0]).toMatchObject({ path: 'text', event_id: 'e7' });
+      c.ws.terminate();
+    }
   });
 });
 
@@ -151,9 +187,14 @@ describe('session settings reach the agent', () => {
       config: { instructions: 'You are a helpful assistant.', user_name: 'User1', voice: 'Cherry' },
     });
     await c.waitForType('server_session_created');
-    await c.waitForType('server_session_updated');
-    const updates = models[0]?.callsOf('updateSession').map((call) => call.patch);
-    expect(updates).toEqual([{ instructions: 'You are a helpful assistant.', voice: 'Cherry' }]);
+    const updated = await c.waitForType('server_session_updated');
+    expect(updated).toMatchObject({ applied: ['instructions', 'voice'], not_applied: [] });
+    // Applied before the agent connected: its model opens with them, no update needed.
+    expect(models[0]?.currentSession).toMatchObject({
+      instructions: 'You are a helpful assistant.',
+      voice: 'Cherry',
+    });
+    expect(models[0]?.callsOf('updateSession')).toEqual([]);
     c.ws.terminate();
   });
 
@@ -190,9 +231,11 @@ describe('session settings reach the agent', () => {
     await c.opened;
     c.send({ type: 'client_session_create', config: { room: 'lobby', instructions: 'Be rude.' } });
     await c.waitForType('server_session_created');
-    const error = await c.waitForType('server_error');
-    expect(error).toMatchObject({ code: 'settings_ignored', path: 'config' });
-    expect(String(error.message)).toContain('instructions');
+    const updated = await c.waitForType('server_session_updated');
+    expect(updated).toMatchObject({
+      applied: [],
+      not_applied: [{ field: 'instructions', reason: 'room "lobby" is shared: its agents serve everyone' }],
+    });
     expect(models[0]?.callsOf('updateSession')).toEqual([]);
     c.ws.terminate();
   });

@@ -13,7 +13,16 @@ export interface HostileFrame {
 }
 
 type Json = Record<string, unknown>;
-type FieldKind = 'string' | 'object' | 'array' | 'boolean' | 'ms' | 'rate' | 'base64' | 'audioType';
+type FieldKind =
+  | 'string'
+  | 'toolOutput'
+  | 'object'
+  | 'array'
+  | 'boolean'
+  | 'ms'
+  | 'rate'
+  | 'base64'
+  | 'audioType';
 
 interface Base {
   readonly type: string;
@@ -55,6 +64,13 @@ function wrongValue(kind: FieldKind): fc.Arbitrary<unknown> {
   switch (kind) {
     case 'string':
       return anyNonString;
+    case 'toolOutput':
+      // Text, or a list of AgentScope content blocks: anything else, or a list of non-blocks.
+      return fc.oneof(
+        anyNonString.filter((v) => !Array.isArray(v)),
+        fc.constant([1]),
+        fc.constant([{ type: 'tool_use' }]),
+      );
     case 'object':
       return anyNonObject;
     case 'array':
@@ -133,7 +149,7 @@ const CHORUS_BASES: readonly Base[] = [
   {
     type: 'client_tool_result',
     event: () => ({ id: 'call_1', name: 'lookup', output: '{}' }),
-    fields: { id: 'string', name: 'string', output: 'string' },
+    fields: { id: 'string', name: 'string', output: 'toolOutput' },
     required: ['id', 'name', 'output'],
   },
   {

@@ -107,6 +107,7 @@ describe('SessionModel', () => {
   it('follows tool calls from arguments to result, and cancellations', () => {
     const model = new SessionModel(() => 0);
     const toolUse = {
+      type: 'tool_use' as const,
       id: 'c1',
       name: 'get_weather',
       input: { city: 'Paris' },
@@ -127,7 +128,7 @@ describe('SessionModel', () => {
     model.apply({
       type: 'agent_response_tool_result',
       ...agent,
-      tool_result: { id: 'c1', name: 'get_weather', output: 'sunny' },
+      tool_result: { type: 'tool_result', id: 'c1', name: 'get_weather', output: 'sunny' },
     });
     expect(model.tools[0]).toMatchObject({ result: 'sunny', status: 'done', isError: false });
     model.apply({
@@ -135,7 +136,7 @@ describe('SessionModel', () => {
       ...agent,
       response_id: 'r',
       item_id: 'i',
-      tool_use: { ...toolUse, id: 'c2', input: null, raw_input: '{"ci' },
+      tool_use: { ...toolUse, id: 'c2', input: {}, raw_input: '{"ci' },
     });
     model.apply({ type: 'agent_tool_call_cancelled', ...agent, call_ids: ['c2'] });
     expect(model.tools[1]).toMatchObject({ args: '{"ci', status: 'cancelled' });

@@ -174,13 +174,16 @@ export class SessionModel {
       case 'agent_response_tool_use_done': {
         const call = this.#tool(event.tool_use.id, event.agent_name);
         call.name = event.tool_use.name;
-        call.args = event.tool_use.input ? JSON.stringify(event.tool_use.input) : event.tool_use.raw_input;
+        // `input` is `{}` until the arguments parse; the raw text shows them as they stream.
+        const { input, raw_input } = event.tool_use;
+        call.args = Object.keys(input).length > 0 ? JSON.stringify(input) : raw_input;
         return;
       }
       case 'agent_response_tool_result': {
         const call = this.#tool(event.tool_result.id, event.agent_name);
         call.name = event.tool_result.name;
-        call.result = event.tool_result.output;
+        const { output } = event.tool_result;
+        call.result = typeof output === 'string' ? output : JSON.stringify(output);
         call.isError = event.tool_result.is_error === true;
         call.status = 'done';
         return;

@@ -21,9 +21,19 @@ export class AgentEmitter {
 
   constructor(
     readonly agentId: string,
-    readonly agentName: string,
+    private name: string,
   ) {
     this.events$ = this.out.asObservable();
+  }
+
+  /** The `agent_name` events carry. */
+  get agentName(): string {
+    return this.name;
+  }
+
+  /** A client shaped the agent before it started (see `RealtimeAgent.reshape`). */
+  rename(name: string): void {
+    this.name = name;
   }
 
   /** True once the agent released its outputs; nothing is emitted after that. */
@@ -50,7 +60,7 @@ export class AgentEmitter {
   }
 
   attributed<E extends { type: ServerEventType }>(event: E): E & { agent_id: string; agent_name: string } {
-    return { ...event, agent_id: this.agentId, agent_name: this.agentName };
+    return { ...event, agent_id: this.agentId, agent_name: this.name };
   }
 
   emit(event: ServerEvent): void {

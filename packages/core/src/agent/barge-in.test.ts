@@ -38,6 +38,28 @@ describe('barge-in', () => {
     await agent.stop();
   });
 
+  it('closes the cut reply with the words heard, before its response ends', async () => {
+    const { agent, model, events } = await speakingAgent();
+    agent.handleInput({ type: 'client_playback_position', item_id: 'item_1', audio_end_ms: 100 });
+    model.startSpeaking();
+    await settle();
+    const ofCut = events.filter((e) => 'response_id' in e && e.response_id === 'resp_1').map((e) => e.type);
+    const tail = ofCut.slice(ofCut.indexOf('agent_response_interrupted'));
+    expect(tail).toEqual([
+      'agent_response_interrupted',
+      'agent_response_audio_transcript_done',
+      'agent_response_audio_done',
+      'agent_response_done',
+      'agent_turn_metrics',
+    ]);
+    expect(ofType(events, 'agent_response_audio_transcript_done')[0]).toMatchObject({
+      item_id: 'item_1',
+      transcript: 'one two',
+      interrupted: true,
+    });
+    await agent.stop();
+  });
+
   it('without playback reports, truncates to the audio duration actually sent', async () => {
     const { agent, model, events } = await speakingAgent();
     model.startSpeaking();

@@ -1,4 +1,4 @@
-import { type ClientEvent, type ClientEventOf, clientAudioBytes } from '@chorus/protocol';
+import { type ClientEvent, type ClientEventOf, clientAudioBytes, toolResultText } from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
 import type { ConversationItem, RealtimeModel } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
@@ -95,22 +95,31 @@ export class ClientInput {
         });
         return;
       }
-      case 'client_tool_result':
-        connection.send({ type: 'tool_result', callId: event.id, name: event.name, output: event.output });
+      case 'client_tool_result': {
+        // The model takes text; clients see the output as the frontend sent it (text or blocks).
+        const output = toolResultText(event.output);
+        connection.send({ type: 'tool_result', callId: event.id, name: event.name, output });
         this.options.addHistory({
           type: 'function_call_output',
           id: `${event.id}_output`,
           callId: event.id,
-          output: event.output,
+          output,
         });
         emitter.emit(
           emitter.attributed({
             type: 'agent_response_tool_result',
-            tool_result: { id: event.id, name: event.name, output: event.output, is_error: false },
+            tool_result: {
+              type: 'tool_result',
+              id: event.id,
+              name: event.name,
+              output: event.output,
+              is_error: false,
+            },
           }),
         );
         connection.createResponse();
         return;
+      }
       case 'client_playback_position':
         this.options.streaming.setPlayed(event.item_id, event.audio_end_ms);
         return;

@@ -62,8 +62,12 @@ describe('output guardrails', () => {
       .map((call) => call.method)
       .filter((m) => m === 'cancelResponse' || m === 'createResponse');
     expect(order).toEqual(['createResponse', 'cancelResponse', 'createResponse']);
-    expect(ofType(events, 'agent_response_audio_transcript_done').map((e) => e.transcript)).toEqual([
-      'Sorry, I cannot share that.',
+    // The cut reply is closed with the words that went out before the trip; then the apology.
+    expect(
+      ofType(events, 'agent_response_audio_transcript_done').map((e) => [e.transcript, e.interrupted]),
+    ).toEqual([
+      ['Sure thing, the secret ', true],
+      ['Sorry, I cannot share that.', undefined],
     ]);
     await agent.stop();
   });

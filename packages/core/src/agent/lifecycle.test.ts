@@ -230,6 +230,7 @@ describe('RealtimeAgent lifecycle', () => {
     const [audio] = model.sent;
     expect(audio?.type === 'audio' && [...audio.audio]).toEqual([0, 1, 2, 3]);
     expect(ofType(events, 'agent_response_tool_result')[0]?.tool_result).toEqual({
+      type: 'tool_result',
       id: 'c9',
       name: 'lookup',
       output: '42',

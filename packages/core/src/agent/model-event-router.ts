@@ -2,6 +2,7 @@ import type { ModelEvent, ModelEventOf } from '@chorus/protocol';
 import type { GuardrailMonitor } from '../guardrails/guardrail-monitor.js';
 import type { ConversationItem } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
+import { stringMetadata, toolUseBlock } from './agentscope-mirror.js';
 import type { PersonaRoster } from './persona-roster.js';
 import type { RealtimeAgentEvent } from './realtime-agent.machine.js';
 import type { StreamingItems } from './streaming-items.js';
@@ -77,6 +78,7 @@ export class ModelEventRouter {
         if (this.streaming.isDropped(event.response_id)) return;
         const item = this.streaming.item(event.response_id, event.item_id);
         item.text += event.delta;
+        if (event.type === 'model_response_text_delta') item.isText = true;
         emitter.emit({
           type:
             event.type === 'model_response_text_delta'
@@ -93,20 +95,28 @@ export class ModelEventRouter {
       }
       case 'model_response_audio_transcript_done': {
         if (this.streaming.isDropped(event.response_id)) return;
-        this.streaming.item(event.response_id, event.item_id).text = event.transcript;
+        const item = this.streaming.item(event.response_id, event.item_id);
+        item.text = event.transcript;
+        item.closed = true;
         emitter.emit(emitter.attributed({ ...event, type: 'agent_response_audio_transcript_done' }));
         return;
       }
       case 'model_response_text_done': {
         if (this.streaming.isDropped(event.response_id)) return;
-        this.streaming.item(event.response_id, event.item_id).text = event.text;
+        const item = this.streaming.item(event.response_id, event.item_id);
+        item.text = event.text;
+        item.isText = true;
+        item.closed = true;
         emitter.emit(emitter.attributed({ ...event, type: 'agent_response_text_done' }));
         return;
       }
-      case 'model_response_audio_done':
+      case 'model_response_audio_done': {
         if (this.streaming.isDropped(event.response_id)) return;
+        const audio = this.streaming.audioOf(event.response_id);
+        if (audio?.itemId === event.item_id) audio.closed = true;
         emitter.emit(emitter.attributed({ ...event, type: 'agent_response_audio_done' }));
         return;
+      }
       case 'model_response_created':
         this.responseSettled();
         this.metrics.responseCreated(event.response_id);
@@ -119,7 +129,14 @@ export class ModelEventRouter {
         return;
       case 'model_response_tool_use_delta':
         if (this.streaming.isDropped(event.response_id)) return;
-        emitter.emit(emitter.attributed({ ...event, type: 'agent_response_tool_use_delta' }));
+        emitter.emit(
+          emitter.attributed({
+            type: 'agent_response_tool_use_delta',
+            response_id: event.response_id,
+            item_id: event.item_id,
+            tool_use: toolUseBlock(event),
+          }),
+        );
         return;
       case 'model_response_tool_use_done':
         this.toolUse(event);
@@ -136,12 +153,24 @@ export class ModelEventRouter {
         this.addHistory({ type: 'message', id: event.item_id, role: 'user', text: event.transcript });
         return;
       case 'model_input_started':
-        emitter.emit(emitter.attributed({ ...event, type: 'agent_input_started' }));
+        emitter.emit(
+          emitter.attributed({
+            type: 'agent_input_started',
+            item_id: event.item_id,
+            audio_start_ms: Math.round(event.audio_start_ms),
+          }),
+        );
         this.toActor({ type: 'model.input_started', itemId: event.item_id });
         return;
       case 'model_input_done':
         this.metrics.userStopped();
-        emitter.emit(emitter.attributed({ ...event, type: 'agent_input_done' }));
+        emitter.emit(
+          emitter.attributed({
+            type: 'agent_input_done',
+            item_id: event.item_id,
+            audio_end_ms: Math.round(event.audio_end_ms),
+          }),
+        );
         return;
       case 'model_error':
         this.responseSettled();
@@ -172,7 +201,9 @@ export class ModelEventRouter {
       }
       this.guardrails?.responseDone(responseId, this.streaming.responseText(responseId));
     }
-    emitter.emit(emitter.attributed({ ...event, type: 'agent_response_done' }));
+    emitter.emit(
+      emitter.attributed({ ...event, type: 'agent_response_done', metadata: stringMetadata(event.metadata) }),
+    );
     const metrics = this.metrics.responseDone(responseId);
     if (metrics) {
       const toolDurations: Record<string, number> = { ...metrics.toolDurationsMs };
@@ -197,7 +228,14 @@ export class ModelEventRouter {
     if (this.streaming.isDropped(event.response_id)) return;
     const { tool_use: call } = event;
     this.streaming.expectFollowUp(event.response_id);
-    this.emitter.emit(this.emitter.attributed({ ...event, type: 'agent_response_tool_use_done' }));
+    this.emitter.emit(
+      this.emitter.attributed({
+        type: 'agent_response_tool_use_done',
+        response_id: event.response_id,
+        item_id: event.item_id,
+        tool_use: toolUseBlock(event),
+      }),
+    );
     this.addHistory({
       type: 'function_call',
       id: event.item_id,

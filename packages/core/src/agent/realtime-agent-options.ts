@@ -25,6 +25,12 @@ export interface RealtimeAgentOptions {
   /** Agents this one may hand the conversation to; a function allows cycles (A -> B -> A). */
   readonly handoffs?: readonly HandoffTarget[] | (() => readonly HandoffTarget[]);
   readonly voice?: string;
+  /**
+   * Whether a client's session config may rename this agent before it starts (`agent_name`, as
+   * AgentScope's page sends it). Its `instructions` and `voice` a private session may always set.
+   * Default false.
+   */
+  readonly clientShaping?: boolean;
   readonly outputGuardrails?: readonly OutputGuardrail[];
   readonly outputGuardrailSettings?: OutputGuardrailSettings;
   /** Default `['audio', 'text']`. */

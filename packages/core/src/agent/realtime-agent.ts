@@ -20,6 +20,7 @@ import { createAgentLogic } from './agent-logic.js';
 import { applySessionConfig, initialSession, personaSession } from './agent-session.js';
 import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
+import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
 import { ConversationHistory } from './conversation-history.js';
 import { ModelEventRouter } from './model-event-router.js';
 import { PersonaRoster } from './persona-roster.js';
@@ -58,9 +59,6 @@ type AgentSnapshot = SnapshotFrom<typeof realtimeAgentMachine>;
  */
 export class RealtimeAgent implements RoomMember {
   readonly id: string;
-  readonly name: string;
-  readonly instructions: string;
-  readonly voice: string | undefined;
   readonly tools: readonly AnyTool[];
   readonly outputGuardrails: readonly OutputGuardrail[];
   readonly model: RealtimeModel | undefined;
@@ -84,14 +82,13 @@ export class RealtimeAgent implements RoomMember {
   private lastState: string = 'idle';
   private announcedReady = false;
   private readyCheck: (() => boolean) | undefined;
+  private shaped: AgentShape;
 
   constructor(options: RealtimeAgentOptions) {
     if (!options.name || options.name.trim() === '') throw new TypeError('a RealtimeAgent needs a name');
     this.options = options;
-    this.name = options.name;
     this.id = options.id ?? options.name;
-    this.instructions = options.instructions;
-    this.voice = options.voice;
+    this.shaped = { name: options.name, instructions: options.instructions, voice: options.voice };
     this.tools = options.tools ?? [];
     this.outputGuardrails = options.outputGuardrails ?? [];
     this.model = options.model;
@@ -108,6 +105,39 @@ export class RealtimeAgent implements RoomMember {
       if (names.has(t.name)) throw new TypeError(`agent ${this.name}: two tools are named ${t.name}`);
       names.add(t.name);
     }
+  }
+
+  /** The name the model, clients and other room members know the agent by. */
+  get name(): string {
+    return this.shaped.name ?? this.options.name;
+  }
+
+  get instructions(): string {
+    return this.shaped.instructions ?? this.options.instructions;
+  }
+
+  get voice(): string | undefined {
+    return this.shaped.voice;
+  }
+
+  /**
+   * Takes a client's shape (name, instructions, voice) before the agent starts; `agent_id` stays.
+   * Throws once started: a running agent's identity is what everyone already saw.
+   */
+  reshape(shape: AgentShape): void {
+    if (this.ref) throw new Error(`agent ${this.name} already started; it cannot be reshaped`);
+    this.shaped = { ...this.shaped, ...shape };
+    this.emitter.rename(this.name);
+  }
+
+  /**
+   * Applies a private session's config before the agent starts: `instructions` and `voice` always,
+   * `agent_name` when the agent allows clients to shape it (`clientShaping`). Says what it did.
+   */
+  shape(config: Readonly<Record<string, unknown>>): ShapingReport {
+    const allowed = new Set(['instructions', 'voice'] as const);
+    const fields = this.options.clientShaping ? new Set([...allowed, 'name' as const]) : allowed;
+    return shapeMembers(config, [this], fields, `agent ${this.name} does not let clients rename it`);
   }
 
   /** The handoffs this agent offers, normalized. */

@@ -2,7 +2,7 @@ import type { ModelConnection } from '../connection/model-connection.js';
 import type { ConversationItem } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import { audioDurationMs } from './audio-math.js';
-import type { StreamingItems } from './streaming-items.js';
+import type { AssistantItem, AudioItem, StreamingItems } from './streaming-items.js';
 import { heardPositionMs, truncateToHeard } from './truncation.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
 
@@ -42,14 +42,70 @@ export function interruptResponse(responseId: string, scope: InterruptionScope):
     }),
   );
   const text = streaming.textOf(itemId) ?? '';
+  // Text-only output was shown whole; spoken output keeps the share that was heard.
+  const heardText = audio ? truncateToHeard(text, heardMs, sentMs) : text;
   scope.addHistory({
     type: 'message',
     id: itemId,
     role: 'assistant',
-    // Text-only output was shown whole; spoken output keeps the share that was heard.
-    text: audio ? truncateToHeard(text, heardMs, sentMs) : text,
+    text: heardText,
     speaker: scope.speaker(),
   });
+  closeItems(responseId, audio, itemId, heardText, scope);
   connection.cancelResponse();
   if (audio) connection.truncate(itemId, heardMs);
+}
+
+/**
+ * Ends every item of the cut response the way a finished one ends (`..._transcript_done` or
+ * `..._text_done`, then `agent_response_audio_done`), with `interrupted: true` and the words that
+ * were heard, so a client closes this reply's bubble before the next reply starts. The response's
+ * own later events are dropped, so without this the items would stay open.
+ */
+function closeItems(
+  responseId: string,
+  audio: AudioItem | undefined,
+  heardItemId: string,
+  heardText: string,
+  scope: InterruptionScope,
+): void {
+  const { streaming, emitter } = scope;
+  const items = new Map<string, AssistantItem | undefined>(streaming.itemsOf(responseId));
+  // An item with audio and no transcript is still closed, with no words.
+  if (audio && !items.has(audio.itemId)) items.set(audio.itemId, undefined);
+  for (const [itemId, item] of items) {
+    if (item?.closed) continue;
+    if (item) item.closed = true;
+    const words = itemId === heardItemId ? heardText : (item?.text ?? '');
+    emitter.emit(
+      emitter.attributed(
+        item?.isText
+          ? {
+              type: 'agent_response_text_done',
+              response_id: responseId,
+              item_id: itemId,
+              text: words,
+              interrupted: true,
+            }
+          : {
+              type: 'agent_response_audio_transcript_done',
+              response_id: responseId,
+              item_id: itemId,
+              transcript: words,
+              interrupted: true,
+            },
+      ),
+    );
+  }
+  if (audio && !audio.closed) {
+    audio.closed = true;
+    emitter.emit(
+      emitter.attributed({
+        type: 'agent_response_audio_done',
+        response_id: responseId,
+        item_id: audio.itemId,
+        interrupted: true,
+      }),
+    );
+  }
 }

@@ -7,12 +7,18 @@ export interface AudioItem {
   readonly itemId: string;
   readonly format: AudioFormat;
   bytes: number;
+  /** `agent_response_audio_done` went out for it. */
+  closed?: boolean;
 }
 
 /** The words of one assistant item so far. */
 export interface AssistantItem {
   readonly responseId: string;
   text: string;
+  /** Whether the words stream as text (text modality) rather than as an audio transcript. */
+  isText?: boolean;
+  /** Its `..._done` (transcript or text) went out. */
+  closed?: boolean;
 }
 
 const MAX_TRACKED_ITEMS = 64;

@@ -30,6 +30,7 @@ export function reportToolOutcome(
     emitter.attributed({
       type: 'agent_response_tool_result',
       tool_result: {
+        type: 'tool_result',
         id: outcome.callId,
         name: outcome.name,
         output: outcome.output,

@@ -51,6 +51,7 @@ describe('tools', () => {
     agent.handleInput({ type: 'client_text_append', text: 'go' });
     await settle();
     expect(ofType(events, 'agent_response_tool_result')[0]?.tool_result).toEqual({
+      type: 'tool_result',
       id: 'c1',
       name: 'get_weather',
       output: '{"city":"Oslo","sky":"sunny"}',
@@ -125,6 +126,7 @@ describe('tools', () => {
     agent.handleInput({ type: 'client_text_append', text: 'go' });
     await settle();
     expect(ofType(events, 'agent_response_tool_result')[0]?.tool_result).toEqual({
+      type: 'tool_result',
       id: 'c1',
       name: 'broken',
       output: 'broken failed: database down',
@@ -245,6 +247,7 @@ describe('tools', () => {
         agent_id: 'Ada',
         agent_name: 'Ada',
         tool_result: {
+          type: 'tool_result',
           id: 'b',
           name: 'wait',
           output: 'wait was cancelled by the user before it finished',
@@ -423,6 +426,7 @@ describe('tools', () => {
     });
     await settle();
     expect(ofType(events, 'agent_response_tool_result')[0]?.tool_result).toEqual({
+      type: 'tool_result',
       id: 'p1',
       name: 'pay',
       output: 'the user declined to run pay: too expensive',

@@ -54,6 +54,12 @@ export interface ChatRoomOptions {
   readonly moderatorTimeoutMs?: number;
   /** How many recent utterances floor policies see. Default 50. */
   readonly transcriptLimit?: number;
+  /**
+   * Whether a client's session config may shape the agents before the room starts (see
+   * `ChatRoom.shape`): AgentScope's pages name and instruct their agents this way. Default false:
+   * the room's agents are as the code made them.
+   */
+  readonly clientShaping?: boolean;
 }
 
 /** One user's view of the room: everything except their own words, and their input. */

@@ -340,7 +340,7 @@ describe('ChatRoom broadcast', () => {
     b.emit({
       type: 'agent_response_tool_use_done',
       ...agent,
-      tool_use: { id: 'call1', name: 'lookup', input: {}, raw_input: '{}' },
+      tool_use: { type: 'tool_use', id: 'call1', name: 'lookup', input: {}, raw_input: '{}' },
     });
     b.emit({
       type: 'agent_response_audio_delta',

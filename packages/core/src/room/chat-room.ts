@@ -1,6 +1,7 @@
 import { type ClientEvent, parseClientEvent, type ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer, Subscription } from 'rxjs';
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
+import { refuseShaping, type ShapingReport, shapeMembers } from '../agent/client-shaping.js';
 import { systemClock } from '../clock.js';
 import { AudioTurns } from './audio-turns.js';
 import { BoundedMap } from './bounded-map.js';
@@ -80,6 +81,7 @@ export class ChatRoom {
   readonly #router: RoomRouter;
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
+  readonly #clientShaping: boolean;
 
   /** Everything the room emits, in order: agents' events (with `room_id`), user messages, floor changes, errors. */
   readonly events$: Observable<ServerEvent>;
@@ -111,6 +113,7 @@ export class ChatRoom {
     this.policy = resolveFloorPolicy(options.floor ?? 'free', choose);
     this.relay = options.relay ?? 'text';
     this.events$ = this.#bus.events$;
+    this.#clientShaping = options.clientShaping === true;
 
     this.actor = createActor(roomMachine, {
       input: { roomId: this.id, maxAgentTurns },
@@ -355,9 +358,19 @@ export class ChatRoom {
   }
 
   /**
-   * Adds a user (or renames one already present). Returns the user's view of the room, which never
-   * contains their own messages.
+   * Applies a client's session config to the agents before the room starts, when the room allows
+   * it (`clientShaping`): `agentN_name`, `agentN_instructions`, `agentN_voice` shape the N-th agent,
+   * and `agent_name`, `instructions`, `voice` the first. Says what was applied and what was not.
    */
+  shape(config: Readonly<Record<string, unknown>>): ShapingReport {
+    if (!this.#clientShaping) {
+      return refuseShaping(config, `room ${this.id} does not let clients shape its agents`);
+    }
+    if (this.state !== 'idle') return refuseShaping(config, `room ${this.id} is already ${this.state}`);
+    // Ids stay as they were: only names, instructions and voices change.
+    return shapeMembers(config, this.members, new Set(['name', 'instructions', 'voice']), '');
+  }
+
   /**
    * The room as it is now, as events: each agent ready with its lifecycle state, and who holds the
    * floor. A user who joins a running room gets these first, so they see the agents before any speaks.
@@ -375,6 +388,10 @@ export class ChatRoom {
     return events;
   }
 
+  /**
+   * Adds a user (or renames one already present). Returns the user's view of the room, which never
+   * contains their own messages.
+   */
   join(user: RoomUser): RoomUserSession {
     return this.#users.join(
       user,

@@ -69,6 +69,8 @@ export class RoomRouter {
       }
       case 'agent_response_audio_transcript_done':
       case 'agent_response_text_done': {
+        // A cut reply's heard words: its agent keeps them; the others were not asked to answer them.
+        if (event.interrupted) return;
         const words = finalWords(event) ?? '';
         if (words.trim() === '') return;
         this.#spokenResponses.set(event.response_id, true);

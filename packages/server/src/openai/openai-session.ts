@@ -1,4 +1,4 @@
-import type { ServerEvent, ServerEventOf } from '@chorus/protocol';
+import { type ServerEvent, type ServerEventOf, toolResultText } from '@chorus/protocol';
 import type { ConversationStore } from './conversation-store.js';
 
 /** An OpenAI server event before the connection stamps its `event_id`. */
@@ -130,7 +130,7 @@ export class OpenAISessionMapper {
           type: 'function_call_output',
           status: 'completed',
           call_id: event.tool_result.id,
-          output: event.tool_result.output,
+          output: toolResultText(event.tool_result.output),
         });
       case 'agent_response_done':
         return this.#done(event);
