@@ -216,6 +216,19 @@ describe('DashScopeRealtimeModel against the fake', () => {
     expect(f.connections).toHaveLength(0);
   });
 
+  it('a session update that adds tools (a handoff) reports the capability error and sends the rest without tools', async () => {
+    const { f, m, r } = await setup();
+    await m.connect(session);
+    m.updateSession({ instructions: 'You are the billing desk.', tools: [bookRoom] });
+    await f.waitForReceived('session.update', 2);
+    expect(r.ofType('model_error')).toEqual([
+      expect.objectContaining({ code: 'tools_unsupported', fatal: false }),
+    ]);
+    const update = f.receivedOfType('session.update')[1]?.event?.session;
+    expect(update).toMatchObject({ instructions: 'You are the billing desk.' });
+    expect(update).not.toHaveProperty('tools');
+  });
+
   it('sends a JPEG of at most 500 KB only after audio; refuses the rest with a clear error, sending nothing', async () => {
     const { f, m, r } = await setup();
     await m.connect(textSession);

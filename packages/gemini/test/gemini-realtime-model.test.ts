@@ -318,6 +318,8 @@ describe('GeminiRealtimeModel turns', () => {
     const done = await h.waitFor('model_response_done');
     expect(done).toMatchObject({ response_id: first.response_id, status: 'cancelled' });
     const started = await h.waitFor('model_input_started');
+    // The service's voiceActivity announced the speech before its `interrupted` ended the answer.
+    expect(h.events.indexOf(started)).toBeLessThan(h.events.indexOf(done));
     expect(started.audio_start_ms).toBeGreaterThan(0);
     await h.fake.waitForReceived(() => true);
     await io(60);

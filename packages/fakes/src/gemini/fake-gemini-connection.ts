@@ -226,6 +226,8 @@ export class FakeGeminiConnection {
       const silence = aad?.silenceDurationMs ?? this.host.defaultSilenceMs;
       this.vad = new EnergyVad(this.host.vadThreshold, this.host.vadStartMs, silence);
     }
+    // The recorded Vertex sessions carry `sessionId`, the recorded Developer API ones send `{}`; the
+    // adapter takes both (the recordings test shows it), the fake sends the richer form.
     this.send({ setupComplete: { sessionId: this.session.id } });
     this.sendResumptionHandle();
   }

@@ -36,7 +36,6 @@ export type FakeAuthFailure =
       readonly closeReason: string;
     };
 
-/** What differs between the OpenAI and DashScope fakes. */
 /** What a dialect's `intercept` may do with a client event. */
 export interface FakeInterceptIO {
   /** Sends a server event (in the dialect's own names) with a fresh `event_id`. */
@@ -45,10 +44,11 @@ export interface FakeInterceptIO {
   refuse(message: string, param: string | null, code: string): void;
 }
 
+/** What differs between the OpenAI and DashScope fakes. */
 export interface FakeDialect {
+  readonly provider: 'openai' | 'dashscope';
   /** Provider-only client events and checks, before the shared handling; true when it handled the event. */
   readonly intercept?: (event: { type: string } & Json, io: FakeInterceptIO) => boolean;
-  readonly provider: 'openai' | 'dashscope';
   /** Whether this connection speaks beta names (OpenAI: `OpenAI-Beta: realtime=v1`; DashScope: always). */
   usesBetaNames(request: IncomingMessage): boolean;
   /** The key the request presents, if any. */

@@ -70,7 +70,14 @@ export const geminiSetupSchema = z.looseObject({
     .looseObject({
       automaticActivityDetection: geminiAutomaticActivityDetectionSchema.optional(),
       activityHandling: z.enum(GEMINI_ACTIVITY_HANDLINGS).optional(),
-      turnCoverage: z.string().optional(),
+      turnCoverage: z
+        .enum([
+          'TURN_COVERAGE_UNSPECIFIED',
+          'TURN_INCLUDES_ONLY_ACTIVITY',
+          'TURN_INCLUDES_ALL_INPUT',
+          'TURN_INCLUDES_AUDIO_ACTIVITY_AND_ALL_VIDEO',
+        ])
+        .optional(),
     })
     .optional(),
   inputAudioTranscription: z.looseObject({}).optional(),
@@ -87,8 +94,9 @@ export const geminiSetupSchema = z.looseObject({
   sessionResumption: z.looseObject({ handle: z.string().max(4096).optional() }).optional(),
   contextWindowCompression: z
     .looseObject({
-      slidingWindow: z.looseObject({ targetTokens: z.union([z.number(), z.string()]).optional() }).optional(),
-      triggerTokens: z.union([z.number(), z.string()]).optional(),
+      /** int64 token counts, as decimal strings (protobuf JSON, as the SDK types them). */
+      slidingWindow: z.looseObject({ targetTokens: z.string().regex(/^\d+$/).optional() }).optional(),
+      triggerTokens: z.string().regex(/^\d+$/).optional(),
     })
     .optional(),
 });
