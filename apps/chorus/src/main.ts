@@ -176,7 +176,9 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     onNotice: (notice) => io.stderr.write(`${err.yellow('notice:')} ${notice}\n`),
   });
   const pad = (label: string) => out.dim(label.padEnd(12));
-  const notBuilt = (name: string) => out.dim(`not built yet (npm run build -w @chorus/${name})`);
+  // The pages are built in a Chorus checkout; the published CLI does not carry them.
+  const notBuilt = (name: string) =>
+    out.dim(`not built (in a Chorus checkout: npm run build -w @chorus/${name})`);
   io.stdout.write(
     [
       `${out.bold('Chorus')} is running ${out.dim(`(model ${running.model}; rooms ${running.rooms.join(', ')})`)}`,
