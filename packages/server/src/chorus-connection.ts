@@ -15,7 +15,13 @@ import type { GuardedSocket } from './guarded-socket.js';
 import type { GatewayMetrics } from './metrics.js';
 import { type RoomHost, type RoomLease, UnknownRoomError } from './room-host.js';
 import type { RoomUser, Servable } from './servable.js';
-import { emptyReport, mergeReport, refuseExceptSettings, unknownKeys } from './session-report.js';
+import {
+  boundedReport,
+  emptyReport,
+  mergeReport,
+  refuseExceptSettings,
+  unknownKeys,
+} from './session-report.js';
 
 /** A gateway error code beyond the protocol parser's (`invalid_json`, `invalid_event`, `unknown_type`, `too_large`). */
 export type GatewayErrorCode =
@@ -249,7 +255,11 @@ export class ChorusConnection {
       // The room started before this session was active, so first what it looks like now.
       for (const event of lease.room.present?.() ?? []) this.#forward(event, () => JSON.stringify(event));
       if (report.applied.length > 0 || report.not_applied.length > 0) {
-        this.#send({ type: 'server_session_updated', session_id: this.ctx.sessionId, ...report });
+        this.#send({
+          type: 'server_session_updated',
+          session_id: this.ctx.sessionId,
+          ...boundedReport(report),
+        });
       }
       this.#earlyBytes = 0;
       for (const event of this.#early.splice(0)) this.#onEvent(event);

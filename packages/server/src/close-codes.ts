@@ -13,7 +13,7 @@ export const CloseCode = {
   internalError: 1011,
   /** No client message for the idle timeout. */
   idleTimeout: 4000,
-  /** The session ended (`client_session_end` or the room stopped). */
+  /** The room stopped under the session (a `client_session_end` leaves the socket open). */
   sessionEnded: 4001,
   /** A newer connection to the same `/ws/:userId/:sessionId` took the session over. */
   sessionTakenOver: 4002,

@@ -17,12 +17,25 @@ export function mergeReport(into: ShapingReport, from: ShapingReport): void {
   into.not_applied.push(...from.not_applied);
 }
 
+/** Unknown keys named one by one; the rest are counted, so a config of many keys cannot inflate the answer. */
+const MAX_NAMED_KEYS = 32;
+const MAX_KEY_CHARS = 128;
+
 /** Keys Chorus does not know (AgentScope's `model_provider`: the room chooses its model). */
 export function unknownKeys(config: SessionConfig): NotAppliedField[] {
   const shaping = new Set(shapeKeys(config).map((k) => k.key));
-  return Object.keys(config)
-    .filter((key) => !KNOWN_KEYS.has(key) && !shaping.has(key))
-    .map((field) => ({ field, reason: 'not a Chorus session setting; the room decides it' }));
+  const unknown = Object.keys(config).filter((key) => !KNOWN_KEYS.has(key) && !shaping.has(key));
+  const named: NotAppliedField[] = unknown.slice(0, MAX_NAMED_KEYS).map((key) => ({
+    field: key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key,
+    reason: 'not a Chorus session setting; the room decides it',
+  }));
+  if (unknown.length > MAX_NAMED_KEYS) {
+    named.push({
+      field: '…',
+      reason: `and ${unknown.length - MAX_NAMED_KEYS} more unknown keys, not applied`,
+    });
+  }
+  return named;
 }
 
 /**
@@ -38,5 +51,18 @@ export function refuseExceptSettings(
   if (!settings) return report;
   const kept = report.not_applied.filter((f) => f.field !== 'instructions' && f.field !== 'voice');
   const applied = report.not_applied.filter((f) => !kept.includes(f)).map((f) => f.field);
+  return { applied, not_applied: kept };
+}
+
+/** At most as many entries as `server_session_updated` allows (256 per list), the overflow counted. */
+export function boundedReport(report: ShapingReport): ShapingReport {
+  const cap = 256;
+  const applied = report.applied.slice(0, cap);
+  if (report.not_applied.length <= cap) return { applied, not_applied: report.not_applied };
+  const kept = report.not_applied.slice(0, cap - 1);
+  kept.push({
+    field: '…',
+    reason: `and ${report.not_applied.length - kept.length} more fields, not applied`,
+  });
   return { applied, not_applied: kept };
 }

@@ -61,6 +61,8 @@ export class PlaygroundSession {
             room: options.room,
             user_name: options.userName,
             input_audio_format: { type: 'audio/pcm', rate: DEFAULT_INPUT_RATE },
+            // Errors as server_error only (it names the field); not also as agent_error.
+            dialect: 'chorus',
           },
         });
       },

@@ -60,6 +60,20 @@ describe('barge-in', () => {
     await agent.stop();
   });
 
+  it('a room asking it to answer while it speaks cuts the reply first, closed with the words heard', async () => {
+    const { agent, model, events } = await speakingAgent();
+    agent.hear({ speaker: 'Ann', text: 'what time is it', respond: true });
+    expect(ofType(events, 'agent_response_interrupted')).toHaveLength(1);
+    expect(ofType(events, 'agent_response_audio_transcript_done')[0]).toMatchObject({
+      response_id: 'resp_1',
+      transcript: 'one two three four ',
+      interrupted: true,
+    });
+    const order = model.calls.map((c) => c.method).filter((m) => /Response$/.test(m));
+    expect(order).toEqual(['createResponse', 'cancelResponse', 'createResponse']);
+    await agent.stop();
+  });
+
   it('without playback reports, truncates to the audio duration actually sent', async () => {
     const { agent, model, events } = await speakingAgent();
     model.startSpeaking();

@@ -149,6 +149,10 @@ export class ClientInput {
   heard(message: HeardMessage): void {
     const { connection } = this.options;
     this.addUserMessage(message.text, message.speaker);
+    // Asked to answer while still speaking: the words so far end here (closed with what was
+    // heard), as when the user types over the agent directly.
+    if (message.respond && this.options.state() === 'responding')
+      this.options.toActor({ type: 'user.cancel' });
     connection.send({ type: 'text', text: message.text, role: 'user', speaker: message.speaker });
     if (message.respond) connection.createResponse();
   }
