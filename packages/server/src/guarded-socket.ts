@@ -40,6 +40,8 @@ export class GuardedSocket {
     private readonly handlers: GuardedSocketHandlers,
     private readonly logger: Logger,
     private readonly onServerClose: (code: number) => void,
+    /** The byte bucket shared by every connection of this socket's user, if it has one. */
+    private readonly userBytes?: TokenBucket,
   ) {
     this.channel = new SendChannel(ws, clock, hooks, limits.send);
     this.#bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, clock);
@@ -87,6 +89,11 @@ export class GuardedSocket {
     // Few large frames cost as much as many small ones: bytes are counted as well as frames.
     if (!this.#bytes.take(bytes.byteLength)) {
       this.close(CloseCode.policyViolation, 'byte rate limit exceeded');
+      return;
+    }
+    // A user's many connections must not add up to more than one user's share of the process.
+    if (this.userBytes && !this.userBytes.take(bytes.byteLength)) {
+      this.close(CloseCode.policyViolation, "byte rate limit exceeded for this user's connections");
       return;
     }
     this.#armIdle();

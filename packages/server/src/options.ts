@@ -19,6 +19,12 @@ export interface Limits {
   readonly bytesPerSecond: number;
   /** Bytes allowed in a burst above the sustained rate (default 16 MiB); a flood past it closes with 1008. */
   readonly byteBurst: number;
+  /**
+   * Sustained bytes per second of every connection of one user together (default 4 MiB), with a burst
+   * of `userByteBurst` (default 32 MiB); past it the connection that overdrew closes with 1008.
+   */
+  readonly userBytesPerSecond: number;
+  readonly userByteBurst: number;
   /** Open sessions per user across routes (default 8); more are refused with HTTP 429. */
   readonly maxSessionsPerUser: number;
   /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
@@ -38,6 +44,8 @@ export const DEFAULT_LIMITS: Limits = {
   messageBurst: 200,
   bytesPerSecond: 2 * 1024 * 1024,
   byteBurst: 16 * 1024 * 1024,
+  userBytesPerSecond: 4 * 1024 * 1024,
+  userByteBurst: 32 * 1024 * 1024,
   maxSessionsPerUser: 8,
   idleTimeoutMs: 5 * 60_000,
   unclaimedUpgradeMs: 10_000,
