@@ -84,4 +84,27 @@ describe('abuse closes only the abusive socket', () => {
     expect(closed).toEqual({ code: 1008, reason: 'byte rate limit exceeded' });
     await bystanderTurn(bystander);
   });
+
+  it("a user's connections share one byte budget: several each under their own limit are cut together", async () => {
+    const gateway = await startGateway({
+      limits: {
+        bytesPerSecond: 1024 * 1024,
+        byteBurst: 1024 * 1024,
+        userBytesPerSecond: 256 * 1024,
+        userByteBurst: 1024 * 1024,
+      },
+    });
+    server = gateway.server;
+    const bystander = await session(gateway.base, 'bystander');
+    const frame = JSON.stringify({ type: 'client_text_append', text: 'x', pad: 'y'.repeat(100_000) });
+    // Four connections of one user, 5 frames (0.5 MB) each: every one under its own 1 MiB burst.
+    const flooders = await Promise.all(['a', 'b', 'c', 'd'].map((id) => session(gateway.base, `many-${id}`)));
+    for (let i = 0; i < 5; i++) for (const f of flooders) f.send(frame);
+    const closes = await Promise.race([
+      Promise.any(flooders.map((f) => f.closed)),
+      new Promise((resolve) => setTimeout(() => resolve(undefined), 3000)),
+    ]);
+    expect(closes).toEqual({ code: 1008, reason: "byte rate limit exceeded for this user's connections" });
+    await bystanderTurn(bystander);
+  });
 });

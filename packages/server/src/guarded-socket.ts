@@ -40,6 +40,8 @@ export class GuardedSocket {
     private readonly handlers: GuardedSocketHandlers,
     private readonly logger: Logger,
     private readonly onServerClose: (code: number) => void,
+    /** The byte bucket shared by every connection of this socket's user, if it has one. */
+    private readonly userBytes?: TokenBucket,
   ) {
     this.channel = new SendChannel(ws, clock, hooks, limits.send);
     this.#bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, clock);
@@ -68,6 +70,16 @@ export class GuardedSocket {
     this.ws.once('close', () => this.clock.clearTimeout(kill));
   }
 
+  /**
+   * Closes a flooding connection and stops reading from it: what it already sent is left unread in
+   * the kernel instead of being unmasked and checked, and the socket is terminated if the peer does
+   * not finish the close handshake.
+   */
+  #cut(reason: string): void {
+    this.close(CloseCode.policyViolation, reason);
+    this.ws.pause();
+  }
+
   #armIdle(): void {
     if (this.limits.idleTimeoutMs <= 0) return;
     if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
@@ -78,15 +90,21 @@ export class GuardedSocket {
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    if (this.#closed) return;
+    // Frames that arrive after the gateway began closing (a flood already sent) are not handled.
+    if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
     if (!this.#bucket.take()) {
-      this.close(CloseCode.policyViolation, 'rate limit exceeded');
+      this.#cut('rate limit exceeded');
       return;
     }
     const bytes = toBytes(data);
     // Few large frames cost as much as many small ones: bytes are counted as well as frames.
     if (!this.#bytes.take(bytes.byteLength)) {
-      this.close(CloseCode.policyViolation, 'byte rate limit exceeded');
+      this.#cut('byte rate limit exceeded');
+      return;
+    }
+    // A user's many connections must not add up to more than one user's share of the process.
+    if (this.userBytes && !this.userBytes.take(bytes.byteLength)) {
+      this.#cut("byte rate limit exceeded for this user's connections");
       return;
     }
     this.#armIdle();

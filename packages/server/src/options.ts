@@ -17,8 +17,14 @@ export interface Limits {
   readonly messageBurst: number;
   /** Sustained bytes per second of received frames (default 2 MiB; 48 kHz audio as JSON is ~130 KB/s). */
   readonly bytesPerSecond: number;
-  /** Bytes allowed in a burst above the sustained rate (default 16 MiB); a flood past it closes with 1008. */
+  /** Bytes allowed in a burst above the sustained rate (default 8 MiB: five of the largest frames); a flood past it closes with 1008. */
   readonly byteBurst: number;
+  /**
+   * Sustained bytes per second of every connection of one user together (default 4 MiB), with a burst
+   * of `userByteBurst` (default 16 MiB); past it the connection that overdrew closes with 1008.
+   */
+  readonly userBytesPerSecond: number;
+  readonly userByteBurst: number;
   /** Open sessions per user across routes (default 8); more are refused with HTTP 429. */
   readonly maxSessionsPerUser: number;
   /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
@@ -37,7 +43,9 @@ export const DEFAULT_LIMITS: Limits = {
   messagesPerSecond: 100,
   messageBurst: 200,
   bytesPerSecond: 2 * 1024 * 1024,
-  byteBurst: 16 * 1024 * 1024,
+  byteBurst: 8 * 1024 * 1024,
+  userBytesPerSecond: 4 * 1024 * 1024,
+  userByteBurst: 16 * 1024 * 1024,
   maxSessionsPerUser: 8,
   idleTimeoutMs: 5 * 60_000,
   unclaimedUpgradeMs: 10_000,

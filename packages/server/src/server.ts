@@ -19,6 +19,7 @@ import { type ChorusServerOptions, type Limits, resolveLimits } from './options.
 import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
 import { StatelyRelay } from './stately-relay.js';
+import { TokenBucket } from './token-bucket.js';
 
 function unclaimedReason(url: string | undefined): string {
   const route = matchRoute(url);
@@ -125,6 +126,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   const sessionsByUser = new Map<string, number>();
   /** Open Chorus sessions by `user/session`; a newer connection to one takes it over. */
   const openSessions = new Map<string, SessionClaim>();
+  /** One byte bucket per user with open connections, shared by them (see `limits.userBytesPerSecond`). */
+  const userBuckets = new Map<string, { bucket: TokenBucket; connections: number }>();
   let httpServer: Server | undefined;
   let ownServer = false;
   let draining = false;
@@ -271,6 +274,18 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     const routeLabel = route.kind;
     const log = logger.child({ connection: id, route: routeLabel, user: userKey });
     metrics.connections.inc({ route: routeLabel });
+    let userBucket: { bucket: TokenBucket; connections: number } | undefined;
+    if (userKey !== undefined) {
+      userBucket = userBuckets.get(userKey);
+      if (!userBucket) {
+        userBucket = {
+          bucket: new TokenBucket(limits.userByteBurst, limits.userBytesPerSecond, clock),
+          connections: 0,
+        };
+        userBuckets.set(userKey, userBucket);
+      }
+      userBucket.connections++;
+    }
     let onMessage: (data: Uint8Array, isBinary: boolean) => void = () => {};
     let onClosed: () => Promise<void> | void = () => {};
     let shutdown: () => void = () => {};
@@ -297,6 +312,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         closed: (code, reason) => {
           tracked.delete(entry);
           release();
+          if (userBucket && --userBucket.connections === 0 && userKey !== undefined)
+            userBuckets.delete(userKey);
           metrics.connections.dec({ route: routeLabel });
           log.info({ code, reason }, 'connection closed');
           Promise.resolve(onClosed()).catch((error: unknown) =>
@@ -306,6 +323,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       },
       log,
       (code) => metrics.closes.inc({ code: String(code) }),
+      userBucket?.bucket,
     );
     const entry: Tracked = { id, route: routeLabel, userKey, sessionKey, socket, shutdown: () => shutdown() };
     tracked.add(entry);

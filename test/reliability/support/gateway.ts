@@ -33,6 +33,8 @@ export async function startGateway(
       messageBurst: 1_000_000,
       bytesPerSecond: 1e12,
       byteBurst: 1e12,
+      userBytesPerSecond: 1e12,
+      userByteBurst: 1e12,
       ...options.limits,
     },
   });

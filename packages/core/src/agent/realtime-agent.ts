@@ -475,14 +475,40 @@ export class RealtimeAgent implements RoomMember {
       case 'connected':
         ref.send({ type: 'connection.connected' });
         break;
-      case 'reconnecting':
+      case 'reconnecting': {
+        const cut = this.lastState === 'responding' || this.lastState === 'runningTools';
+        const responseId = (ref.getSnapshot() as AgentSnapshot).context.responseId;
         this.streaming.reset();
         ref.send({ type: 'connection.reconnecting', attempt: status.attempt, delayMs: status.delayMs });
+        if (cut) this.answerAfterReconnect(responseId);
         break;
+      }
       default:
         // closed and failed reach the agent as the connection actor's done event.
         break;
     }
+  }
+
+  /**
+   * The model connection dropped while this agent was answering: the response it was streaming ends
+   * visibly (`agent_response_done{status:'failed', metadata.reason}`) instead of stopping mid-air, and
+   * a new response is asked for; the connection holds that request until it is back and has replayed
+   * the conversation. If it never comes back, the agent fails and says so.
+   */
+  private answerAfterReconnect(responseId: string | null): void {
+    if (responseId !== null) {
+      this.emitter.emit(
+        this.emitter.attributed({
+          type: 'agent_response_done',
+          response_id: responseId,
+          input_tokens: 0,
+          output_tokens: 0,
+          metadata: { reason: 'model_connection_lost' },
+          status: 'failed',
+        }),
+      );
+    }
+    this.connection?.createResponse();
   }
 
   private send$(event: RealtimeAgentEvent): void {

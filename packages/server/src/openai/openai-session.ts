@@ -343,11 +343,14 @@ export class OpenAISessionMapper {
 
   #done(event: ServerEventOf<'agent_response_done'>): OpenAIOut[] {
     const [response, out] = this.#response(event.agent_id, event.response_id);
+    const reason = typeof event.metadata?.reason === 'string' ? event.metadata.reason : undefined;
     out.push(
-      ...this.#finish(response, event.status, {
-        input_tokens: event.input_tokens,
-        output_tokens: event.output_tokens,
-      }),
+      ...this.#finish(
+        response,
+        event.status,
+        { input_tokens: event.input_tokens, output_tokens: event.output_tokens },
+        reason,
+      ),
     );
     return out;
   }
@@ -356,6 +359,7 @@ export class OpenAISessionMapper {
     response: ResponseState,
     status: string,
     usage: { input_tokens: number; output_tokens: number },
+    reason?: string,
   ): OpenAIOut[] {
     const out: OpenAIOut[] = [];
     const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
@@ -394,21 +398,31 @@ export class OpenAISessionMapper {
     this.#responses.delete(response.id);
     out.push({
       type: 'response.done',
-      response: this.#responseObject(response, status, {
-        total_tokens: usage.input_tokens + usage.output_tokens,
-        input_tokens: usage.input_tokens,
-        output_tokens: usage.output_tokens,
-      }),
+      response: this.#responseObject(
+        response,
+        status,
+        {
+          total_tokens: usage.input_tokens + usage.output_tokens,
+          input_tokens: usage.input_tokens,
+          output_tokens: usage.output_tokens,
+        },
+        reason,
+      ),
     });
     return out;
   }
 
-  #responseObject(response: ResponseState, status: string, usage: Record<string, number> | null) {
+  #responseObject(
+    response: ResponseState,
+    status: string,
+    usage: Record<string, number> | null,
+    reason?: string,
+  ) {
     return {
       id: response.id,
       object: 'realtime.response',
       status,
-      status_details: status === 'cancelled' ? { type: 'cancelled', reason: 'client_cancelled' } : null,
+      status_details: statusDetails(status, reason),
       output: response.output,
       conversation_id: 'conv_chorus',
       output_modalities: ['audio'],
@@ -416,4 +430,24 @@ export class OpenAISessionMapper {
       usage,
     };
   }
+}
+
+/**
+ * GA `status_details`: `cancelled` by the client; `failed` with an error (the agent lost its model
+ * mid-response); `incomplete` with a reason.
+ */
+function statusDetails(status: string, reason: string | undefined): Record<string, unknown> | null {
+  if (status === 'cancelled') return { type: 'cancelled', reason: 'client_cancelled' };
+  if (status === 'failed') {
+    return {
+      type: 'failed',
+      error: {
+        type: 'server_error',
+        code: reason ?? 'response_failed',
+        message: `the response failed: ${reason ?? 'unknown'}`,
+      },
+    };
+  }
+  if (status === 'incomplete') return { type: 'incomplete', reason: reason ?? 'unknown' };
+  return null;
 }
