@@ -1,0 +1,44 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { MCPServer } from './mcp-server.js';
+import type { MCPServerOptions } from './options.js';
+
+export interface MCPServerStreamableHttpOptions extends MCPServerOptions {
+  readonly url: string | URL;
+  /** Sent with every request (an `Authorization` header, for example). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An MCP server reached over Streamable HTTP. Reconnected (a new session) with backoff when it
+ * cannot be reached; the SDK's own stream retries are off, so one policy, on the agent's clock,
+ * decides. Its session is ended with a DELETE when its last agent stops.
+ */
+export class MCPServerStreamableHttp extends MCPServer {
+  private readonly url: URL;
+
+  constructor(private readonly http: MCPServerStreamableHttpOptions) {
+    const url = new URL(http.url);
+    super(http, url.host, 'reconnecting');
+    this.url = url;
+  }
+
+  protected createTransport(): Transport {
+    return new StreamableHTTPClientTransport(this.url, {
+      requestInit: { headers: { ...this.http.headers } },
+      reconnectionOptions: {
+        maxRetries: 0,
+        initialReconnectionDelay: 1000,
+        maxReconnectionDelay: 1000,
+        reconnectionDelayGrowFactor: 1,
+      },
+    });
+  }
+
+  protected override async shutdown(client: Client): Promise<void> {
+    const transport = client.transport as StreamableHTTPClientTransport | undefined;
+    await transport?.terminateSession().catch(() => undefined);
+    await client.close();
+  }
+}
