@@ -1,6 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { boundedFetch } from './bounded-fetch.js';
+import { clockSignal } from './clock-signal.js';
 import { MCPServer } from './mcp-server.js';
 import type { MCPServerOptions } from './options.js';
 
@@ -27,6 +29,7 @@ export class MCPServerStreamableHttp extends MCPServer {
   protected createTransport(): Transport {
     return new StreamableHTTPClientTransport(this.url, {
       requestInit: { headers: { ...this.http.headers } },
+      fetch: boundedFetch(this.limits.maxMessageBytes, this.name, (reason) => this.fault(reason)),
       reconnectionOptions: {
         maxRetries: 0,
         initialReconnectionDelay: 1000,
@@ -38,7 +41,14 @@ export class MCPServerStreamableHttp extends MCPServer {
 
   protected override async shutdown(client: Client): Promise<void> {
     const transport = client.transport as StreamableHTTPClientTransport | undefined;
-    await transport?.terminateSession().catch(() => undefined);
+    // A server that does not answer the DELETE in time is left; closing aborts the request.
+    const ms = this.options.connectTimeoutMs ?? 10_000;
+    const timeout = clockSignal(this.clock, ms, 'no answer');
+    const timedOut = new Promise<void>((resolve) =>
+      timeout.signal.addEventListener('abort', () => resolve()),
+    );
+    await Promise.race([transport?.terminateSession().catch(() => undefined), timedOut]);
+    timeout.disarm();
     await client.close();
   }
 }

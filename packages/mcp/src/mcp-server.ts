@@ -46,7 +46,7 @@ export abstract class MCPServer implements ToolSource {
   private current: readonly AnyTool[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly contexts: ToolSourceContext[] = [];
-  private clock: ChorusClock = systemClock;
+  protected clock: ChorusClock = systemClock;
   private client: Client | undefined;
   private transport: Transport | undefined;
   private generation = 0;
@@ -81,6 +81,11 @@ export abstract class MCPServer implements ToolSource {
   /** Ends the transport of a healthy server when its last agent leaves. */
   protected async shutdown(client: Client): Promise<void> {
     await client.close();
+  }
+
+  /** The current connection misbehaved (an oversized answer): drop it and start again. */
+  protected fault(reason: string): void {
+    this.lost(this.generation, reason);
   }
 
   get tools(): readonly AnyTool[] {

@@ -26,7 +26,7 @@ export interface MCPLimits {
   readonly maxDescriptionChars: number;
   /** A result's text is cut to this many UTF-8 bytes, saying so (default 64 KiB). */
   readonly maxResultBytes: number;
-  /** One message from a stdio server larger than this closes it as faulty (default 4 MiB). */
+  /** A stdio message larger than this closes the server as faulty; an HTTP answer larger fails its call (default 4 MiB). */
   readonly maxMessageBytes: number;
 }
 

@@ -91,6 +91,11 @@ export class HttpMcpFixture {
       this.events.push('cancelled hang');
       return { content: [{ type: 'text', text: 'cancelled' }] };
     });
+    server.registerTool(
+      'big',
+      { description: 'Returns a long text', inputSchema: { bytes: z.number().int() } },
+      async ({ bytes }) => ({ content: [{ type: 'text', text: 'x'.repeat(bytes) }] }),
+    );
     return server;
   }
 }

@@ -12,12 +12,13 @@ afterEach(async () => {
   fixture = undefined;
 });
 
-function httpServer(url: string): MCPServerStreamableHttp {
+function httpServer(url: string, limits: { maxMessageBytes?: number } = {}): MCPServerStreamableHttp {
   return new MCPServerStreamableHttp({
     name: 'remote',
     url,
     headers: { Authorization: 'Bearer test-token' },
     random: () => 0.5,
+    limits,
   });
 }
 
@@ -29,7 +30,7 @@ describe('MCPServerStreamableHttp with a RealtimeAgent (a real SDK server on 127
       echo: { name: 'echo', arguments: { text: 'hi' } },
     });
     expect(server.events).toContain('auth Bearer test-token');
-    expect(rig.model.currentSession?.tools.map((t) => t.name)).toEqual(['echo', 'hang']);
+    expect(rig.model.currentSession?.tools.map((t) => t.name)).toEqual(['echo', 'hang', 'big']);
     rig.say('echo');
     await eventually(() => expect(rig?.toolResults()).toHaveLength(1));
     expect(rig.toolResults()[0]).toMatchObject({ output: 'echo: hi', is_error: false });
@@ -78,6 +79,31 @@ describe('MCPServerStreamableHttp with a RealtimeAgent (a real SDK server on 127
     await eventually(() => expect(rig?.toolResults()).toHaveLength(2));
     expect(rig.toolResults()[1]).toMatchObject({ output: 'echo: back', is_error: false });
     expect(fixture.events).toContain('call echo back');
+  });
+
+  it('an answer larger than maxMessageBytes fails its call instead of being held', async () => {
+    const server = await HttpMcpFixture.start();
+    fixture = server;
+    rig = await agentRig(() => [httpServer(server.url, { maxMessageBytes: 10_000 })], {
+      big: { name: 'big', arguments: { bytes: 50_000 } },
+      small: { name: 'big', arguments: { bytes: 10 } },
+    });
+    rig.say('big');
+    await eventually(() => expect(rig?.toolResults()).toHaveLength(1));
+    expect(rig.toolResults()[0]).toMatchObject({
+      output: 'big failed: the MCP server remote stopped during the call; reconnecting it',
+      is_error: true,
+    });
+    expect(rig.errors().find((e) => e.code === 'tool_source_down')?.message).toBe(
+      'an answer from MCP server remote exceeded 10000 bytes; reconnecting in 250 ms',
+    );
+    await rig.untilListening();
+    rig.clock.increment(250);
+    const source = rig.sources[0] as MCPServerStreamableHttp;
+    await eventually(() => expect(source.state).toBe('ready'));
+    rig.say('small');
+    await eventually(() => expect(rig?.toolResults()).toHaveLength(2));
+    expect(rig.toolResults()[1]).toMatchObject({ output: 'xxxxxxxxxx', is_error: false });
   });
 
   it('ends its session with a DELETE when the agent stops', async () => {

@@ -229,6 +229,24 @@ describe('MCPServerStdio with a RealtimeAgent (a real SDK server as a child proc
     });
   });
 
+  it('a server that cannot start: the agent starts anyway, says why, and keeps trying with backoff', async () => {
+    rig = await agentRig(
+      (log) => [fixtureServer(log, { name: 'missing', command: '/nonexistent/mcp-server', args: [] })],
+      {},
+    );
+    const server = rig.sources[0] as MCPServerStdio;
+    expect(rig.agent.state).toBe('listening');
+    expect(rig.agent.tools).toEqual([]);
+    expect(server.state).toBe('waiting');
+    expect(rig.errors()[0]?.code).toBe('tool_source_down');
+    expect(rig.errors()[0]?.message).toMatch(
+      /^MCP server missing could not start: .*ENOENT.*; restarting in 250 ms$/,
+    );
+    rig.clock.increment(250);
+    await eventually(() => expect(rig?.errors()).toHaveLength(2));
+    expect(rig.errors()[1]?.message).toMatch(/restarting in 500 ms$/);
+  });
+
   it('leaves no process behind when the agent stops, and no timer on the clock', async () => {
     rig = await agentRig((log) => [fixtureServer(log)], {});
     const server = rig.sources[0] as MCPServerStdio;
