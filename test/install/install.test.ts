@@ -21,6 +21,7 @@ const PUBLIC = [
   '@chorus/gemini',
   '@chorus/inspector',
   '@chorus/local',
+  '@chorus/mcp',
   '@chorus/openai',
   '@chorus/protocol',
   '@chorus/server',

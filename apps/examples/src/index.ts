@@ -1,4 +1,5 @@
 export { DEFAULT_DEMO_ROOM, type DemoRoomFactory, demoRooms } from './demo-rooms.js';
+export { mcpNotes, notesBrain, notesServer } from './mcp-notes.js';
 export {
   type LocalModelsOptions,
   localModels,

@@ -59,6 +59,7 @@ export {
 export { type Handoff, type HandoffOptions, handoff, handoffToolName } from './handoff/handoff.js';
 export * from './model/realtime-model.js';
 export * from './room/index.js';
+export { type JsonSchemaToolOptions, jsonSchemaTool } from './tools/json-schema-tool.js';
 export {
   type AnyTool,
   type ParsedArguments,
@@ -77,4 +78,10 @@ export {
   type ToolOutcome,
   toolCallMachine,
 } from './tools/tool-call.machine.js';
+export {
+  mergeSourceTools,
+  type ToolSource,
+  type ToolSourceContext,
+  type ToolSourceProblem,
+} from './tools/tool-source.js';
 export { toolUseInput } from './tools/tool-use-input.js';

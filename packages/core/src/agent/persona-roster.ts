@@ -31,6 +31,11 @@ export class PersonaRoster {
     }
   }
 
+  /** Every persona collected. */
+  all(): RealtimeAgent[] {
+    return [...this.personas.values()];
+  }
+
   get(name: string): RealtimeAgent | undefined {
     return this.personas.get(name);
   }

@@ -6,6 +6,7 @@ import type { OutputGuardrail, OutputGuardrailSettings } from '../guardrails/out
 import type { Handoff } from '../handoff/handoff.js';
 import type { RealtimeModel, SessionConfig, TurnDetection } from '../model/realtime-model.js';
 import type { AnyTool } from '../tools/tool.js';
+import type { ToolSource } from '../tools/tool-source.js';
 import type { RealtimeAgent } from './realtime-agent.js';
 
 // The agent's configuration surface, kept apart so the class file reads as behaviour only.
@@ -22,6 +23,11 @@ export interface RealtimeAgentOptions {
   /** Required to start; a handoff target used only as a persona needs none. */
   readonly model?: RealtimeModel;
   readonly tools?: readonly AnyTool[];
+  /**
+   * More tools, from sources such as MCP servers (`@chorus/mcp`): started with the agent, closed
+   * when it stops, and followed while it runs (a changed list updates the model's session).
+   */
+  readonly mcpServers?: readonly ToolSource[];
   /** Agents this one may hand the conversation to; a function allows cycles (A -> B -> A). */
   readonly handoffs?: readonly HandoffTarget[] | (() => readonly HandoffTarget[]);
   readonly voice?: string;

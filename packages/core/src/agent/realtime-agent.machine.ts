@@ -385,6 +385,17 @@ export const realtimeAgentMachine = setup({
                 'clearToolOutcomes',
               ],
             },
+            // Barge-in while tools run cancels them the same way: the user took the floor back.
+            'model.input_started': {
+              guard: 'interruptsOnSpeech',
+              target: 'listening',
+              actions: [
+                'cancelToolCallsByUser',
+                'reportCancelledToolCalls',
+                'submitToolOutcomesQuietly',
+                'clearToolOutcomes',
+              ],
+            },
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
           },
         },

@@ -15,9 +15,11 @@ import { type Handoff, handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
 import type { AnyTool } from '../tools/tool.js';
+import { mergeSourceTools, type ToolSource } from '../tools/tool-source.js';
 import { AgentEmitter, describeError } from './agent-emitter.js';
 import { createAgentLogic } from './agent-logic.js';
 import { applySessionConfig, initialSession, personaSession } from './agent-session.js';
+import { AgentToolSources } from './agent-tool-sources.js';
 import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
@@ -59,7 +61,8 @@ type AgentSnapshot = SnapshotFrom<typeof realtimeAgentMachine>;
  */
 export class RealtimeAgent implements RoomMember {
   readonly id: string;
-  readonly tools: readonly AnyTool[];
+  /** Tool sources (MCP servers) whose tools join `tools` while the agent runs. */
+  readonly mcpServers: readonly ToolSource[];
   readonly outputGuardrails: readonly OutputGuardrail[];
   readonly model: RealtimeModel | undefined;
   /** Every server event this agent emits, attributed with `agent_id` and `agent_name`. */
@@ -72,6 +75,8 @@ export class RealtimeAgent implements RoomMember {
   private readonly metrics: TurnMetricsRecorder;
   private readonly streaming = new StreamingItems();
   private readonly personas: PersonaRoster;
+  private readonly ownTools: readonly AnyTool[];
+  private readonly toolSources = new AgentToolSources();
   private ref: AgentActorRef | undefined;
   private rootActor: AgentActorRef | undefined;
   private connection: ModelConnection | undefined;
@@ -89,7 +94,8 @@ export class RealtimeAgent implements RoomMember {
     this.options = options;
     this.id = options.id ?? options.name;
     this.shaped = { name: options.name, instructions: options.instructions, voice: options.voice };
-    this.tools = options.tools ?? [];
+    this.ownTools = options.tools ?? [];
+    this.mcpServers = options.mcpServers ?? [];
     this.outputGuardrails = options.outputGuardrails ?? [];
     this.model = options.model;
     this.conversation = new ConversationHistory(options.historySize);
@@ -105,6 +111,11 @@ export class RealtimeAgent implements RoomMember {
       if (names.has(t.name)) throw new TypeError(`agent ${this.name}: two tools are named ${t.name}`);
       names.add(t.name);
     }
+  }
+
+  /** The agent's tools now: its own, then its tool sources' (which may change while it runs). */
+  get tools(): readonly AnyTool[] {
+    return mergeSourceTools(this.ownTools, this.mcpServers).tools;
   }
 
   /** The name the model, clients and other room members know the agent by. */
@@ -213,13 +224,16 @@ export class RealtimeAgent implements RoomMember {
    * room's other members, to whom handoffs pass the floor.
    */
   async start(outgoing?: Partial<Observer<ServerEvent>>, options: MemberStartOptions = {}): Promise<void> {
-    if (this.ref) throw new Error(`agent ${this.name} was already started`);
+    if (this.ref || this.toolSources.started) throw new Error(`agent ${this.name} was already started`);
     const model = this.model;
     if (!model) throw new Error(`agent ${this.name} has no model; pass { model } to start it`);
     if (this.emitter.closed) throw new Error(`agent ${this.name} was stopped; create a new one`);
     this.peers = new Set(options.peers ?? []);
     this.personas.collect();
     if (outgoing) this.subscriptions.add(this.emitter.subscribe(outgoing));
+    // Only an agent with tool sources waits for them (start stays synchronous up to `ready`).
+    const sources = this.personas.all().flatMap((persona) => persona.mcpServers);
+    if (sources.length > 0) await this.startToolSources(sources);
     const connection = new ModelConnection(model, {
       retry: this.options.retry,
       random: this.options.random,
@@ -389,11 +403,42 @@ export class RealtimeAgent implements RoomMember {
       ref.send({ type: 'agent.stop' });
       await done;
     }
+    await this.toolSources.close();
     await this.guardrails?.settled();
     this.teardown();
   }
 
   // --- wiring ---------------------------------------------------------------------------------
+
+  private async startToolSources(sources: readonly ToolSource[]): Promise<void> {
+    await this.toolSources.start(
+      sources,
+      {
+        clock: this.options.clock ?? systemClock,
+        report: ({ code, message }) => this.emitter.emitError('server_error', code, message),
+      },
+      () => this.refreshTools(),
+    );
+    if (this.emitter.closed) {
+      await this.toolSources.close();
+      throw new Error(`agent ${this.name} was stopped while starting`);
+    }
+    this.refreshTools();
+  }
+
+  /** A source's tools changed: the model's session gets the persona's tools in one update. */
+  private refreshTools(): void {
+    const persona = this.personas.current();
+    for (const name of mergeSourceTools(persona.ownTools, persona.mcpServers).dropped) {
+      this.emitter.emitError('server_error', 'tool_dropped', `tool ${name} left out: the name is taken`);
+    }
+    const connection = this.connection;
+    if (!connection || !this.session || !this.isRunning()) return;
+    const { tools } = personaSession(persona, this.voice);
+    if (JSON.stringify(tools) === JSON.stringify(this.session.tools)) return;
+    this.session = { ...this.session, tools };
+    connection.updateSession({ tools });
+  }
 
   private createGuardrailMonitor(): GuardrailMonitor | undefined {
     if (this.outputGuardrails.length === 0) return undefined;
@@ -578,6 +623,7 @@ export class RealtimeAgent implements RoomMember {
     this.readyCheck?.();
     this.readyCheck = undefined;
     this.connection?.release();
+    void this.toolSources.close();
     // A spawned agent's actor belongs to its parent (the room stops it); only a root is ours to stop.
     if (this.ref && this.ref === this.rootActor) this.ref.stop();
     this.subscriptions.unsubscribe();

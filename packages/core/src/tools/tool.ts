@@ -58,7 +58,8 @@ export interface Tool<S extends ObjectSchema = ObjectSchema> extends AnyTool {
   readonly parameters: S;
 }
 
-const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** What every provider accepts as a tool name. */
+export const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Defines a function tool. Arguments are validated with zod; a validation failure goes back to the

@@ -1,0 +1,3 @@
+import { chorusProject } from '../../vitest.shared.ts';
+
+export default chorusProject('mcp');
