@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWav, muLawEncode, resamplePcm16 } from '@chorus/audio';
-import { RealtimeAgent, tool } from '@chorus/core';
+import { ChatRoom, RealtimeAgent, tool } from '@chorus/core';
 import { ScriptedModel, TestClock } from '@chorus/core/testing';
 import { FakeTwilioCall } from '@chorus/fakes';
 import { type ChorusServer, createChorusServer, twilioSignature } from '@chorus/server';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { z } from 'zod';
 
 const TOKEN = 'twilio-test-token';
@@ -134,7 +135,10 @@ describe('a phone call over Twilio Media Streams', () => {
     const first = setup.model.sent.find((input) => input.type === 'audio');
     expect(first).toMatchObject({ format: { type: 'audio/pcm', rate: 16000 } });
     // The scripted model stands in for VAD and STT: it "hears" the question now.
+    const spoke = performance.now();
     setup.model.speak("What's the weather in Paris?");
+    await advanceUntil(setup.clock, () => call.of('media').length > 0, 0);
+    const speechEndToFirstFrameMs = performance.now() - spoke;
     await advanceUntil(setup.clock, () => call.of('mark').length >= 10);
     // 1 s of reply: 8000 bytes of mu-law, in 160-byte frames, a mark after each 100 ms chunk.
     expect(mediaBytes(call)).toBe(8000);
@@ -152,6 +156,9 @@ describe('a phone call over Twilio Media Streams', () => {
     expect(call.invalid).toEqual([]);
     call.play(1000);
     expect(call.echoed).toHaveLength(10);
+    console.log(
+      `end of caller speech to first mu-law frame (scripted model, fake Twilio, 127.0.0.1): ${speechEndToFirstFrameMs.toFixed(1)} ms`,
+    );
     call.hangUp();
     expect(await call.closed).toEqual({ code: 1000, reason: 'stream stopped' });
     await vi.waitFor(async () => {
@@ -220,5 +227,103 @@ describe('a phone call over Twilio Media Streams', () => {
     await vi.waitFor(() =>
       expect(setup.model.sent).toContainEqual(expect.objectContaining({ type: 'text', text: 'DTMF: 9' })),
     );
+  });
+
+  it('a call that drops mid-reply leaves nothing behind: no connection, no room, the model closed', async () => {
+    const setup = await start(3000);
+    const call = place(setup);
+    await call.opened;
+    call.start();
+    await vi.waitFor(() => expect(setup.model.calls.some((c) => c.method === 'connect')).toBe(true));
+    setup.model.speak("What's the weather in Paris?");
+    await advanceUntil(setup.clock, () => call.of('mark').length >= 3);
+    // The line drops: no `stop`, the socket just goes.
+    call.ws.terminate();
+    await vi.waitFor(async () => {
+      const health = (await (await fetch(`${setup.base}/healthz`)).json()) as {
+        connections: number;
+        rooms: number;
+      };
+      expect(health).toMatchObject({ connections: 0, rooms: 0 });
+    });
+    await vi.waitFor(() => expect(setup.model.calls.some((c) => c.method === 'close')).toBe(true));
+  });
+
+  it('refuses malformed and oversized messages, counting each, and the call goes on', async () => {
+    const setup = await start();
+    const call = place(setup);
+    await call.opened;
+    call.start();
+    await vi.waitFor(() => expect(setup.model.calls.some((c) => c.method === 'connect')).toBe(true));
+    call.sendRaw('{not json');
+    call.sendRaw({
+      event: 'media',
+      sequenceNumber: '9',
+      streamSid: call.streamSid,
+      media: { track: 'inbound', chunk: '1', timestamp: '0', payload: 'A'.repeat(20_000) },
+    });
+    call.sendRaw({
+      event: 'dtmf',
+      sequenceNumber: '10',
+      streamSid: 'MZ-someone-else',
+      dtmf: { track: 'inbound_track', digit: '5' },
+    });
+    call.dtmf('7');
+    call.dtmf('#');
+    await vi.waitFor(() =>
+      expect(setup.model.sent).toContainEqual(expect.objectContaining({ type: 'text', text: 'DTMF: 7#' })),
+    );
+    const metrics = await (await fetch(`${setup.base}/metrics`)).text();
+    expect(metrics).toMatch(/chorus_client_errors_total\{route="twilio",code="invalid_message"\} 3/);
+    expect(call.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('joins a shared room named by the TwiML parameters, with the caller number as the user name', async () => {
+    const clock = new TestClock();
+    let room: ChatRoom | undefined;
+    server = createChorusServer({
+      rooms: {
+        assistant: () =>
+          new RealtimeAgent({ name: 'a', instructions: 'Help.', model: new ScriptedModel({ clock }), clock }),
+        lobby: () => {
+          room = new ChatRoom({
+            id: 'lobby',
+            agents: [
+              new RealtimeAgent({
+                name: 'host',
+                instructions: 'Host.',
+                model: new ScriptedModel({ clock }),
+                clock,
+              }),
+            ],
+          });
+          return room;
+        },
+      },
+      auth: { apiKeys: ['k'] },
+      twilio: { authToken: TOKEN },
+      clock,
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const url = `ws://127.0.0.1:${port}/twilio/media-stream`;
+    const headers = { 'X-Twilio-Signature': twilioSignature(TOKEN, url) };
+    const call = new FakeTwilioCall({
+      url,
+      headers,
+      customParameters: { room: 'lobby', caller: '+15551234567' },
+    });
+    calls.push(call);
+    await call.opened;
+    call.start();
+    await vi.waitFor(() =>
+      expect(room?.users).toContainEqual({ id: `twilio-${call.callSid}`, name: '+15551234567' }),
+    );
+    // A room that does not exist ends the stream (Twilio then runs the TwiML after <Connect>).
+    const lost = new FakeTwilioCall({ url, headers, customParameters: { agent: 'nope' } });
+    calls.push(lost);
+    await lost.opened;
+    lost.start();
+    expect((await lost.closed).code).toBe(1011);
   });
 });
