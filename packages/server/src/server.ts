@@ -19,7 +19,7 @@ import { type ChorusServerOptions, type Limits, resolveLimits } from './options.
 import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
 import { StatelyRelay } from './stately-relay.js';
-import { TwilioCall } from './twilio/twilio-call.js';
+import { PhoneCall } from './twilio/phone-call.js';
 import { TwilioGate } from './twilio/twilio-gate.js';
 import { resolveTwilioOptions } from './twilio/twilio-options.js';
 
@@ -403,7 +403,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       return;
     }
     if (route.kind === 'twilio') {
-      const call = new TwilioCall(socket, {
+      const call = new PhoneCall(socket, (twilio as TwilioGate).dialect, {
         connectionId: id,
         host,
         defaultRoom,

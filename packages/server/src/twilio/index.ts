@@ -1,3 +1,5 @@
+export type { PhoneDialect, PhoneInbound } from './phone-dialect.js';
+export { twilioDialect } from './twilio-dialect.js';
 export {
   DEFAULT_TWILIO_STREAM_PATH,
   DEFAULT_TWILIO_VOICE_PATH,

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { isLoopback } from '../auth.js';
+import type { PhoneDialect } from './phone-dialect.js';
+import { twilioDialect } from './twilio-dialect.js';
 import type { ResolvedTwilioOptions } from './twilio-options.js';
 import { isValidTwilioSignature } from './twilio-signature.js';
 import { connectStreamTwiml } from './twiml.js';
@@ -21,6 +23,9 @@ export type TwilioGateResult =
  * voice webhook's TwiML answer.
  */
 export class TwilioGate {
+  /** How the stream's messages are read and written. */
+  readonly dialect: PhoneDialect = twilioDialect;
+
   constructor(
     readonly options: ResolvedTwilioOptions,
     insecureDev: boolean,

@@ -1,6 +1,5 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import type { AudioFormat, ClientEvent, ServerEvent } from '@chorus/protocol';
-import { parseTwilioInbound, type TwilioInboundOf, type TwilioOutbound } from '@chorus/protocol/twilio';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { CloseCode } from '../close-codes.js';
@@ -10,11 +9,9 @@ import { type RoomHost, type RoomLease, UnknownRoomError } from '../room-host.js
 import type { RoomUser } from '../servable.js';
 import { callRoom } from './call-room.js';
 import { MarkLedger } from './mark-ledger.js';
+import type { PhoneDialect } from './phone-dialect.js';
 import type { ResolvedTwilioOptions } from './twilio-options.js';
 
-const MULAW_8K: AudioFormat = { type: 'audio/pcmu', rate: 8000 };
-/** 20 ms of 8 kHz mu-law: the frame size Twilio itself sends and plays. */
-export const TWILIO_FRAME_BYTES = 160;
 /** Caller audio kept while the room starts (3 s); more is dropped and counted. */
 const MAX_EARLY_FRAMES = 150;
 /** Digits delivered at once at most (a longer run is delivered in parts). */
@@ -22,7 +19,7 @@ const MAX_DTMF_DIGITS = 32;
 /** Interrupted items remembered, so their late audio is dropped. */
 const MAX_INTERRUPTED = 64;
 
-export interface TwilioCallContext {
+export interface PhoneCallContext {
   readonly connectionId: string;
   readonly host: RoomHost;
   readonly defaultRoom: string;
@@ -35,7 +32,7 @@ export interface TwilioCallContext {
 type Phase = 'awaiting_start' | 'joining' | 'active' | 'ended';
 
 /** What a call measured, for logs and the benchmark. */
-export interface TwilioCallStats {
+export interface PhoneCallStats {
   framesIn: number;
   framesOut: number;
   marksSent: number;
@@ -46,15 +43,16 @@ export interface TwilioCallStats {
 }
 
 /**
- * One phone call on a Twilio Media Stream: a room user whose audio arrives as 8 kHz mu-law and
- * whose playback position comes from marks. Caller audio is converted frame by frame to the room's
- * input format; agent audio is converted to mu-law, sent in 20 ms frames, each chunk followed by a
- * `mark`. Twilio echoes a mark once the audio before it has played, and the call reports that
- * position to the agent (`client_playback_position`), so a barge-in truncates the reply to what the
- * caller heard; on barge-in the call sends `clear`. DTMF digits reach the room as the caller's
- * typed text (`DTMF: 1234#`); `stop` leaves the room and closes the socket.
+ * One phone call on a media stream (Twilio's, or another provider's {@link PhoneDialect}): a room
+ * user whose audio arrives as 8 kHz mu-law and whose playback position comes from marks. Caller
+ * audio is converted frame by frame to the room's input format; agent audio is converted to mu-law,
+ * sent in 20 ms frames, each chunk followed by a mark. The phone side echoes a mark once the audio
+ * before it has played, and the call reports that position to the agent
+ * (`client_playback_position`), so a barge-in truncates the reply to what the caller heard; on
+ * barge-in the call sends a clear. DTMF digits reach the room as the caller's typed text
+ * (`DTMF: 1234#`); a stop leaves the room and closes the socket.
  */
-export class TwilioCall {
+export class PhoneCall {
   #phase: Phase = 'awaiting_start';
   #streamSid = '';
   #callSid = '';
@@ -62,7 +60,7 @@ export class TwilioCall {
   #lease: RoomLease | undefined;
   #input: AudioConverter | undefined;
   readonly #early: Uint8Array[] = [];
-  /** Agent audio converters by source format; created on first use. */
+  /** Agent audio converters by agent and source format; created on first use. */
   readonly #outputs = new Map<string, AudioConverter>();
   /** Room events held while an output converter is created, so order is kept. */
   #held: ServerEvent[] | undefined;
@@ -72,7 +70,7 @@ export class TwilioCall {
   readonly #interrupted = new Set<string>();
   #digits = '';
   #dtmfTimer: unknown;
-  readonly stats: TwilioCallStats = {
+  readonly stats: PhoneCallStats = {
     framesIn: 0,
     framesOut: 0,
     marksSent: 0,
@@ -84,48 +82,44 @@ export class TwilioCall {
 
   constructor(
     private readonly socket: GuardedSocket,
-    private readonly ctx: TwilioCallContext,
+    private readonly dialect: PhoneDialect,
+    private readonly ctx: PhoneCallContext,
   ) {}
 
   get active(): boolean {
     return this.#phase === 'active';
   }
 
-  /** One frame from Twilio (already rate-limited by the socket). */
+  /** One frame from the phone side (already rate-limited by the socket). */
   onFrame(data: Uint8Array, isBinary: boolean): void {
-    this.ctx.metrics.eventsIn.inc({ route: 'twilio' });
-    if (isBinary) {
-      this.#error('(root)', 'Media Streams messages are JSON text frames');
+    this.ctx.metrics.eventsIn.inc({ route: this.dialect.name });
+    const message = this.dialect.parse(data, isBinary);
+    if (message.kind === 'ignored') return;
+    if (message.kind === 'invalid') {
+      this.#error(message.path, message.message);
       return;
     }
-    const parsed = parseTwilioInbound(data);
-    if (!parsed.ok) {
-      this.#error(parsed.error.path, parsed.error.message);
-      return;
-    }
-    const message = parsed.message;
-    if (message.event === 'connected') return;
-    if (message.event === 'start') {
-      this.#start(message);
+    if (message.kind === 'start') {
+      this.#start(message.streamId, message.callId, message.parameters);
       return;
     }
     if (this.#phase === 'awaiting_start') {
-      this.#error('event', `"${message.event}" before "start"`);
+      this.#error('event', `"${message.kind}" before the stream's start`);
       return;
     }
-    if (message.streamSid !== this.#streamSid) {
+    if (message.streamId !== this.#streamSid) {
       this.#error('streamSid', `is not this stream's (${this.#streamSid})`);
       return;
     }
-    switch (message.event) {
-      case 'media':
-        if (message.media.track === 'inbound') this.#callerAudio(bytesFromBase64(message.media.payload));
+    switch (message.kind) {
+      case 'audio':
+        this.#callerAudio(message.audio);
         return;
-      case 'mark':
-        this.#markPlayed(message.mark.name);
+      case 'played':
+        this.#markPlayed(message.mark);
         return;
-      case 'dtmf':
-        this.#digit(message.dtmf.digit);
+      case 'digit':
+        this.#digit(message.digit);
         return;
       case 'stop':
         this.ctx.logger.info({ call: this.#callSid }, 'call stopped');
@@ -145,10 +139,10 @@ export class TwilioCall {
     switch (event.type) {
       case 'agent_response_audio_delta': {
         if (this.#interrupted.has(event.item_id)) return;
-        const converter = this.#outputs.get(formatKey(event.format));
+        const converter = this.#outputs.get(outputKey(event.agent_id, event.format));
         if (!converter) {
           this.#held = [event];
-          void this.#createOutput(event.format);
+          void this.#createOutput(event.agent_id, event.format);
           return;
         }
         this.#play(event.item_id, converter.convert(bytesFromBase64(event.delta)));
@@ -156,7 +150,8 @@ export class TwilioCall {
       }
       case 'agent_response_audio_done': {
         if (this.#interrupted.has(event.item_id)) return;
-        for (const converter of this.#outputs.values()) {
+        for (const [key, converter] of this.#outputs) {
+          if (!key.startsWith(`${event.agent_id}|`)) continue;
           const tail = converter.flush();
           if (tail.byteLength > 0) this.#play(event.item_id, tail);
         }
@@ -168,7 +163,7 @@ export class TwilioCall {
         this.#clear();
         return;
       case 'agent_input_started':
-        // The caller (or someone in the room) started speaking: what Twilio still buffers is stale.
+        // The caller (or someone in the room) started speaking: what the phone still buffers is stale.
         this.#clear();
         return;
       case 'server_error':
@@ -188,7 +183,7 @@ export class TwilioCall {
     this.socket.close(reason === 'shutdown' ? CloseCode.goingAway : CloseCode.sessionEnded, reason);
   }
 
-  /** Drain: close the stream (Twilio continues with the TwiML after `<Connect>`). */
+  /** Drain: close the stream (Twilio goes on with the TwiML after `<Connect>`). */
   shutdown(): void {
     this.roomEnded('shutdown');
   }
@@ -205,38 +200,34 @@ export class TwilioCall {
     this.#outputs.clear();
     this.#held = undefined;
     this.#early.length = 0;
-    if (wasActive) this.ctx.metrics.sessions.dec({ route: 'twilio' });
+    if (wasActive) this.ctx.metrics.sessions.dec({ route: this.dialect.name });
     const lease = this.#lease;
     this.#lease = undefined;
     this.ctx.logger.info({ call: this.#callSid, ...this.stats }, 'call ended');
     if (lease) await lease.release();
   }
 
-  #start(message: TwilioInboundOf<'start'>): void {
+  #start(streamId: string, callId: string, parameters: Readonly<Record<string, string>>): void {
     if (this.#phase !== 'awaiting_start') {
-      this.#error('event', '"start" sent twice');
-      return;
-    }
-    if (message.streamSid !== message.start.streamSid) {
-      this.#error('start.streamSid', 'differs from streamSid');
+      this.#error('event', 'the stream started twice');
       return;
     }
     this.#phase = 'joining';
-    this.#streamSid = message.start.streamSid;
-    this.#callSid = message.start.callSid;
-    const choice = callRoom(message.start.customParameters, this.ctx.defaultRoom);
-    this.#user = { id: `twilio-${this.#callSid}`, ...(choice.caller ? { name: choice.caller } : {}) };
+    this.#streamSid = streamId;
+    this.#callSid = callId;
+    const choice = callRoom(parameters, this.ctx.defaultRoom);
+    this.#user = { id: `${this.dialect.name}-${callId}`, ...(choice.caller ? { name: choice.caller } : {}) };
     void this.#join(choice.room, choice.shared);
   }
 
   async #join(name: string, shared: boolean): Promise<void> {
     try {
       const [input, lease] = await Promise.all([
-        AudioConverter.create(MULAW_8K, this.ctx.options.inputFormat),
+        AudioConverter.create(this.dialect.audioFormat, this.ctx.options.inputFormat),
         this.ctx.host.open(
           name,
           { event: (event) => this.onRoomEvent(event), ended: (reason) => this.roomEnded(reason) },
-          shared ? undefined : `session:twilio/${this.#callSid}/${this.ctx.connectionId}`,
+          shared ? undefined : `session:${this.dialect.name}/${this.#callSid}/${this.ctx.connectionId}`,
           this.#user,
         ),
       ]);
@@ -248,7 +239,7 @@ export class TwilioCall {
       this.#input = input;
       this.#lease = lease;
       this.#phase = 'active';
-      this.ctx.metrics.sessions.inc({ route: 'twilio' });
+      this.ctx.metrics.sessions.inc({ route: this.dialect.name });
       this.ctx.logger.info({ call: this.#callSid, room: lease.key }, 'call joined');
       for (const frame of this.#early.splice(0)) this.#callerAudio(frame);
     } catch (error) {
@@ -289,21 +280,18 @@ export class TwilioCall {
       // truncate to everything sent, which the caller never heard.
       this.#toRoom({ type: 'client_playback_position', item_id: itemId, audio_end_ms: 0 });
     }
-    while (bytes.byteLength - offset >= TWILIO_FRAME_BYTES || (last && offset < bytes.byteLength)) {
-      const end = Math.min(offset + TWILIO_FRAME_BYTES, bytes.byteLength);
-      this.#send({
-        event: 'media',
-        streamSid: this.#streamSid,
-        media: { payload: base64FromBytes(bytes.subarray(offset, end)) },
-      });
+    const frame = this.dialect.frameBytes;
+    while (bytes.byteLength - offset >= frame || (last && offset < bytes.byteLength)) {
+      const end = Math.min(offset + frame, bytes.byteLength);
+      this.#send(this.dialect.media(this.#streamSid, bytes.subarray(offset, end)));
       this.stats.framesOut++;
       offset = end;
     }
     if (offset < bytes.byteLength) this.#partial.set(itemId, bytes.slice(offset));
     else this.#partial.delete(itemId);
     if (offset === 0) return;
-    const name = this.#marks.sent(itemId, offset / 8);
-    this.#send({ event: 'mark', streamSid: this.#streamSid, mark: { name } });
+    const name = this.#marks.sent(itemId, (offset * 1000) / this.dialect.audioFormat.rate);
+    this.#send(this.dialect.mark(this.#streamSid, name));
     this.stats.marksSent++;
   }
 
@@ -321,7 +309,7 @@ export class TwilioCall {
     const pending = this.#marks.clear();
     if (pending.length === 0) return;
     for (const itemId of pending) this.#remember(itemId);
-    this.#send({ event: 'clear', streamSid: this.#streamSid });
+    this.#send(this.dialect.clear(this.#streamSid));
     this.stats.clears++;
     this.ctx.logger.debug({ call: this.#callSid, items: pending }, 'cleared caller playback');
   }
@@ -356,14 +344,14 @@ export class TwilioCall {
     this.#toRoom({ type: 'client_text_append', text: `DTMF: ${digits}` });
   }
 
-  async #createOutput(format: AudioFormat): Promise<void> {
+  async #createOutput(agentId: string, format: AudioFormat): Promise<void> {
     try {
-      const converter = await AudioConverter.create(format, MULAW_8K);
+      const converter = await AudioConverter.create(format, this.dialect.audioFormat);
       if (this.#phase === 'ended') {
         converter.dispose();
         return;
       }
-      this.#outputs.set(formatKey(format), converter);
+      this.#outputs.set(outputKey(agentId, format), converter);
     } catch (error) {
       this.ctx.logger.error({ err: error, format }, 'agent audio cannot be converted for the phone');
     }
@@ -371,7 +359,10 @@ export class TwilioCall {
     this.#held = undefined;
     for (const event of held) {
       // Audio in a format that failed to convert is dropped rather than retried forever.
-      if (event.type === 'agent_response_audio_delta' && !this.#outputs.has(formatKey(event.format)))
+      if (
+        event.type === 'agent_response_audio_delta' &&
+        !this.#outputs.has(outputKey(event.agent_id, event.format))
+      )
         continue;
       this.onRoomEvent(event);
     }
@@ -385,21 +376,23 @@ export class TwilioCall {
     }
   }
 
-  #send(message: TwilioOutbound): void {
-    this.ctx.metrics.eventsOut.inc({ route: 'twilio' });
-    this.socket.channel.send(JSON.stringify(message));
+  #send(frame: string): void {
+    this.ctx.metrics.eventsOut.inc({ route: this.dialect.name });
+    // Never dropped: a lost frame would put every later mark's position off.
+    this.socket.channel.send(frame);
   }
 
-  /** Twilio shows nothing a stream sends back about errors, so they are logged, naming the field. */
+  /** The phone side shows nothing a stream sends back about errors, so they are logged, naming the field. */
   #error(path: string, message: string): void {
     this.stats.errors++;
-    this.ctx.metrics.clientErrors.inc({ route: 'twilio', code: 'invalid_message' });
+    this.ctx.metrics.clientErrors.inc({ route: this.dialect.name, code: 'invalid_message' });
     this.ctx.logger.warn({ call: this.#callSid, path, message }, 'refused a Media Streams message');
   }
 }
 
-function formatKey(format: AudioFormat): string {
-  return `${format.type}@${format.rate}`;
+/** One converter per agent and format: each keeps its resampler's state across that agent's chunks. */
+function outputKey(agentId: string, format: AudioFormat): string {
+  return `${agentId}|${format.type}@${format.rate}`;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
