@@ -195,7 +195,8 @@ export class FakeTwilioCall {
       // A mark with no audio ahead of it has "played" at once.
       if (this.buffered === 0) this.play(0);
     } else {
-      // `clear`: drop the audio held; the marks still pending come back at once.
+      // `clear`: drop the audio held; the marks still pending come back at once (unverified: Twilio's
+      // page says clear empties the buffer; that pending marks are then echoed is our reading).
       const pending = this.#queue.filter((entry) => entry.kind === 'mark');
       this.#queue.length = 0;
       for (const mark of pending) this.#echo(mark.name);
