@@ -103,6 +103,20 @@ export class FakeTwilioCall {
     }
   }
 
+  /**
+   * Sends caller audio as a phone does: one 20 ms frame every 20 ms of wall time, so the gateway's
+   * VAD and pacing see real time. Resolves after the last frame.
+   */
+  async speakInRealTime(mulaw: Uint8Array): Promise<void> {
+    const started = performance.now();
+    for (let offset = 0, n = 0; offset < mulaw.byteLength; offset += FRAME_BYTES, n++) {
+      const due = started + n * 20 - performance.now();
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      if (this.ws.readyState !== WebSocket.OPEN) return;
+      this.speak(mulaw.subarray(offset, offset + FRAME_BYTES));
+    }
+  }
+
   /** The caller pressed a key. */
   dtmf(digit: string): void {
     this.#send({
