@@ -19,6 +19,7 @@ import { type PacedResult, pacedArgs, runLoad, SOURCE_ARGS, startServers } from 
 import { type OverheadResult, runOverhead, startOverheadServers } from './overhead.js';
 import { peerComparison } from './peer.js';
 import { type Summary, show, summarize } from './stats.js';
+import { telephonyLatencies } from './telephony.js';
 
 const USAGE = `Usage: npm run bench [-- --quick]
 
@@ -210,6 +211,8 @@ try {
   peerError = String(error);
 }
 sampleLoad();
+progress('[+] phone calls (fake Twilio)');
+const phone = await telephonyLatencies(QUICK ? 5 : 30);
 const totalSeconds = (Date.now() - started) / 1000;
 progress('done');
 
@@ -369,6 +372,24 @@ if (peer) {
     met(epsAdv.median >= 2),
   );
 } else row('5. Peer comparison', `not run: ${peerError}`, '', '', 'Chorus >= 2x', '**MISSED** (not run)');
+
+// phone calls (issue 21): the gateway's share only (scripted model: no VAD, recognition or model time)
+row(
+  'Phone: end of caller speech -> first mu-law frame at the fake Twilio (test/bench/telephony.ts)',
+  ms(summarize(phone.firstFrameMs), 1),
+  '-',
+  '-',
+  '-',
+  '-',
+);
+row(
+  'Phone: barge-in -> `clear` at the fake Twilio (test/bench/telephony.ts)',
+  ms(summarize(phone.clearMs), 1),
+  '-',
+  '-',
+  '-',
+  '-',
+);
 
 const table = [
   '| Scenario | Figure | Baseline (same invocation) | Ratio / added | Issue goal | Goal |',

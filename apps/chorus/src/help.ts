@@ -3,6 +3,7 @@ export const MAIN_HELP = `chorus: realtime multi-agent voice rooms
 
 Usage:
   chorus serve [--port 8787] [--host 127.0.0.1] [--model local] [--allow-origin <origin>]
+               [--twilio-auth-token <token>]
   chorus say "What's the weather in Paris?" [--room assistant] [--out reply.wav] [--model local]
   chorus room <file.ts|file.json> [--model local]
 
@@ -30,6 +31,8 @@ handoff), two-agents, streaming-chat.
   ws://HOST:PORT/v1/realtime           OpenAI Realtime (official clients work)
   http://HOST:PORT/playground/         talk to a room (when apps/playground is built)
   http://HOST:PORT/inspector/          watch every actor (when apps/inspector is built)
+  POST http://HOST:PORT/twilio/voice   a Twilio number's voice webhook: the call joins a room
+  ws://HOST:PORT/twilio/media-stream   the call's audio (Twilio Media Streams)
 
 Options:
   --port <n>      port to listen on (default 8787, or the PORT variable)
@@ -38,6 +41,10 @@ Options:
   --allow-origin <origin>
                   let web pages from this origin connect (e.g. https://app.example; repeat or
                   separate with commas; * for any)
+  --twilio-auth-token <token>
+                  check Twilio's X-Twilio-Signature on phone calls (or set TWILIO_AUTH_TOKEN,
+                  which keeps the token out of the process list); without it, phone calls are
+                  served only without CHORUS_API_KEYS and only to this machine
   -h, --help      show this help
 
 Without CHORUS_API_KEYS, only connections from this machine are let in, and of web pages only

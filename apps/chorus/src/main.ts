@@ -146,6 +146,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       model: { type: 'string', short: 'm' },
       speed: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'twilio-auth-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -172,6 +173,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     ...(values.model === undefined ? {} : { model: values.model }),
     ...(speed === undefined ? {} : { local: { speed } }),
     ...(allowOrigins ? { allowOrigins } : {}),
+    ...(values['twilio-auth-token'] ? { twilioAuthToken: values['twilio-auth-token'] } : {}),
     env: io.env,
     onNotice: (notice) => io.stderr.write(`${err.yellow('notice:')} ${notice}\n`),
   });

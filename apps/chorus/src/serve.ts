@@ -36,6 +36,12 @@ export interface ServeOptions {
   readonly allowOrigins?: readonly string[];
   /** Gateway log level (default `CHORUS_LOG_LEVEL`, else `warn`); logs go to stderr. */
   readonly logLevel?: string;
+  /**
+   * Twilio's auth token (`--twilio-auth-token`, else `TWILIO_AUTH_TOKEN`): phone calls at
+   * `/twilio/voice` and `/twilio/media-stream` with Twilio's signatures checked. Without it, calls
+   * are served only in loopback dev mode (no `CHORUS_API_KEYS`).
+   */
+  readonly twilioAuthToken?: string;
 }
 
 /** A running `chorus serve`. */
@@ -81,10 +87,23 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
   const choice = await chooseModels(options.model, env, options.local);
   if (choice.notice) options.onNotice?.(choice.notice);
   const rooms = demoRooms({ model: choice.factory, voice: choice.voice });
+  const twilioAuthToken = options.twilioAuthToken ?? (env.TWILIO_AUTH_TOKEN?.trim() || undefined);
+  // OpenAI takes the caller's mu-law as it is; the other models take 16 kHz PCM (the default).
+  const phoneInput = choice.label.startsWith('openai')
+    ? ({ type: 'audio/pcmu', rate: 8000 } as const)
+    : undefined;
+  const twilio =
+    twilioAuthToken !== undefined || !hasKeys
+      ? {
+          ...(twilioAuthToken === undefined ? {} : { authToken: twilioAuthToken }),
+          ...(phoneInput ? { inputFormat: phoneInput } : {}),
+        }
+      : undefined;
   const gateway = createChorusServer({
     rooms,
     defaultRoom: DEFAULT_DEMO_ROOM,
     auth: hasKeys ? {} : { insecureDev: true },
+    ...(twilio ? { twilio } : {}),
     ...(options.allowOrigins ? { allowedOrigins: options.allowOrigins } : {}),
     env,
     logger: createGatewayLogger({

@@ -27,3 +27,4 @@ export { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-ch
 export type { RoomUser, Servable, ServableFactory } from './servable.js';
 export { type ChorusServer, createChorusServer, type DrainResult } from './server.js';
 export { TokenBucket } from './token-bucket.js';
+export * from './twilio/index.js';

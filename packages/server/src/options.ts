@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { InspectPolicy } from './room-host.js';
 import { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
 import type { ServableFactory } from './servable.js';
+import type { TwilioOptions } from './twilio/twilio-options.js';
 
 /** Abuse limits; every one is per connection unless it says otherwise. */
 export interface Limits {
@@ -75,6 +76,8 @@ export interface ChorusServerOptions {
   readonly clock?: Clock;
   /** Environment read for `CHORUS_API_KEYS` (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Phone calls through Twilio Media Streams (`/twilio/voice`, `/twilio/media-stream`); off when absent. */
+  readonly twilio?: TwilioOptions;
 }
 
 export function resolveLimits(limits: ChorusServerOptions['limits']): Limits {

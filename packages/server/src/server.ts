@@ -20,6 +20,9 @@ import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
 import { StatelyRelay } from './stately-relay.js';
 import { TokenBucket } from './token-bucket.js';
+import { PhoneCall } from './twilio/phone-call.js';
+import { TwilioGate } from './twilio/twilio-gate.js';
+import { resolveTwilioOptions } from './twilio/twilio-options.js';
 
 function unclaimedReason(url: string | undefined): string {
   const route = matchRoute(url);
@@ -74,9 +77,12 @@ interface SessionClaim {
   takeOver: () => void;
 }
 
+/** The routes a connection can be on: the table's, and a Twilio Media Stream (its path is configurable). */
+type ConnectedRoute = Route | { readonly kind: 'twilio' };
+
 interface Tracked {
   readonly id: string;
-  readonly route: Route['kind'];
+  readonly route: ConnectedRoute['kind'];
   readonly userKey: string | undefined;
   readonly sessionKey: string | undefined;
   readonly socket: GuardedSocket;
@@ -112,6 +118,9 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     ...DEFAULT_INSPECT_POLICY,
     ...options.inspect,
   });
+  const twilio = options.twilio
+    ? new TwilioGate(resolveTwilioOptions(options.twilio), auth.insecureDev, (name) => host.has(name), logger)
+    : undefined;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -177,6 +186,26 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (twilio?.isStream(request.url)) {
+      // Twilio cannot present an API key: its signature (or loopback dev mode) lets a stream in.
+      guardUpgradeSocket(socket);
+      const verdict = draining
+        ? ({ ok: false, status: 503, reason: 'server is shutting down' } as const)
+        : twilio.authorizeUpgrade(request);
+      if (!verdict.ok) refuse(socket, request, verdict.status, verdict.reason);
+      else
+        wss.handleUpgrade(request, socket, head, (ws) =>
+          onConnection(
+            ws,
+            { kind: 'twilio' },
+            { userId: undefined, insecure: false },
+            undefined,
+            undefined,
+            () => {},
+          ),
+        );
+      return true;
+    }
     const route = matchRoute(request.url);
     if (route.kind === 'none' && route.status === 400) {
       // Malformed ids under the gateway's own `/ws` prefix: ours to answer in every mode.
@@ -264,7 +293,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
 
   function onConnection(
     ws: WebSocket,
-    route: Route,
+    route: ConnectedRoute,
     principal: Principal,
     userKey: string | undefined,
     sessionKey: string | undefined,
@@ -391,6 +420,21 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         });
       return;
     }
+    if (route.kind === 'twilio') {
+      const call = new PhoneCall(socket, (twilio as TwilioGate).dialect, {
+        connectionId: id,
+        host,
+        defaultRoom,
+        options: (twilio as TwilioGate).options,
+        clock,
+        metrics,
+        logger: log,
+      });
+      onMessage = (data, isBinary) => call.onFrame(data, isBinary);
+      onClosed = () => call.onClosed();
+      shutdown = () => call.shutdown();
+      return;
+    }
     if (route.kind === 'inspect') {
       // Rooms are attached before the connection takes its snapshot, so the snapshot has them.
       const unwatch = host.watch();
@@ -413,6 +457,10 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   }
 
   function handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    if (twilio?.isVoice(request.url)) {
+      twilio.handleVoice(request, response);
+      return true;
+    }
     const route = matchRoute(request.url);
     if (route.kind === 'health') {
       const body = JSON.stringify({

@@ -1,0 +1,1 @@
+export { FakeTwilioCall, type FakeTwilioCallOptions } from './fake-twilio-call.js';
