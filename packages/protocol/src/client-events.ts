@@ -36,6 +36,18 @@ export const sessionConfigSchema = z.looseObject({
   modalities: z.array(z.enum(MODALITIES)).max(2).optional(),
   input_audio_format: audioFormatSchema.optional(),
   output_audio_format: audioFormatSchema.optional(),
+  /**
+   * Chorus addition: how the agent detects turns in the user's audio. `none` leaves turns to the
+   * client (`client_audio_commit` + `client_response_create`); `create_response: false` keeps the
+   * detection but answers only when asked. Absent keeps the agent's own setting.
+   */
+  turn_detection: z
+    .object({
+      type: z.enum(['server_vad', 'semantic_vad', 'none']),
+      create_response: z.boolean().optional(),
+      interrupt_response: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** A session configuration in canonical form. */
@@ -63,6 +75,12 @@ export const clientTextAppendSchema = z.object({
   type: z.literal('client_text_append'),
   ...envelopeShape,
   text: textField(MAX_TEXT_CHARS),
+  /**
+   * Chorus addition: `false` adds the words to the conversation without asking for an answer (the
+   * OpenAI dialect, where only `response.create` starts a response). Absent or `true`: typed text
+   * answers by itself, as AgentScope frontends expect.
+   */
+  respond: z.boolean().optional(),
 });
 
 export const clientAudioAppendSchema = z.object({
@@ -90,6 +108,8 @@ export const clientToolResultSchema = z.object({
   id: idField,
   name: nameField,
   output: textField(MAX_TOOL_TEXT_CHARS),
+  /** Chorus addition: `false` records the result without asking for the next response (OpenAI dialect). */
+  respond: z.boolean().optional(),
 });
 
 /**

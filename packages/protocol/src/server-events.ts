@@ -260,6 +260,8 @@ export const roomUserMessageSchema = z.object({
   user_id: idField,
   user_name: nameField.optional(),
   text: textField(MAX_TEXT_CHARS),
+  /** `false`: the user's words are context only; nobody answers until asked (OpenAI dialect). */
+  respond: z.boolean().optional(),
 });
 
 /**

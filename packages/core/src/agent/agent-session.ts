@@ -43,7 +43,7 @@ export function initialSession(
 
 /**
  * A client's `client_session_create` on a running session: what may change (instructions, voice,
- * modalities) goes to the model in one update; a change of audio format is refused with an error
+ * modalities, turn detection) goes to the model in one update; a change of audio format is refused with an error
  * naming the field. The changed session is handed to `commit` before the model hears of it.
  */
 export function applySessionConfig(
@@ -69,6 +69,15 @@ export function applySessionConfig(
   if (config.instructions !== undefined) patch.instructions = config.instructions;
   if (config.voice !== undefined) patch.voice = config.voice;
   if (config.modalities !== undefined) patch.modalities = config.modalities;
+  if (config.turn_detection !== undefined) {
+    const { type, create_response, interrupt_response } = config.turn_detection;
+    patch.turnDetection = {
+      ...session.turnDetection,
+      type,
+      ...(create_response === undefined ? {} : { createResponse: create_response }),
+      ...(interrupt_response === undefined ? {} : { interruptResponse: interrupt_response }),
+    };
+  }
   if (Object.keys(patch).length > 0) {
     commit({ ...session, ...patch });
     connection.updateSession(patch);

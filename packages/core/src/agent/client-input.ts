@@ -70,7 +70,8 @@ export class ClientInput {
         return;
       }
       case 'client_text_append':
-        this.userText(event.text);
+        if (event.respond === false) this.heard({ text: event.text, respond: false });
+        else this.userText(event.text);
         return;
       case 'client_audio_append':
         this.userAudio(event);
@@ -109,7 +110,7 @@ export class ClientInput {
             tool_result: { id: event.id, name: event.name, output: event.output, is_error: false },
           }),
         );
-        connection.createResponse();
+        if (event.respond !== false) connection.createResponse();
         return;
       case 'client_playback_position':
         this.options.streaming.setPlayed(event.item_id, event.audio_end_ms);
@@ -136,11 +137,20 @@ export class ClientInput {
     connection.createResponse();
   }
 
-  /** Another room member's words: context, and an answer only when `respond` is true. */
-  heard(message: HeardMessage): void {
+  /**
+   * Another room member's words, or a user's words that ask for no answer (`respond: false`):
+   * context, and an answer only when `respond` is true.
+   */
+  heard(message: HeardMessage | { readonly text: string; readonly respond: false }): void {
     const { connection } = this.options;
-    this.addUserMessage(message.text, message.speaker);
-    connection.send({ type: 'text', text: message.text, role: 'user', speaker: message.speaker });
+    const speaker = 'speaker' in message ? message.speaker : undefined;
+    this.addUserMessage(message.text, speaker);
+    connection.send({
+      type: 'text',
+      text: message.text,
+      role: 'user',
+      ...(speaker === undefined ? {} : { speaker }),
+    });
     if (message.respond) connection.createResponse();
   }
 

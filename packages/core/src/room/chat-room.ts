@@ -276,6 +276,7 @@ export class ChatRoom {
           user_id: user.id,
           user_name: user.name,
           text: event.text,
+          ...(event.respond === false ? { respond: false } : {}),
         });
         return true;
       case 'client_audio_append':

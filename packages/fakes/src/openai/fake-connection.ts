@@ -407,7 +407,7 @@ export class FakeConnection {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     };
     this.addItem(item, undefined);
     if (this.view.transcription) {
@@ -425,6 +425,7 @@ export class FakeConnection {
         item_id: itemId,
         content_index: 0,
         transcript,
+        usage: { type: 'duration', seconds: Math.round(audioMs) / 1000 },
       });
     }
   }

@@ -92,7 +92,7 @@ export class ScriptedResponse {
         id: this.id,
         object: 'realtime.response',
         status: this.cancelled ? 'cancelled' : 'completed',
-        status_details: this.cancelled ? { type: 'cancelled', reason: this.cancelReason } : null,
+        ...(this.cancelled ? { status_details: { type: 'cancelled', reason: this.cancelReason } } : {}),
         output: this.output,
         output_modalities: this.modalities,
         usage: { total_tokens: 10 + this.chunks, input_tokens: 10, output_tokens: this.chunks },
@@ -148,12 +148,12 @@ export class ScriptedResponse {
     };
     ctx.sendGA({ type: 'response.output_item.added', response_id: this.id, output_index: outputIndex, item });
     ctx.addItem(item);
-    const partType = audio ? 'output_audio' : 'output_text';
+    // Response parts are `audio` / `text` (the SDK types); inside the item the same content is `output_*`.
     const ref = { response_id: this.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
     ctx.sendGA({
       type: 'response.content_part.added',
       ...ref,
-      part: audio ? { type: partType, transcript: '' } : { type: partType, text: '' },
+      part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
     });
     const { outputRate, outputEncoding } = ctx.view;
     const bytesPerMs = (outputRate * (outputEncoding === 'pcm16' ? 2 : 1)) / 1000;
@@ -181,7 +181,8 @@ export class ScriptedResponse {
       if (this.stopped()) break;
     }
     if (ctx.isClosed()) return;
-    const part = audio ? { type: partType, transcript: said } : { type: partType, text: said };
+    const part = audio ? { type: 'audio', transcript: said } : { type: 'text', text: said };
+    const content = audio ? { type: 'output_audio', transcript: said } : { type: 'output_text', text: said };
     if (!this.cancelled) {
       if (audio) {
         ctx.sendGA({ type: 'response.output_audio.done', ...ref });
@@ -192,7 +193,7 @@ export class ScriptedResponse {
       ctx.sendGA({ type: 'response.content_part.done', ...ref, part });
     }
     item.status = this.cancelled ? 'incomplete' : 'completed';
-    item.content = [part];
+    item.content = [content];
     this.finishItem(item, outputIndex);
   }
 

@@ -1,6 +1,7 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import {
   type AudioFormat,
+  type ClientEvent,
   type ClientEventInput,
   parseClientEvent,
   type ServerEvent,
@@ -9,6 +10,7 @@ import {
   type OpenAIClientEvent,
   type OpenAIServerEvent,
   type OpenAISession,
+  openaiVoiceName,
   parseOpenAIClientEvent,
   serverEventToBeta,
 } from '@chorus/protocol/openai';
@@ -48,6 +50,8 @@ export interface OpenAIConnectionContext {
 const MAX_QUEUED_AGENT_EVENTS = 1024;
 /** Tool calls awaiting the client's output whose names are kept (the oldest are forgotten past this). */
 const MAX_OPEN_TOOL_CALLS = 256;
+/** The shortest audio a commit accepts (the service refuses less than 100 ms). */
+const MIN_COMMIT_MS = 100;
 
 /**
  * One client on `/v1/realtime` speaking OpenAI Realtime GA (or beta) to a Chorus agent or room. Client
@@ -72,18 +76,27 @@ export class OpenAIConnection {
   readonly #converters = new Map<string, AudioConverter>();
   #queue: ServerEvent[] | undefined;
   #userItemSeq = 0;
+  /** Bytes appended to the input buffer since it was last committed or cleared. */
+  #bufferedBytes = 0;
+  /**
+   * Items the client committed by hand whose audio the agent has not reported on yet: the agent's
+   * own item id for that audio is aliased to the one `input_audio_buffer.committed` announced.
+   */
+  readonly #committedByHand: string[] = [];
+  readonly #itemAliases = new Map<string, string>();
 
   constructor(
     private readonly socket: GuardedSocket,
     private readonly ctx: OpenAIConnectionContext,
   ) {
     this.#beta = ctx.beta;
-    this.#session = defaultOpenAISession(
-      `sess_${ctx.connectionId}`,
-      ctx.model,
-      Math.floor(Date.now() / 1000),
+    this.#session = defaultOpenAISession(ctx.model);
+    this.#mapper = new OpenAISessionMapper(
+      this.#store,
+      (name) => this.#clientTools.has(name),
+      () => ({ outputModalities: this.#session.output_modalities ?? ['audio'], conversation: 'auto' }),
+      () => this.#session.audio?.input?.turn_detection !== null,
     );
-    this.#mapper = new OpenAISessionMapper(this.#store, (name) => this.#clientTools.has(name));
     this.#emit({ type: 'session.created', session: this.#session });
   }
 
@@ -215,34 +228,34 @@ export class OpenAIConnection {
     const eventId = event.event_id ?? null;
     switch (event.type) {
       case 'input_audio_buffer.append':
+        this.#bufferedBytes += base64Bytes(event.audio);
         this.#toAgent(
           { type: 'client_audio_append', audio: event.audio, format: inputFormatOf(this.#session) },
           eventId,
         );
         return;
-      case 'input_audio_buffer.commit': {
-        const itemId = this.#nextUserItemId();
-        const previous = this.#store.put({
-          id: itemId,
-          object: 'realtime.item',
-          type: 'message',
-          role: 'user',
-          status: 'completed',
-          content: [{ type: 'input_audio', transcript: null }],
-        });
-        this.#toAgent({ type: 'client_audio_commit' }, eventId);
-        this.#emit({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: previous });
+      case 'input_audio_buffer.commit':
+        this.#commit(eventId);
         return;
-      }
       case 'input_audio_buffer.clear':
+        this.#bufferedBytes = 0;
         this.#emit({ type: 'input_audio_buffer.cleared' });
         return;
-      case 'output_audio_buffer.clear':
-        this.#emit({
-          type: 'output_audio_buffer.cleared',
-          response_id: this.#mapper.currentResponseId ?? null,
-        });
+      case 'output_audio_buffer.clear': {
+        const responseId = this.#mapper.latestResponseId;
+        if (responseId === undefined) {
+          this.#error(
+            'invalid_request_error',
+            'no_output_audio',
+            'there is no response whose output audio could be cleared',
+            null,
+            eventId,
+          );
+          return;
+        }
+        this.#emit({ type: 'output_audio_buffer.cleared', response_id: responseId });
         return;
+      }
       case 'conversation.item.create':
         this.#itemCreate(event);
         return;
@@ -274,19 +287,62 @@ export class OpenAIConnection {
     }
   }
 
+  /**
+   * An item joins the conversation and never starts a response by itself (only `response.create`
+   * or server VAD do): the client sees it added before anything the agent does with it.
+   */
   #itemCreate(event: Extract<OpenAIClientEvent, { type: 'conversation.item.create' }>): void {
+    const eventId = event.event_id ?? null;
     const mapped = itemToChorus(event, inputFormatOf(this.#session), (callId) => this.#callNames.get(callId));
     if (!mapped.ok) {
-      this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, event.event_id ?? null);
+      this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, eventId);
       return;
     }
-    for (const chorusEvent of mapped.events) {
-      if (!this.#toAgent(chorusEvent, event.event_id ?? null)) return;
+    const inputs: ClientEvent[] = [];
+    for (const input of mapped.events) {
+      const parsed = this.#validate(input, eventId);
+      if (!parsed) return;
+      inputs.push(parsed);
     }
     if (event.item.type === 'function_call_output') this.#callNames.delete(event.item.call_id);
     const id = event.item.id ?? this.#nextUserItemId();
     const item = { ...event.item, id, object: 'realtime.item', status: 'completed' };
     const previous = this.#store.put(item);
+    this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item });
+    this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item });
+    for (const input of inputs) if (!this.#deliver(input, eventId)) return;
+  }
+
+  #commit(eventId: string | null): void {
+    const format = inputFormatOf(this.#session);
+    const bytesPerMs = (format.rate / 1000) * (format.type === 'audio/pcm' ? 2 : 1);
+    const bufferedMs = this.#bufferedBytes / bytesPerMs;
+    if (bufferedMs < MIN_COMMIT_MS) {
+      // The service refuses a commit of less than 100 ms and commits nothing.
+      this.#error(
+        'invalid_request_error',
+        'input_audio_buffer_commit_empty',
+        `buffer too small: expected at least ${MIN_COMMIT_MS}ms of audio, but the buffer has ${bufferedMs.toFixed(2)}ms`,
+        null,
+        eventId,
+      );
+      return;
+    }
+    this.#bufferedBytes = 0;
+    const itemId = this.#nextUserItemId();
+    const item = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_audio' }],
+    };
+    const previous = this.#store.put(item);
+    this.#committedByHand.push(itemId);
+    if (this.#committedByHand.length > MAX_OPEN_TOOL_CALLS) this.#committedByHand.shift();
+    this.#toAgent({ type: 'client_audio_commit' }, eventId);
+    this.#emit({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: previous });
     this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item });
     this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item });
   }
@@ -364,26 +420,34 @@ export class OpenAIConnection {
 
   /** Validates and hands one Chorus client event to the agent; false (and an error sent) when refused. */
   #toAgent(input: ClientEventInput, eventId: string | null): boolean {
+    const parsed = this.#validate(input, eventId);
+    return parsed !== undefined && this.#deliver(parsed, eventId);
+  }
+
+  /** The Chorus client event, or undefined (and an error sent) when it is not valid. */
+  #validate(input: ClientEventInput, eventId: string | null): ClientEvent | undefined {
     const parsed = parseClientEvent(eventId ? { ...input, event_id: eventId } : input);
-    if (!parsed.ok) {
-      this.#error(
-        'invalid_request_error',
-        parsed.error.code,
-        parsed.error.message,
-        parsed.error.path ?? null,
-        eventId,
-      );
-      return false;
-    }
+    if (parsed.ok) return parsed.event;
+    this.#error(
+      'invalid_request_error',
+      parsed.error.code,
+      parsed.error.message,
+      parsed.error.path ?? null,
+      eventId,
+    );
+    return undefined;
+  }
+
+  #deliver(event: ClientEvent, eventId: string | null): boolean {
     try {
-      this.#lease?.room.handleInput(parsed.event, this.ctx.user);
+      this.#lease?.room.handleInput(event, this.ctx.user);
       return true;
     } catch (error) {
       this.ctx.logger.error({ err: error, connection: this.ctx.connectionId }, 'agent rejected input');
       this.#error(
         'server_error',
         'internal_error',
-        `the agent failed to handle ${input.type}`,
+        `the agent failed to handle ${event.type}`,
         null,
         eventId,
       );
@@ -391,7 +455,8 @@ export class OpenAIConnection {
     }
   }
 
-  #mapOut(event: ServerEvent): void {
+  #mapOut(original: ServerEvent): void {
+    const event = this.#aliased(original);
     let audio: string | undefined;
     if (event.type === 'agent_response_audio_delta') {
       const target = outputFormatOf(this.#session);
@@ -435,6 +500,32 @@ export class OpenAIConnection {
       this.ctx.clock.clearTimeout(this.#cancelTimer);
       this.#cancelTimer = undefined;
     }
+  }
+
+  /**
+   * With turn detection off, the audio the client committed by hand is the agent's next input item:
+   * its events carry the item id `input_audio_buffer.committed` announced.
+   */
+  #aliased(event: ServerEvent): ServerEvent {
+    if (
+      event.type !== 'agent_input_started' &&
+      event.type !== 'agent_input_done' &&
+      event.type !== 'agent_input_transcription_delta' &&
+      event.type !== 'agent_input_transcription_done'
+    ) {
+      return event;
+    }
+    let alias = this.#itemAliases.get(event.item_id);
+    if (alias === undefined && !this.#store.get(event.item_id)) {
+      alias = this.#committedByHand.shift();
+      if (alias === undefined) return event;
+      this.#itemAliases.set(event.item_id, alias);
+      for (const oldest of this.#itemAliases.keys()) {
+        if (this.#itemAliases.size <= MAX_OPEN_TOOL_CALLS) break;
+        this.#itemAliases.delete(oldest);
+      }
+    }
+    return alias === undefined ? event : { ...event, item_id: alias };
   }
 
   #mapAndEmit(event: ServerEvent, audio: string | undefined): void {
@@ -488,6 +579,12 @@ export class OpenAIConnection {
   }
 }
 
+/** Bytes a base64 string decodes to, without decoding it. */
+function base64Bytes(b64: string): number {
+  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - padding;
+}
+
 function sameFormat(a: AudioFormat, b: AudioFormat): boolean {
   return a.type === b.type && a.rate === b.rate;
 }
@@ -528,6 +625,11 @@ type AgentSettings = {
   instructions?: string;
   voice?: string;
   modalities?: ('audio' | 'text')[];
+  turn_detection?: {
+    type: 'server_vad' | 'semantic_vad' | 'none';
+    create_response?: boolean;
+    interrupt_response?: boolean;
+  };
 };
 
 /** The part of a `session.update` that changes the agent itself, or undefined when there is none. */
@@ -535,7 +637,18 @@ function agentSettingsOf(update: OpenAISession): AgentSettings | undefined {
   const settings: AgentSettings = {};
   if (update.instructions !== undefined) settings.instructions = update.instructions;
   const voice = update.audio?.output?.voice;
-  if (voice !== undefined) settings.voice = voice;
+  if (voice !== undefined) settings.voice = openaiVoiceName(voice);
   if (update.output_modalities !== undefined) settings.modalities = [...update.output_modalities];
+  const detection = update.audio?.input?.turn_detection;
+  if (detection === null) settings.turn_detection = { type: 'none' };
+  else if (detection !== undefined) {
+    settings.turn_detection = {
+      type: detection.type,
+      ...(detection.create_response === undefined ? {} : { create_response: detection.create_response }),
+      ...(detection.interrupt_response === undefined
+        ? {}
+        : { interrupt_response: detection.interrupt_response }),
+    };
+  }
   return Object.keys(settings).length > 0 ? settings : undefined;
 }

@@ -10,7 +10,7 @@ const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,(.*)$/i;
 
 /**
  * Maps an OpenAI `conversation.item.create` onto Chorus client events: user text becomes
- * `client_text_append`, user audio `client_audio_append` + `client_audio_commit` (in the session's
+ * `client_text_append{respond: false}` (an item never starts a response on OpenAI), user audio `client_audio_append` + `client_audio_commit` (in the session's
  * input format), images `client_image_append`, and a `function_call_output` a `client_tool_result`.
  * Items Chorus cannot place (assistant or system messages: the agent owns its own history) are refused.
  */
@@ -32,6 +32,8 @@ export function itemToChorus(
           id: item.call_id,
           name: toolNameOf(item.call_id) ?? 'unknown',
           output: item.output,
+          // Only response.create asks for the next response.
+          respond: false,
         },
       ],
     };
@@ -55,13 +57,13 @@ export function itemToChorus(
   const events: ClientEventInput[] = [];
   for (const [index, part] of item.content.entries()) {
     if (part.type === 'input_text') {
-      events.push({ type: 'client_text_append', ...envelope, text: part.text });
+      events.push({ type: 'client_text_append', ...envelope, text: part.text, respond: false });
     } else if (part.type === 'input_audio') {
       if (part.audio) {
         events.push({ type: 'client_audio_append', ...envelope, audio: part.audio, format: inputFormat });
         events.push({ type: 'client_audio_commit', ...envelope });
       } else if (part.transcript) {
-        events.push({ type: 'client_text_append', ...envelope, text: part.transcript });
+        events.push({ type: 'client_text_append', ...envelope, text: part.transcript, respond: false });
       }
     } else if (part.type === 'input_image') {
       const match = DATA_URL.exec(part.image_url);
