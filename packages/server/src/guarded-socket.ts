@@ -21,13 +21,14 @@ function toBytes(data: RawData): Uint8Array {
 
 /**
  * One client socket with the per-connection limits applied: a token bucket (a flood closes with
- * 1008), an idle timer (closes with 4000), the frame size limit (ws closes with 1009 via
+ * 1008), an idle timer (closes with 4000; pongs to its keepalive pings count as activity), the frame size limit (ws closes with 1009 via
  * `maxPayload`) and the bounded send channel. Every timer it starts ends when the socket closes.
  */
 export class GuardedSocket {
   readonly channel: SendChannel;
   readonly #bucket: TokenBucket;
   #idle: unknown;
+  #ping: unknown;
   #closed = false;
   #closeReason: string | undefined;
 
@@ -44,6 +45,9 @@ export class GuardedSocket {
     this.#bucket = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, clock);
     this.#armIdle();
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    // A client that answers pings (or pings itself) is there, even when it has nothing to say.
+    ws.on('pong', () => this.#armIdle());
+    ws.on('ping', () => this.#armIdle());
     ws.on('error', (error) => {
       // ws emits an error before closing with 1009 (maxPayload) or 1002; the close handler cleans up.
       this.logger.debug({ err: error }, 'socket error');
@@ -67,12 +71,24 @@ export class GuardedSocket {
   }
 
   #armIdle(): void {
-    if (this.limits.idleTimeoutMs <= 0) return;
+    if (this.limits.idleTimeoutMs <= 0 || this.#closed) return;
     if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
     this.#idle = this.clock.setTimeout(
       () => this.close(CloseCode.idleTimeout, 'idle timeout'),
       this.limits.idleTimeoutMs,
     );
+    this.#armPing();
+  }
+
+  /** Pings a third of the idle timeout after the last sign of life, so a present client answers in time. */
+  #armPing(): void {
+    if (this.#ping !== undefined) this.clock.clearTimeout(this.#ping);
+    this.#ping = this.clock.setTimeout(() => {
+      this.#ping = undefined;
+      if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+      this.ws.ping();
+      this.#armPing();
+    }, this.limits.idleTimeoutMs / 3);
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
@@ -94,6 +110,7 @@ export class GuardedSocket {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
+    if (this.#ping !== undefined) this.clock.clearTimeout(this.#ping);
     this.channel.dispose();
     this.handlers.closed(code, reason);
   }

@@ -17,14 +17,14 @@ export class TokenBucket {
     this.#last = clock.now();
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
+  /** Takes `count` tokens (default one); false, taking none, when fewer are left. */
+  take(count = 1): boolean {
     const now = this.clock.now();
     const elapsed = Math.max(0, now - this.#last);
     this.#last = now;
     this.#tokens = Math.min(this.capacity, this.#tokens + (elapsed / 1000) * this.refillPerSecond);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < count) return false;
+    this.#tokens -= count;
     return true;
   }
 }

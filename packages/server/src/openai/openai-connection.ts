@@ -21,6 +21,7 @@ import type { GuardedSocket } from '../guarded-socket.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { RoomLease } from '../room-host.js';
 import type { RoomUser } from '../servable.js';
+import { TokenBucket } from '../token-bucket.js';
 import { ConversationStore } from './conversation-store.js';
 import { itemToChorus } from './openai-input.js';
 import { type OpenAIOut, OpenAISessionMapper } from './openai-session.js';
@@ -45,6 +46,8 @@ export interface OpenAIConnectionContext {
   readonly responseStartTimeoutMs?: number;
   /** How long after `response.cancel` the agent may take to end the response before the gateway ends it. */
   readonly cancelGraceMs?: number;
+  /** Input audio bounds: how much faster than real time, with what burst (see `Limits`). */
+  readonly audio?: { readonly realtimeFactor: number; readonly burstMs: number };
 }
 
 const MAX_QUEUED_AGENT_EVENTS = 1024;
@@ -84,12 +87,17 @@ export class OpenAIConnection {
    */
   readonly #committedByHand: string[] = [];
   readonly #itemAliases = new Map<string, string>();
+  /** Input audio allowance in milliseconds of audio (bounded by duration, not by frame count). */
+  readonly #audioBudget: TokenBucket;
+  #audioRefusedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly socket: GuardedSocket,
     private readonly ctx: OpenAIConnectionContext,
   ) {
     this.#beta = ctx.beta;
+    const audio = ctx.audio ?? { realtimeFactor: 4, burstMs: 30_000 };
+    this.#audioBudget = new TokenBucket(audio.burstMs, audio.realtimeFactor * 1000, ctx.clock);
     this.#session = defaultOpenAISession(ctx.model);
     this.#mapper = new OpenAISessionMapper(
       this.#store,
@@ -227,13 +235,19 @@ export class OpenAIConnection {
   #handle(event: OpenAIClientEvent): void {
     const eventId = event.event_id ?? null;
     switch (event.type) {
-      case 'input_audio_buffer.append':
-        this.#bufferedBytes += base64Bytes(event.audio);
+      case 'input_audio_buffer.append': {
+        const bytes = base64Bytes(event.audio);
+        if (!this.#audioBudget.take(bytes / bytesPerMs(inputFormatOf(this.#session)))) {
+          this.#audioRefused(eventId);
+          return;
+        }
+        this.#bufferedBytes += bytes;
         this.#toAgent(
           { type: 'client_audio_append', audio: event.audio, format: inputFormatOf(this.#session) },
           eventId,
         );
         return;
+      }
       case 'input_audio_buffer.commit':
         this.#commit(eventId);
         return;
@@ -314,9 +328,7 @@ export class OpenAIConnection {
   }
 
   #commit(eventId: string | null): void {
-    const format = inputFormatOf(this.#session);
-    const bytesPerMs = (format.rate / 1000) * (format.type === 'audio/pcm' ? 2 : 1);
-    const bufferedMs = this.#bufferedBytes / bytesPerMs;
+    const bufferedMs = this.#bufferedBytes / bytesPerMs(inputFormatOf(this.#session));
     if (bufferedMs < MIN_COMMIT_MS) {
       // The service refuses a commit of less than 100 ms and commits nothing.
       this.#error(
@@ -550,6 +562,22 @@ export class OpenAIConnection {
     for (const event of queued) this.onAgentEvent(event);
   }
 
+  /** Audio past the allowance is refused (one error a second at most, so refusals cannot flood). */
+  #audioRefused(eventId: string | null): void {
+    this.ctx.metrics.droppedFrames.inc({ route: 'openai' });
+    const now = this.ctx.clock.now();
+    if (now - this.#audioRefusedAt < 1000) return;
+    this.#audioRefusedAt = now;
+    const { realtimeFactor, burstMs } = this.ctx.audio ?? { realtimeFactor: 4, burstMs: 30_000 };
+    this.#error(
+      'invalid_request_error',
+      'input_audio_rate_exceeded',
+      `audio is arriving faster than ${realtimeFactor}x real time beyond a ${burstMs / 1000} s burst; this append was dropped`,
+      'audio',
+      eventId,
+    );
+  }
+
   #nextUserItemId(): string {
     this.#userItemSeq += 1;
     return `item_${this.ctx.connectionId}_${this.#userItemSeq}`;
@@ -577,6 +605,10 @@ export class OpenAIConnection {
     if (droppable) this.socket.channel.sendDroppable(json);
     else this.socket.channel.send(json);
   }
+}
+
+function bytesPerMs(format: AudioFormat): number {
+  return (format.rate / 1000) * (format.type === 'audio/pcm' ? 2 : 1);
 }
 
 /** Bytes a base64 string decodes to, without decoding it. */
