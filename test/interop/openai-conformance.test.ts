@@ -66,6 +66,8 @@ describe('/v1/realtime conformance with the official openai SDK types (openai 7.
             description: 'Find an order',
             parameters: { type: 'object', properties: { order_id: { type: 'string' } } },
           },
+          // Named like the agent's own tool: it stays the agent's, and runs once.
+          { type: 'function', name: 'get_weather', description: 'The client has one too' },
         ],
       },
     });
@@ -82,6 +84,46 @@ describe('/v1/realtime conformance with the official openai SDK types (openai 7.
     c.send(userText('What is the weather in Paris?'));
     c.send({ type: 'response.create' });
     await c.waitFor((f) => f.type === 'response.done' && c.all('response.done', from).length >= 2, from);
+
+    // The agent's tool, also declared by the client: one call, run on the server, never the client's.
+    const weatherCalls = c
+      .all('conversation.item.done', from)
+      .filter((f) => (f.item as { type: string }).type === 'function_call');
+    expect(weatherCalls).toHaveLength(1);
+    expect(
+      c.all('response.output_item.done', from).map((f) => (f.item as { type: string }).type),
+    ).not.toContain('function_call');
+    expect(
+      c
+        .all('conversation.item.done', from)
+        .filter((f) => (f.item as { type: string }).type === 'function_call_output'),
+    ).toHaveLength(1);
+
+    // A tool the client runs: the call is response output; the turn waits for the client's result.
+    from = c.frames.length;
+    c.send(userText('Where is my order?'));
+    c.send({ type: 'response.create' });
+    const call = await c.waitFor(
+      (f) => f.type === 'response.output_item.done' && (f.item as { type: string }).type === 'function_call',
+      from,
+    );
+    await c.waitFor('response.done', from);
+    expect(c.all('response.function_call_arguments.delta', from)).toHaveLength(1);
+    const item = call.item as { call_id: string; name: string; arguments: string };
+    expect(item).toMatchObject({ name: 'lookup_order', arguments: '{"order_id":"A17"}' });
+    from = c.frames.length;
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: item.call_id, output: '{"status":"shipped"}' },
+    });
+    c.send({ type: 'response.create' });
+    const answer = await c.waitFor('response.output_audio_transcript.done', from);
+    expect(answer.transcript).toBe('Your order A17 has shipped.');
+    await c.waitFor('response.done', from);
+    expect(c.all('conversation.item.added', from).map((f) => (f.item as { type: string }).type)).toEqual([
+      'function_call_output',
+      'message',
+    ]);
 
     // Server VAD: the user speaks, the agent answers by itself; the client cancels and truncates.
     from = c.frames.length;

@@ -37,6 +37,23 @@ export const sessionConfigSchema = z.looseObject({
   input_audio_format: audioFormatSchema.optional(),
   output_audio_format: audioFormatSchema.optional(),
   /**
+   * Chorus addition: tools the client runs itself. The model is offered them beside the agent's own;
+   * when it calls one, the agent emits `agent_response_tool_use_done` and runs nothing, and the
+   * client answers with `client_tool_result`. A name the agent's own tools already use stays the
+   * agent's (the client's declaration of it is ignored and reported in `server_session_updated`),
+   * so one call never gets two answers. Replaces the previous list.
+   */
+  client_tools: z
+    .array(
+      z.object({
+        name: nameField,
+        description: textField(MAX_INSTRUCTIONS_CHARS).optional(),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .max(128)
+    .optional(),
+  /**
    * Chorus addition: how the agent detects turns in the user's audio. `none` leaves turns to the
    * client (`client_audio_commit` + `client_response_create`); `create_response: false` keeps the
    * detection but answers only when asked. Absent keeps the agent's own setting.

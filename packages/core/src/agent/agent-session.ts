@@ -43,15 +43,24 @@ export function initialSession(
 
 /**
  * A client's `client_session_create` on a running session: what may change (instructions, voice,
- * modalities, turn detection) goes to the model in one update; a change of audio format is refused with an error
+ * modalities, turn detection, client tools) goes to the model in one update; a change of audio format is refused with an error
  * naming the field. The changed session is handed to `commit` before the model hears of it.
  */
+/** The tools a client runs itself, as the agent tracks them (see `client_tools`). */
+export interface ClientTools {
+  /** Names the agent's own tools and handoffs use; these stay the agent's. */
+  readonly own: () => ReadonlySet<string>;
+  /** The client tools offered now. */
+  current: ReadonlySet<string>;
+}
+
 export function applySessionConfig(
   event: ClientEventOf<'client_session_create'>,
   session: SessionConfig,
   connection: ModelConnection,
   emitter: AgentEmitter,
   commit: (updated: SessionConfig) => void,
+  clientTools?: ClientTools,
 ): void {
   const { config } = event;
   for (const key of ['input_audio_format', 'output_audio_format'] as const) {
@@ -78,6 +87,24 @@ export function applySessionConfig(
       ...(interrupt_response === undefined ? {} : { interruptResponse: interrupt_response }),
     };
   }
+  const reported: Record<string, unknown> = {};
+  if (config.client_tools !== undefined && clientTools) {
+    const own = clientTools.own();
+    const accepted = config.client_tools.filter((t) => !own.has(t.name));
+    const previous = clientTools.current;
+    patch.tools = [
+      ...session.tools.filter((t) => !previous.has(t.name)),
+      ...accepted.map((t) => ({
+        name: t.name,
+        description: t.description ?? '',
+        parameters: t.parameters ?? { type: 'object', properties: {} },
+      })),
+    ];
+    clientTools.current = new Set(accepted.map((t) => t.name));
+    reported.client_tools = accepted.map((t) => t.name);
+    const refused = config.client_tools.filter((t) => own.has(t.name)).map((t) => t.name);
+    if (refused.length > 0) reported.client_tools_ignored = refused;
+  }
   if (Object.keys(patch).length > 0) {
     commit({ ...session, ...patch });
     connection.updateSession(patch);
@@ -85,6 +112,6 @@ export function applySessionConfig(
   emitter.emit({
     type: 'server_session_updated',
     session_id: event.session_id ?? emitter.agentId,
-    config: { ...patch },
+    config: { ...patch, ...reported },
   });
 }

@@ -20,6 +20,8 @@ export interface ModelEventRouterOptions {
   /** The model answered (or failed) whatever asked it for a response. */
   readonly responseSettled: () => void;
   readonly toolTimeoutMs: number | undefined;
+  /** Whether the client runs the tool of this name itself (it answers with `client_tool_result`). */
+  readonly isClientTool?: (name: string) => boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class ModelEventRouter {
   private readonly toActor: (event: RealtimeAgentEvent) => void;
   private readonly responseSettled: () => void;
   private readonly toolTimeoutMs: number;
+  private readonly isClientTool: (name: string) => boolean;
 
   constructor(options: ModelEventRouterOptions) {
     this.emitter = options.emitter;
@@ -51,6 +54,7 @@ export class ModelEventRouter {
     this.toActor = options.toActor;
     this.responseSettled = options.responseSettled;
     this.toolTimeoutMs = options.toolTimeoutMs ?? 30_000;
+    this.isClientTool = options.isClientTool ?? (() => false);
   }
 
   route(event: ModelEvent): void {
@@ -217,6 +221,8 @@ export class ModelEventRouter {
       });
       return;
     }
+    // The client runs its own tools: the call went out above, and its result comes as client input.
+    if (this.isClientTool(call.name)) return;
     const found = this.personas.findTool(call.name);
     this.toActor({
       type: 'model.tool_call',

@@ -26,7 +26,6 @@ import { ConversationStore } from './conversation-store.js';
 import { itemToChorus } from './openai-input.js';
 import { type OpenAIOut, OpenAISessionMapper } from './openai-session.js';
 import {
-  clientToolNames,
   defaultOpenAISession,
   inputFormatOf,
   mergeOpenAISession,
@@ -215,7 +214,6 @@ export class OpenAIConnection {
 
   #sessionUpdate(update: OpenAISession): void {
     this.#session = mergeOpenAISession(this.#session, update);
-    this.#clientTools = clientToolNames(this.#session);
     this.#emit({ type: 'session.updated', session: this.#session });
     const settings = agentSettingsOf(update);
     if (!settings) return;
@@ -469,6 +467,12 @@ export class OpenAIConnection {
 
   #mapOut(original: ServerEvent): void {
     const event = this.#aliased(original);
+    if (event.type === 'server_session_updated' && Array.isArray(event.config?.client_tools)) {
+      // The tools the agent accepted as the client's: their calls are the client's to run.
+      this.#clientTools = new Set(
+        event.config.client_tools.filter((n): n is string => typeof n === 'string'),
+      );
+    }
     let audio: string | undefined;
     if (event.type === 'agent_response_audio_delta') {
       const target = outputFormatOf(this.#session);
@@ -655,6 +659,7 @@ export function openaiSlowConsumerNotice(dropped: number): string {
 
 type AgentSettings = {
   instructions?: string;
+  client_tools?: { name: string; description?: string; parameters?: Record<string, unknown> }[];
   voice?: string;
   modalities?: ('audio' | 'text')[];
   turn_detection?: {
@@ -671,6 +676,19 @@ function agentSettingsOf(update: OpenAISession): AgentSettings | undefined {
   const voice = update.audio?.output?.voice;
   if (voice !== undefined) settings.voice = openaiVoiceName(voice);
   if (update.output_modalities !== undefined) settings.modalities = [...update.output_modalities];
+  if (update.tools !== undefined) {
+    settings.client_tools = update.tools.flatMap((tool) =>
+      tool.type === 'function'
+        ? [
+            {
+              name: tool.name,
+              ...(tool.description === undefined ? {} : { description: tool.description }),
+              ...(tool.parameters === undefined ? {} : { parameters: tool.parameters }),
+            },
+          ]
+        : [],
+    );
+  }
   const detection = update.audio?.input?.turn_detection;
   if (detection === null) settings.turn_detection = { type: 'none' };
   else if (detection !== undefined) {

@@ -96,10 +96,3 @@ export function inputFormatOf(session: OpenAISession): AudioFormat {
 export function outputFormatOf(session: OpenAISession): AudioFormat {
   return chorusFormatOf(session.audio?.output?.format);
 }
-
-/** Names of the function tools the client declared (it executes those itself). */
-export function clientToolNames(session: OpenAISession): Set<string> {
-  const names = new Set<string>();
-  for (const tool of session.tools ?? []) if (tool.type === 'function') names.add(tool.name);
-  return names;
-}

@@ -42,7 +42,10 @@ const MAX_TIMED_INPUTS = 64;
  * Tool calls the Chorus agent executes itself appear as `conversation.item.added/done` items
  * (`function_call`, then `function_call_output`), not as response output: official clients execute
  * every completed `function_call` found in a response's output, and these are not theirs to run. Calls
- * of tools the client declared in `session.update` do go out as `response.output_item.done`.
+ * of tools the client declared in `session.update` (and the agent accepted as the client's) go out
+ * as response output with their arguments delta and done; the turn then waits for the client's
+ * `function_call_output` and `response.create`. A client tool named like one of the agent's tools
+ * stays the agent's: it runs once, on the server, and reaches the client as a conversation item only.
  */
 export class OpenAISessionMapper {
   readonly #responses = new Map<string, ResponseState>();
@@ -158,6 +161,8 @@ export class OpenAISessionMapper {
       case 'agent_response_tool_use_done':
         return this.#toolCall(event);
       case 'agent_response_tool_result':
+        // The client's own tool: it created the output item itself with conversation.item.create.
+        if (this.isClientTool(event.tool_result.name)) return [];
         return this.#itemAddedAndDone({
           id: `item_out_${event.tool_result.id}`,
           object: 'realtime.item',
