@@ -81,6 +81,12 @@ export const clientSessionEndSchema = z.object({ type: z.literal('client_session
 export const clientResponseCreateSchema = z.object({
   type: z.literal('client_response_create'),
   ...envelopeShape,
+  /** Chorus addition: instructions for this response only, on top of the session's. */
+  instructions: textField(MAX_INSTRUCTIONS_CHARS).optional(),
+  /** Chorus addition: output modalities for this response only (e.g. `['text']`). */
+  modalities: z.array(z.enum(MODALITIES)).min(1).max(2).optional(),
+  /** Chorus addition: `none` asks for an out-of-band answer the model keeps out of its conversation. */
+  conversation: z.enum(['auto', 'none']).optional(),
 });
 
 export const clientResponseCancelSchema = z.object({
@@ -98,6 +104,11 @@ export const clientTextAppendSchema = z.object({
    * answers by itself, as AgentScope frontends expect.
    */
   respond: z.boolean().optional(),
+  /**
+   * Chorus addition: whose words these are. `system` and `assistant` seed the conversation (a
+   * client resuming one replays it this way); they never start a response. Default `user`.
+   */
+  role: z.enum(['user', 'system', 'assistant']).optional(),
 });
 
 export const clientAudioAppendSchema = z.object({

@@ -175,4 +175,78 @@ describe('/v1/realtime turns as the OpenAI service holds them', () => {
     expect(cleared.response_id).toBe((done.response as { id: string }).id);
     c.ws.terminate();
   });
+
+  it('system and assistant items join the history in order, each after the previous item', async () => {
+    const c = await connect();
+    const item = (role: string, type: string, text: string) => ({
+      type: 'conversation.item.create',
+      item: { type: 'message', role, content: [{ type, text }] },
+    });
+    c.send(item('system', 'input_text', 'You speak French.'));
+    c.send(item('assistant', 'output_text', 'Bonjour !'));
+    c.send(item('user', 'input_text', 'Salut'));
+    await roundTrip(c);
+    const added = c.messages.filter((m) => m.type === 'conversation.item.added');
+    expect(added.map((m) => (m.item as { role: string }).role)).toEqual(['system', 'assistant', 'user']);
+    const ids = added.map((m) => (m.item as { id: string }).id);
+    expect(added.map((m) => m.previous_item_id).slice(1)).toEqual(ids.slice(0, 2));
+    expect(
+      c.messages.filter((m) => m.type === 'error' && (m.error as { event_id?: string }).event_id !== 'sync'),
+    ).toEqual([]);
+    expect(model?.sent.filter((i) => i.type === 'text')).toEqual([
+      { type: 'text', text: 'You speak French.', role: 'system' },
+      { type: 'text', text: 'Bonjour !', role: 'assistant' },
+      { type: 'text', text: 'Salut', role: 'user' },
+    ]);
+    expect(model?.callsOf('createResponse')).toEqual([]);
+    c.send({
+      ...item('user', 'input_text', 'later'),
+      previous_item_id: ids[0],
+      event_id: 'back',
+    });
+    const refused = await c.waitFor(
+      (m) => m.type === 'error' && (m.error as { event_id?: string }).event_id === 'back',
+    );
+    expect(refused.error).toMatchObject({ param: 'previous_item_id' });
+    c.ws.terminate();
+  });
+
+  it('response.create honours instructions, text-only output, metadata and out-of-band answers', async () => {
+    const c = await connect();
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
+    });
+    c.send({
+      type: 'response.create',
+      response: {
+        instructions: 'Summarise the call.',
+        output_modalities: ['text'],
+        metadata: { purpose: 'summary' },
+        conversation: 'none',
+      },
+    });
+    const done = await c.waitForType('response.done');
+    expect(model?.callsOf('createResponse').at(-1)?.options).toEqual({
+      instructions: 'Summarise the call.',
+      modalities: ['text'],
+      conversation: 'none',
+    });
+    expect(done.response).toMatchObject({ output_modalities: ['text'], metadata: { purpose: 'summary' } });
+    expect(done.response).not.toHaveProperty('conversation_id');
+    const types = c.messages.map((m) => m.type);
+    expect(types).toContain('response.output_text.done');
+    expect(types).not.toContain('response.output_audio.delta');
+    // Out of band: the answer is response output only, never a conversation item.
+    const assistantItems = c.messages.filter(
+      (m) => m.type === 'conversation.item.added' && (m.item as { role?: string }).role === 'assistant',
+    );
+    expect(assistantItems).toEqual([]);
+    c.send({ type: 'response.create', event_id: 'with_tools', response: { tools: [] } });
+    const refused = await c.waitFor(
+      (m) => m.type === 'error' && (m.error as { event_id?: string }).event_id === 'with_tools',
+    );
+    expect(refused.error).toMatchObject({ code: 'unsupported_parameter', param: 'response.tools' });
+    c.ws.terminate();
+  });
 });

@@ -1,6 +1,6 @@
 import { type ClientEvent, type ClientEventOf, clientAudioBytes } from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
-import type { ConversationItem, RealtimeModel } from '../model/realtime-model.js';
+import type { ConversationItem, RealtimeModel, ResponseOptions } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
@@ -18,6 +18,15 @@ export interface ClientInputOptions {
   readonly state: () => RealtimeAgentState;
   readonly applySession: (event: ClientEventOf<'client_session_create'>) => void;
   readonly stop: () => void;
+}
+
+/** The per-response options a `client_response_create` carries, or undefined when it has none. */
+function responseOptionsOf(event: ClientEventOf<'client_response_create'>): ResponseOptions | undefined {
+  const options: { -readonly [K in keyof ResponseOptions]: ResponseOptions[K] } = {};
+  if (event.instructions !== undefined) options.instructions = event.instructions;
+  if (event.modalities !== undefined) options.modalities = event.modalities;
+  if (event.conversation !== undefined) options.conversation = event.conversation;
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /**
@@ -52,7 +61,7 @@ export class ClientInput {
         // Already answering (or about to) the latest input: one response per input, not two.
         const state = this.options.state();
         if (this.responseRequested || state === 'responding' || state === 'runningTools') return;
-        connection.createResponse();
+        connection.createResponse(responseOptionsOf(event));
         return;
       }
       case 'client_response_cancel': {
@@ -70,7 +79,8 @@ export class ClientInput {
         return;
       }
       case 'client_text_append':
-        if (event.respond === false) this.heard({ text: event.text, respond: false });
+        if (event.role === 'system' || event.role === 'assistant') this.seed(event.text, event.role);
+        else if (event.respond === false) this.heard({ text: event.text, respond: false });
         else this.userText(event.text);
         return;
       case 'client_audio_append':
@@ -152,6 +162,17 @@ export class ClientInput {
       ...(speaker === undefined ? {} : { speaker }),
     });
     if (message.respond) connection.createResponse();
+  }
+
+  /** Seeds the conversation with a system or assistant message: history and model, no answer. */
+  private seed(text: string, role: 'system' | 'assistant'): void {
+    this.options.addHistory({
+      type: 'message',
+      id: `${this.options.emitter.agentId}_${role}_${++this.userMessages}`,
+      role,
+      text,
+    });
+    this.options.connection.send({ type: 'text', text, role });
   }
 
   private userAudio(event: ClientEventOf<'client_audio_append'>): void {

@@ -270,6 +270,11 @@ export class ChatRoom {
   #dispatch(event: ClientEvent, user: Required<RoomUser>): boolean {
     switch (event.type) {
       case 'client_text_append':
+        // Seeded system or assistant words are every member's context, not a user's turn.
+        if (event.role === 'system' || event.role === 'assistant') {
+          for (const member of this.members) this.#input(member, event);
+          return true;
+        }
         this.#bus.publish({
           type: 'room_user_message',
           room_id: this.id,

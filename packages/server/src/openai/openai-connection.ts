@@ -8,6 +8,7 @@ import {
 } from '@chorus/protocol';
 import {
   type OpenAIClientEvent,
+  type OpenAIResponseParams,
   type OpenAIServerEvent,
   type OpenAISession,
   openaiVoiceName,
@@ -50,6 +51,8 @@ export interface OpenAIConnectionContext {
 }
 
 const MAX_QUEUED_AGENT_EVENTS = 1024;
+/** `response.create` parameters a Chorus agent cannot honour for a single response. */
+const UNSUPPORTED_RESPONSE_PARAMS = ['input', 'tools', 'tool_choice', 'prompt'] as const;
 /** Tool calls awaiting the client's output whose names are kept (the oldest are forgotten past this). */
 const MAX_OPEN_TOOL_CALLS = 256;
 /** The shortest audio a commit accepts (the service refuses less than 100 ms). */
@@ -291,7 +294,7 @@ export class OpenAIConnection {
         this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
         return;
       case 'response.create':
-        this.#responseCreate(eventId);
+        this.#responseCreate(event.response, eventId);
         return;
       case 'response.cancel':
         this.#responseCancel(eventId);
@@ -305,6 +308,28 @@ export class OpenAIConnection {
    */
   #itemCreate(event: Extract<OpenAIClientEvent, { type: 'conversation.item.create' }>): void {
     const eventId = event.event_id ?? null;
+    const after = event.previous_item_id;
+    if (after !== undefined && after !== null && after !== this.#store.lastId) {
+      // The agent's history is appended to in order; an item cannot go back in time.
+      if (after !== 'root' && !this.#store.get(after)) {
+        this.#error(
+          'invalid_request_error',
+          'item_not_found',
+          `no item with id "${after}"`,
+          'previous_item_id',
+          eventId,
+        );
+      } else {
+        this.#error(
+          'invalid_request_error',
+          'unsupported_previous_item_id',
+          'items are added after the newest item; previous_item_id must name it (or be left out)',
+          'previous_item_id',
+          eventId,
+        );
+      }
+      return;
+    }
     const mapped = itemToChorus(event, inputFormatOf(this.#session), (callId) => this.#callNames.get(callId));
     if (!mapped.ok) {
       this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, eventId);
@@ -378,7 +403,7 @@ export class OpenAIConnection {
     });
   }
 
-  #responseCreate(eventId: string | null): void {
+  #responseCreate(params: OpenAIResponseParams | undefined, eventId: string | null): void {
     if (this.#mapper.activeResponses > 0 || this.#pendingCreates.length > 0) {
       this.#error(
         'invalid_request_error',
@@ -389,10 +414,41 @@ export class OpenAIConnection {
       );
       return;
     }
+    // What a Chorus agent cannot do for one response is refused by name, never dropped unsaid.
+    for (const key of UNSUPPORTED_RESPONSE_PARAMS) {
+      if (params?.[key] === undefined) continue;
+      this.#error(
+        'invalid_request_error',
+        'unsupported_parameter',
+        `response.${key} is not supported here: the agent answers from its own conversation and tools`,
+        `response.${key}`,
+        eventId,
+      );
+      return;
+    }
+    const conversation = params?.conversation ?? 'auto';
+    if (conversation !== 'auto' && conversation !== 'none') {
+      this.#error(
+        'invalid_request_error',
+        'invalid_value',
+        'response.conversation must be "auto" or "none"',
+        'response.conversation',
+        eventId,
+      );
+      return;
+    }
+    const modalities = params?.output_modalities ?? this.#session.output_modalities ?? ['audio'];
+    const request: ClientEventInput = {
+      type: 'client_response_create',
+      ...(params?.instructions === undefined ? {} : { instructions: params.instructions }),
+      ...(params?.output_modalities === undefined ? {} : { modalities: [...params.output_modalities] }),
+      ...(conversation === 'none' ? { conversation } : {}),
+    };
     const timer = this.ctx.clock.setTimeout(() => {
       const index = this.#pendingCreates.findIndex((p) => p.timer === timer);
       if (index < 0) return;
       this.#pendingCreates.splice(index, 1);
+      this.#mapper.unexpect();
       this.#error(
         'server_error',
         'response_not_started',
@@ -402,9 +458,15 @@ export class OpenAIConnection {
       );
     }, this.ctx.responseStartTimeoutMs ?? 10_000);
     this.#pendingCreates.push({ eventId: eventId ?? undefined, timer });
-    if (!this.#toAgent({ type: 'client_response_create' }, eventId)) {
+    this.#mapper.expect({
+      outputModalities: modalities,
+      conversation,
+      ...(params?.metadata === undefined ? {} : { metadata: params.metadata }),
+    });
+    if (!this.#toAgent(request, eventId)) {
       this.ctx.clock.clearTimeout(timer);
       this.#pendingCreates.pop();
+      this.#mapper.unexpect();
     }
   }
 
