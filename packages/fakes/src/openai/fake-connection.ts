@@ -407,7 +407,8 @@ export class FakeConnection {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio' }],
+      // A string, even before the transcription: the SDK types refuse null, @openai/agents-realtime needs the key.
+      content: [{ type: 'input_audio', transcript: '' }],
     };
     this.addItem(item, undefined);
     if (this.view.transcription) {

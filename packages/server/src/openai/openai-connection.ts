@@ -371,7 +371,8 @@ export class OpenAIConnection {
       type: 'message',
       role: 'user',
       status: 'completed',
-      content: [{ type: 'input_audio' }],
+      // A string, even before the transcription: the SDK types refuse null, @openai/agents-realtime needs the key.
+      content: [{ type: 'input_audio', transcript: '' }],
     };
     const previous = this.#store.put(item);
     this.#committedByHand.push(itemId);
