@@ -164,6 +164,15 @@ describe('/v1/realtime conformance with the official openai SDK types (openai 7.
     c.send({ type: 'response.create' });
     await c.waitFor('response.done', from);
 
+    // The agent's provider reports its rate limits; clients see rate_limits.updated.
+    from = c.frames.length;
+    model().emit({
+      type: 'model_rate_limits_updated',
+      rate_limits: [{ name: 'requests', limit: 100, remaining: 99, reset_seconds: 1 }],
+    });
+    const limits = await c.waitFor('rate_limits.updated', from);
+    expect(limits.rate_limits).toEqual([{ name: 'requests', limit: 100, remaining: 99, reset_seconds: 1 }]);
+
     // Errors the service would send too.
     from = c.frames.length;
     c.send({ type: 'input_audio_buffer.commit', event_id: 'evt_empty_commit' });

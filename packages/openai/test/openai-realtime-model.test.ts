@@ -112,6 +112,7 @@ describe('OpenAIRealtimeModel against the fake', () => {
       'model_input_transcription_delta',
       'model_input_transcription_done',
       'model_response_created',
+      'model_rate_limits_updated',
       'model_response_audio_delta',
       'model_response_audio_transcript_delta',
       'model_response_audio_delta',

@@ -46,4 +46,18 @@ describe('OpenAIRealtimeModel per-response options and seeded history', () => {
       { role: 'assistant', content: [{ type: 'output_text', text: 'Good day.' }] },
     ]);
   });
+
+  it('surfaces rate_limits.updated as a typed model event', async () => {
+    const { m, r } = await rig.start();
+    await m.connect(session);
+    m.createResponse();
+    await r.waitFor('model_response_done');
+    expect(r.ofType('model_rate_limits_updated')[0]).toEqual({
+      type: 'model_rate_limits_updated',
+      rate_limits: [
+        { name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 },
+        { name: 'tokens', limit: 50_000, remaining: 49_950, reset_seconds: 60 },
+      ],
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   inputStartedShape,
   inputTranscriptionDeltaShape,
   inputTranscriptionDoneShape,
+  rateLimitsShape,
   responseAudioDeltaShape,
   responseCreatedShape,
   responseDoneShape,
@@ -160,6 +161,13 @@ export const agentInputDoneSchema = z.object({
 
 export const agentErrorSchema = z.object({ type: z.literal('agent_error'), ...agentShape, ...errorShape });
 
+/** Chorus addition: the agent's provider reported its rate limits (mirrors `model_rate_limits_updated`). */
+export const agentRateLimitsUpdatedSchema = z.object({
+  type: z.literal('agent_rate_limits_updated'),
+  ...agentShape,
+  ...rateLimitsShape,
+});
+
 /**
  * Chorus addition: the agent's lifecycle state changed (e.g. listening, thinking, speaking). The
  * agent is a state machine; frontends show the state and tests assert on it instead of guessing
@@ -301,6 +309,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   agentInputStartedSchema,
   agentInputDoneSchema,
   agentErrorSchema,
+  agentRateLimitsUpdatedSchema,
   agentStateChangedSchema,
   agentResponseInterruptedSchema,
   agentHandoffSchema,
@@ -346,6 +355,7 @@ export const SERVER_EVENT_TYPES = [
   'agent_input_started',
   'agent_input_done',
   'agent_error',
+  'agent_rate_limits_updated',
   'agent_state_changed',
   'agent_response_interrupted',
   'agent_handoff',

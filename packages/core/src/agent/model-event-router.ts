@@ -147,6 +147,9 @@ export class ModelEventRouter {
         this.metrics.userStopped();
         emitter.emit(emitter.attributed({ ...event, type: 'agent_input_done' }));
         return;
+      case 'model_rate_limits_updated':
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_rate_limits_updated' }));
+        return;
       case 'model_error':
         this.responseSettled();
         if (event.fatal) emitter.emitFatalOnce(event.error_type, event.code, event.message);

@@ -513,6 +513,7 @@ export class FakeConnection {
       {
         beta: this.beta,
         omitDoneAfterCancel: this.dialect.omitResponseDoneAfterCancel,
+        reportsRateLimits: this.dialect.provider === 'openai',
         view: this.view,
         isClosed: () => this.closed,
         sendGA: (event) => this.sendGA(event),

@@ -9,6 +9,8 @@ const realSetImmediate = globalThis.setImmediate;
 export interface ResponseContext {
   readonly beta: boolean;
   readonly omitDoneAfterCancel: boolean;
+  /** Send `rate_limits.updated` as each response starts (OpenAI does; DashScope documents no such event). */
+  readonly reportsRateLimits: boolean;
   readonly view: FakeSessionView;
   isClosed(): boolean;
   /** Sends a GA-named event (renamed for the dialect by the connection). */
@@ -78,6 +80,15 @@ export class ScriptedResponse {
         output_modalities: this.modalities,
       },
     });
+    // The service reports the key's limits as each response starts (figures as in its docs' example).
+    if (this.ctx.reportsRateLimits)
+      this.ctx.sendGA({
+        type: 'rate_limits.updated',
+        rate_limits: [
+          { name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 },
+          { name: 'tokens', limit: 50_000, remaining: 49_950 - this.chunks, reset_seconds: 60 },
+        ],
+      });
     const words = (this.script.text ?? '').split(/\s+/).filter((w) => w !== '');
     if (words.length > 0 || this.script.audio) await this.message(words);
     for (const call of this.script.toolCalls ?? []) {

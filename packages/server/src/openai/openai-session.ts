@@ -215,6 +215,8 @@ export class OpenAISessionMapper {
           },
         ];
       }
+      case 'agent_rate_limits_updated':
+        return [{ type: 'rate_limits.updated', rate_limits: event.rate_limits }];
       case 'agent_error':
         return [
           {
