@@ -1,5 +1,5 @@
 import { RealtimeAgent } from '@chorus/core';
-import { ScriptedModel } from '@chorus/core/testing';
+import { ScriptedModel, TestClock } from '@chorus/core/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChorusServer, createChorusServer } from '../src/server.js';
@@ -16,8 +16,9 @@ afterEach(async () => {
   model = undefined;
 });
 
-async function connect(): Promise<TestClient> {
+async function connect(clock?: TestClock): Promise<TestClient> {
   server = createChorusServer({
+    ...(clock ? { clock } : {}),
     rooms: {
       assistant: () => {
         model = new ScriptedModel({ chunkMs: 20, fallback: (turn) => ({ text: `You said ${turn.text}` }) });
@@ -247,6 +248,38 @@ describe('/v1/realtime turns as the OpenAI service holds them', () => {
       (m) => m.type === 'error' && (m.error as { event_id?: string }).event_id === 'with_tools',
     );
     expect(refused.error).toMatchObject({ code: 'unsupported_parameter', param: 'response.tools' });
+    c.ws.terminate();
+  });
+
+  it('idle_timeout_ms: silence after a response commits an empty turn and asks for an answer (simulated clock)', async () => {
+    const clock = new TestClock();
+    const c = await connect(clock);
+    c.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        audio: { input: { turn_detection: { type: 'server_vad', idle_timeout_ms: 6000 } } },
+      },
+    });
+    await c.waitForType('session.updated');
+    c.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
+    });
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.done');
+    c.send({ type: 'input_audio_buffer.append', audio: pcm(500) });
+    await roundTrip(c);
+    clock.increment(5999);
+    await roundTrip(c);
+    expect(types(c)).not.toContain('input_audio_buffer.timeout_triggered');
+    const from = c.messages.length;
+    clock.increment(1);
+    const triggered = await c.waitFor((m) => m.type === 'input_audio_buffer.timeout_triggered', 5000, from);
+    expect(triggered).toMatchObject({ audio_start_ms: 0, audio_end_ms: 500 });
+    const committed = await c.waitFor((m) => m.type === 'input_audio_buffer.committed', 5000, from);
+    expect(committed.item_id).toBe(triggered.item_id);
+    await c.waitFor((m) => m.type === 'response.created', 5000, from);
     c.ws.terminate();
   });
 });

@@ -92,6 +92,9 @@ export class OpenAIConnection {
   /** Input audio allowance in milliseconds of audio (bounded by duration, not by frame count). */
   readonly #audioBudget: TokenBucket;
   #audioRefusedAt = Number.NEGATIVE_INFINITY;
+  /** Milliseconds of input audio appended so far (what `timeout_triggered` counts in). */
+  #audioMs = 0;
+  #idleTurn: { timer: unknown; fromMs: number } | undefined;
 
   constructor(
     private readonly socket: GuardedSocket,
@@ -202,6 +205,7 @@ export class OpenAIConnection {
   async onClosed(): Promise<void> {
     this.#ended = true;
     for (const pending of this.#pendingCreates.splice(0)) this.ctx.clock.clearTimeout(pending.timer);
+    this.#disarmIdleTurn();
     if (this.#cancelTimer !== undefined) this.ctx.clock.clearTimeout(this.#cancelTimer);
     for (const converter of this.#converters.values()) converter.dispose();
     this.#converters.clear();
@@ -243,6 +247,7 @@ export class OpenAIConnection {
           return;
         }
         this.#bufferedBytes += bytes;
+        this.#audioMs += bytes / bytesPerMs(inputFormatOf(this.#session));
         this.#toAgent(
           { type: 'client_audio_append', audio: event.audio, format: inputFormatOf(this.#session) },
           eventId,
@@ -363,8 +368,12 @@ export class OpenAIConnection {
       );
       return;
     }
+    this.#commitItem(this.#nextUserItemId(), eventId);
+  }
+
+  /** Commits the input buffer as a user audio item: to the agent, then `committed` and the item. */
+  #commitItem(itemId: string, eventId: string | null): void {
     this.#bufferedBytes = 0;
-    const itemId = this.#nextUserItemId();
     const item = {
       id: itemId,
       object: 'realtime.item',
@@ -571,6 +580,9 @@ export class OpenAIConnection {
       }
     }
     this.#mapAndEmit(event, audio);
+    if (event.type === 'agent_input_started' || event.type === 'agent_response_created')
+      this.#disarmIdleTurn();
+    if (event.type === 'agent_response_done' && this.#mapper.activeResponses === 0) this.#armIdleTurn();
     if (
       event.type === 'agent_response_done' &&
       this.#mapper.activeResponses === 0 &&
@@ -627,6 +639,37 @@ export class OpenAIConnection {
     const queued = this.#queue ?? [];
     this.#queue = undefined;
     for (const event of queued) this.onAgentEvent(event);
+  }
+
+  /**
+   * Server VAD's `idle_timeout_ms`: when nobody speaks that long after the agent's last response, the
+   * service commits the silent audio as a user item and answers it (so the model can prompt the user).
+   */
+  #armIdleTurn(): void {
+    this.#disarmIdleTurn();
+    const detection = this.#session.audio?.input?.turn_detection;
+    const idleMs = detection?.type === 'server_vad' ? detection.idle_timeout_ms : undefined;
+    if (typeof idleMs !== 'number' || idleMs <= 0) return;
+    const fromMs = this.#audioMs;
+    const timer = this.ctx.clock.setTimeout(() => {
+      this.#idleTurn = undefined;
+      if (this.#ended || this.#mapper.activeResponses > 0) return;
+      const itemId = this.#nextUserItemId();
+      this.#emit({
+        type: 'input_audio_buffer.timeout_triggered',
+        item_id: itemId,
+        audio_start_ms: Math.round(fromMs),
+        audio_end_ms: Math.round(Math.max(fromMs, this.#audioMs)),
+      });
+      this.#commitItem(itemId, null);
+      this.#responseCreate(undefined, null);
+    }, idleMs);
+    this.#idleTurn = { timer, fromMs };
+  }
+
+  #disarmIdleTurn(): void {
+    if (this.#idleTurn) this.ctx.clock.clearTimeout(this.#idleTurn.timer);
+    this.#idleTurn = undefined;
   }
 
   /** Audio past the allowance is refused (one error a second at most, so refusals cannot flood). */
