@@ -16,8 +16,8 @@ export interface Limits {
   /** Messages allowed in a burst above the sustained rate (default 200); a flood past it closes with 1008. */
   readonly messageBurst: number;
   /**
-   * `/v1/realtime` only: sustained frames per second (default 400) and burst (default 800), in place of
-   * `messagesPerSecond` / `messageBurst`. Browsers post an AudioWorklet's 128-256-sample chunks, well
+   * `/v1/realtime` only: sustained frames per second (default 400) and burst (default 800), or
+   * `messagesPerSecond` / `messageBurst` when those are higher. Browsers post an AudioWorklet's 128-256-sample chunks, well
    * over 100 appends a second; audio is bounded by its duration instead (below). This bound only
    * caps the per-frame parsing cost.
    */

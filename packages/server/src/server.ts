@@ -228,8 +228,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       route.kind === 'openai'
         ? {
             ...limits,
-            messagesPerSecond: limits.openaiFramesPerSecond,
-            messageBurst: limits.openaiFrameBurst,
+            messagesPerSecond: Math.max(limits.messagesPerSecond, limits.openaiFramesPerSecond),
+            messageBurst: Math.max(limits.messageBurst, limits.openaiFrameBurst),
           }
         : limits,
       clock,
