@@ -50,3 +50,13 @@ describe('classifyHttpStatus', () => {
     expect(classifyHttpStatus(503)).toEqual({ fatal: false, code: 'http_503' });
   });
 });
+
+describe('close 4000', () => {
+  it('is fatal: OpenAI sends it after a refusal every retry would repeat', () => {
+    expect(classifyClose(4000, 'invalid_request_error.beta_api_shape_disabled')).toEqual({
+      fatal: true,
+      code: 'beta_api_shape_disabled',
+    });
+    expect(classifyClose(4000, '')).toEqual({ fatal: true, code: 'closed_4000' });
+  });
+});

@@ -11,6 +11,9 @@ const FATAL = [
   'account_deactivated',
   'unsupported_country_region_territory',
   'model_not_found',
+  'invalid_model',
+  // api.openai.com no longer serves the beta shape (close 4000 follows): only an Azure-style endpoint does.
+  'beta_api_shape_disabled',
   'invalidapikey',
   'arrearage',
   'accessdenied',
@@ -47,13 +50,19 @@ export function classifyProviderError(error: {
   return 'recoverable';
 }
 
-/** Classifies a close frame: OpenAI closes with 3000 `type.code`; DashScope with 1008 and a code. */
+/**
+ * Classifies a close frame: OpenAI closes with 3000 `type.code` (and 4000 after a refusal that
+ * repeats); DashScope with 1008 and a code.
+ */
 export function classifyClose(code: number, reason: string): { fatal: boolean; code: string } {
   const parts = reason
     .split('.')
     .map((p) => p.trim())
     .filter((p) => p !== '');
   const name = parts.at(-1) ?? reason;
+  // OpenAI closes with 4000 after an error it will repeat on every retry (an invalid model, the
+  // beta shape refused): the error frame before it says why.
+  if (code === 4000) return { fatal: true, code: name === '' ? 'closed_4000' : name };
   if (
     (code === 3000 || code === 1008 || code === 4001 || code === 4003) &&
     classifyProviderError({ type: parts[0], code: name }) === 'fatal'

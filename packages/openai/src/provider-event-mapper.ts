@@ -100,6 +100,17 @@ export class ProviderEventMapper {
           fatal: false,
         });
         break;
+      case 'rate_limits.updated':
+        emit({
+          type: 'model_rate_limits_updated',
+          rate_limits: event.rate_limits.slice(0, 16).map((limit) => ({
+            name: limit.name.slice(0, 64),
+            ...(limit.limit === undefined ? {} : { limit: limit.limit }),
+            ...(limit.remaining === undefined ? {} : { remaining: limit.remaining }),
+            ...(limit.reset_seconds === undefined ? {} : { reset_seconds: limit.reset_seconds }),
+          })),
+        });
+        break;
       case 'response.created':
         this.hooks.onResponseStarted(event.response.id);
         emit({ type: 'model_response_created', response_id: event.response.id });

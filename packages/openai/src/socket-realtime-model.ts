@@ -177,7 +177,13 @@ export class SocketRealtimeModel implements RealtimeModel {
         });
         this.sendClient({
           type: 'conversation.item.create',
-          item: { id, type: 'message', role, content: [{ type: 'input_text', text }] },
+          // Assistant words (a resumed conversation) are output text in GA items.
+          item: {
+            id,
+            type: 'message',
+            role,
+            content: [{ type: role === 'assistant' ? 'output_text' : 'input_text', text }],
+          },
         });
         break;
       }
@@ -205,10 +211,14 @@ export class SocketRealtimeModel implements RealtimeModel {
   }
 
   createResponse(options: ResponseOptions = {}): void {
+    const response: WireJson = {};
+    if (options.instructions !== undefined) response.instructions = options.instructions;
+    if (options.modalities !== undefined) response.output_modalities = [...options.modalities];
+    if (options.conversation !== undefined) response.conversation = options.conversation;
     this.sendClient(
-      options.instructions === undefined
+      Object.keys(response).length === 0
         ? { type: 'response.create' }
-        : { type: 'response.create', response: { instructions: options.instructions } },
+        : { type: 'response.create', response },
     );
   }
 

@@ -112,6 +112,7 @@ describe('OpenAIRealtimeModel against the fake', () => {
       'model_input_transcription_delta',
       'model_input_transcription_done',
       'model_response_created',
+      'model_rate_limits_updated',
       'model_response_audio_delta',
       'model_response_audio_transcript_delta',
       'model_response_audio_delta',
@@ -296,7 +297,11 @@ describe('OpenAIRealtimeModel against the fake', () => {
   });
 
   it('speaks the beta dialect through an option (flat session, OpenAI-Beta header, beta event names)', async () => {
-    const { f, m, r } = await setup({ beta: true, headers: { 'api-key': 'ignored-by-fake' } });
+    // An Azure-style endpoint still serves beta; api.openai.com refuses it (see the next test).
+    const { f, m, r } = await setup(
+      { beta: true, headers: { 'api-key': 'ignored-by-fake' } },
+      { acceptBeta: true },
+    );
     await m.connect(textSession);
     expect(f.receivedOfType('session.update')[0]?.event).toEqual({
       type: 'session.update',
@@ -488,5 +493,29 @@ describe('OpenAI live smoke test', () => {
     model.createResponse();
     await recorder.waitFor('model_response_done', 1, 30_000);
     expect(recorder.ofType('model_response_done')[0]?.status).toBe('completed');
+  });
+
+  it('beta on the GA endpoint: refused with beta_api_shape_disabled and close 4000, fatal, message surfaced once', async () => {
+    const { f, m, r } = await setup({ beta: true });
+    const error = await m.connect(textSession).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelConnectError);
+    expect(error).toMatchObject({ fatal: true, code: 'beta_api_shape_disabled' });
+    expect(String((error as Error).message)).toContain('beta Realtime API shape is no longer supported');
+    await expect(m.connect(textSession)).rejects.toMatchObject({ fatal: true });
+    expect(f.connections).toHaveLength(0);
+    const errors = r.ofType('model_error');
+    expect(errors.length).toBeLessThanOrEqual(1);
+    expect(errors.every((e) => e.fatal && e.code === 'beta_api_shape_disabled')).toBe(true);
+  });
+
+  it('close 4000 mid-session is fatal: the error frame before it is surfaced once, and nothing retries', async () => {
+    const { f, m, r } = await setup();
+    await m.connect(textSession);
+    f.inject({ type: 'close', code: 4000, reason: 'invalid_request_error.invalid_model' });
+    await r.waitFor('model_session_ended');
+    expect(r.ofType('model_error')).toEqual([
+      expect.objectContaining({ code: 'invalid_model', fatal: true }),
+    ]);
+    expect(r.ofType('model_session_ended')[0]).toMatchObject({ retryable: false });
   });
 });

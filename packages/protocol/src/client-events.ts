@@ -42,6 +42,35 @@ export const sessionConfigSchema = z.looseObject({
    * only; `agentscope`: `agent_error` only.
    */
   dialect: z.enum(['both', 'chorus', 'agentscope']).optional(),
+  /**
+   * Chorus addition: tools the client runs itself. The model is offered them beside the agent's own;
+   * when it calls one, the agent emits `agent_response_tool_use_done` and runs nothing, and the
+   * client answers with `client_tool_result`. A name the agent's own tools already use stays the
+   * agent's (the client's declaration of it is ignored and reported in `server_session_updated`),
+   * so one call never gets two answers. Replaces the previous list.
+   */
+  client_tools: z
+    .array(
+      z.object({
+        name: nameField,
+        description: textField(MAX_INSTRUCTIONS_CHARS).optional(),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .max(128)
+    .optional(),
+  /**
+   * Chorus addition: how the agent detects turns in the user's audio. `none` leaves turns to the
+   * client (`client_audio_commit` + `client_response_create`); `create_response: false` keeps the
+   * detection but answers only when asked. Absent keeps the agent's own setting.
+   */
+  turn_detection: z
+    .object({
+      type: z.enum(['server_vad', 'semantic_vad', 'none']),
+      create_response: z.boolean().optional(),
+      interrupt_response: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** A session configuration in canonical form. */
@@ -58,6 +87,12 @@ export const clientSessionEndSchema = z.object({ type: z.literal('client_session
 export const clientResponseCreateSchema = z.object({
   type: z.literal('client_response_create'),
   ...envelopeShape,
+  /** Chorus addition: instructions for this response only, on top of the session's. */
+  instructions: textField(MAX_INSTRUCTIONS_CHARS).optional(),
+  /** Chorus addition: output modalities for this response only (e.g. `['text']`). */
+  modalities: z.array(z.enum(MODALITIES)).min(1).max(2).optional(),
+  /** Chorus addition: `none` asks for an out-of-band answer the model keeps out of its conversation. */
+  conversation: z.enum(['auto', 'none']).optional(),
 });
 
 export const clientResponseCancelSchema = z.object({
@@ -69,6 +104,17 @@ export const clientTextAppendSchema = z.object({
   type: z.literal('client_text_append'),
   ...envelopeShape,
   text: textField(MAX_TEXT_CHARS),
+  /**
+   * Chorus addition: `false` adds the words to the conversation without asking for an answer (the
+   * OpenAI dialect, where only `response.create` starts a response). Absent or `true`: typed text
+   * answers by itself, as AgentScope frontends expect.
+   */
+  respond: z.boolean().optional(),
+  /**
+   * Chorus addition: whose words these are. `system` and `assistant` seed the conversation (a
+   * client resuming one replays it this way); they never start a response. Default `user`.
+   */
+  role: z.enum(['user', 'system', 'assistant']).optional(),
 });
 
 export const clientAudioAppendSchema = z.object({
@@ -97,6 +143,8 @@ export const clientToolResultSchema = z.object({
   name: nameField,
   /** Text, or AgentScope's list of text, image, audio and video blocks. */
   output: toolOutputSchema,
+  /** Chorus addition: `false` records the result without asking for the next response (OpenAI dialect). */
+  respond: z.boolean().optional(),
 });
 
 /**

@@ -6,6 +6,7 @@ import {
   inputStartedShape,
   inputTranscriptionDeltaShape,
   inputTranscriptionDoneShape,
+  rateLimitsShape,
   responseAudioDeltaShape,
   responseCreatedShape,
   responseDoneShape,
@@ -118,6 +119,12 @@ export const modelInputDoneSchema = z.object({ type: z.literal('model_input_done
 
 export const modelErrorSchema = z.object({ type: z.literal('model_error'), ...errorShape });
 
+/** Chorus addition: the provider's rate limits changed (see `rateLimitsShape`). */
+export const modelRateLimitsUpdatedSchema = z.object({
+  type: z.literal('model_rate_limits_updated'),
+  ...rateLimitsShape,
+});
+
 /**
  * Chorus addition: a provider event with no mapping, passed on whole. AgentScope dropped these
  * silently; here observers can still see them, and an unmapped event is visible in traces.
@@ -148,6 +155,7 @@ export const modelEventSchema = z.discriminatedUnion('type', [
   modelInputStartedSchema,
   modelInputDoneSchema,
   modelErrorSchema,
+  modelRateLimitsUpdatedSchema,
   modelRawSchema,
 ]);
 
@@ -180,5 +188,6 @@ export const MODEL_EVENT_TYPES = [
   'model_input_started',
   'model_input_done',
   'model_error',
+  'model_rate_limits_updated',
   'model_raw',
 ] as const satisfies readonly ModelEvent['type'][];

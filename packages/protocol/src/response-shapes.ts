@@ -158,3 +158,21 @@ export const errorShape = {
    */
   fatal: z.boolean().default(false),
 };
+
+/**
+ * Chorus addition: the provider's rate limits as it last reported them (OpenAI `rate_limits.updated`,
+ * sent as each response starts), so clients can show how close a session is to its limits.
+ */
+export const rateLimitsShape = {
+  rate_limits: z
+    .array(
+      z.object({
+        /** `requests` or `tokens` on OpenAI. */
+        name: textField(64),
+        limit: z.number().nonnegative().optional(),
+        remaining: z.number().nonnegative().optional(),
+        reset_seconds: z.number().nonnegative().optional(),
+      }),
+    )
+    .max(16),
+};

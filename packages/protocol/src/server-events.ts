@@ -10,6 +10,7 @@ import {
   inputTranscriptionDeltaShape,
   inputTranscriptionDoneShape,
   interruptedShape,
+  rateLimitsShape,
   responseAudioDeltaShape,
   responseCreatedShape,
   responseItemShape,
@@ -181,6 +182,13 @@ export const agentErrorSchema = z.object({
 /** The `agent_id` (and `agent_name`) of an `agent_error` the gateway sends about a client's frame. */
 export const GATEWAY_AGENT_ID = 'gateway';
 
+/** Chorus addition: the agent's provider reported its rate limits (mirrors `model_rate_limits_updated`). */
+export const agentRateLimitsUpdatedSchema = z.object({
+  type: z.literal('agent_rate_limits_updated'),
+  ...agentShape,
+  ...rateLimitsShape,
+});
+
 /**
  * Chorus addition: the agent's lifecycle state changed (e.g. listening, thinking, speaking). The
  * agent is a state machine; frontends show the state and tests assert on it instead of guessing
@@ -281,6 +289,8 @@ export const roomUserMessageSchema = z.object({
   user_id: idField,
   user_name: nameField.optional(),
   text: textField(MAX_TEXT_CHARS),
+  /** `false`: the user's words are context only; nobody answers until asked (OpenAI dialect). */
+  respond: z.boolean().optional(),
 });
 
 /**
@@ -320,6 +330,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   agentInputStartedSchema,
   agentInputDoneSchema,
   agentErrorSchema,
+  agentRateLimitsUpdatedSchema,
   agentStateChangedSchema,
   agentResponseInterruptedSchema,
   agentHandoffSchema,
@@ -365,6 +376,7 @@ export const SERVER_EVENT_TYPES = [
   'agent_input_started',
   'agent_input_done',
   'agent_error',
+  'agent_rate_limits_updated',
   'agent_state_changed',
   'agent_response_interrupted',
   'agent_handoff',

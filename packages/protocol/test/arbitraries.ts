@@ -88,6 +88,15 @@ const mirrored = {
   input_started: fc.record({ item_id: id, audio_start_ms: ms }),
   input_done: fc.record({ item_id: id, audio_end_ms: ms }),
   error: fc.record({ error_type: id, code: id, message: text, fatal: fc.boolean() }),
+  rate_limits_updated: fc.record({
+    rate_limits: fc.array(
+      fc.record(
+        { name: fc.constantFrom('requests', 'tokens'), limit: ms, remaining: ms, reset_seconds: ms },
+        { requiredKeys: ['name'] },
+      ),
+      { maxLength: 4 },
+    ),
+  }),
 } as const;
 
 type Mirrored = keyof typeof mirrored;
@@ -141,6 +150,7 @@ export const modelEventArbitraries: ArbitraryMap<ModelEvent> = {
   model_input_started: modelMirror('input_started'),
   model_input_done: modelMirror('input_done'),
   model_error: modelMirror('error'),
+  model_rate_limits_updated: modelMirror('rate_limits_updated'),
   model_raw: withType(
     'model_raw',
     fc.record({ provider: fc.constantFrom('openai', 'gemini', 'dashscope'), event: json }),
@@ -208,6 +218,7 @@ export const serverEventArbitraries: ArbitraryMap<ServerEvent> = {
   agent_input_started: agentEvent('agent_input_started', fc.record({ item_id: id, audio_start_ms: wholeMs })),
   agent_input_done: agentEvent('agent_input_done', fc.record({ item_id: id, audio_end_ms: wholeMs })),
   agent_error: agentMirror('error'),
+  agent_rate_limits_updated: agentMirror('rate_limits_updated'),
   agent_state_changed: agentEvent(
     'agent_state_changed',
     fc.record({ state: fc.constantFrom('idle', 'listening', 'thinking', 'speaking') }),

@@ -21,7 +21,7 @@ function toBytes(data: RawData): Uint8Array {
 
 /**
  * One client socket with the per-connection limits applied: token buckets of messages and of bytes
- * (a flood of either closes with 1008), an idle timer (closes with 4000), the frame size limit (ws closes with 1009 via
+ * (a flood of either closes with 1008), an idle timer (closes with 4000; pongs to its keepalive pings count as activity), the frame size limit (ws closes with 1009 via
  * `maxPayload`) and the bounded send channel. Every timer it starts ends when the socket closes.
  */
 export class GuardedSocket {
@@ -29,6 +29,7 @@ export class GuardedSocket {
   readonly #bucket: TokenBucket;
   readonly #bytes: TokenBucket;
   #idle: unknown;
+  #ping: unknown;
   #closed = false;
   #closeReason: string | undefined;
 
@@ -48,6 +49,9 @@ export class GuardedSocket {
     this.#bytes = new TokenBucket(limits.byteBurst, limits.bytesPerSecond, clock);
     this.#armIdle();
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    // A client that answers pings (or pings itself) is there, even when it has nothing to say.
+    ws.on('pong', () => this.#armIdle());
+    ws.on('ping', () => this.#armIdle());
     ws.on('error', (error) => {
       // ws emits an error before closing with 1009 (maxPayload) or 1002; the close handler cleans up.
       this.logger.debug({ err: error }, 'socket error');
@@ -81,12 +85,24 @@ export class GuardedSocket {
   }
 
   #armIdle(): void {
-    if (this.limits.idleTimeoutMs <= 0) return;
+    if (this.limits.idleTimeoutMs <= 0 || this.#closed) return;
     if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
     this.#idle = this.clock.setTimeout(
       () => this.close(CloseCode.idleTimeout, 'idle timeout'),
       this.limits.idleTimeoutMs,
     );
+    this.#armPing();
+  }
+
+  /** Pings a third of the idle timeout after the last sign of life, so a present client answers in time. */
+  #armPing(): void {
+    if (this.#ping !== undefined) this.clock.clearTimeout(this.#ping);
+    this.#ping = this.clock.setTimeout(() => {
+      this.#ping = undefined;
+      if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+      this.ws.ping();
+      this.#armPing();
+    }, this.limits.idleTimeoutMs / 3);
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
@@ -120,6 +136,7 @@ export class GuardedSocket {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
+    if (this.#ping !== undefined) this.clock.clearTimeout(this.#ping);
     this.channel.dispose();
     this.handlers.closed(code, reason);
   }

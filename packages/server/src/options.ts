@@ -26,9 +26,28 @@ export interface Limits {
    */
   readonly userBytesPerSecond: number;
   readonly userByteBurst: number;
+  /**
+   * `/v1/realtime` only: sustained frames per second (default 400) and burst (default 800), or
+   * `messagesPerSecond` / `messageBurst` when those are higher. Browsers post an AudioWorklet's 128-256-sample chunks, well
+   * over 100 appends a second; audio is bounded by its duration instead (below). This bound only
+   * caps the per-frame parsing cost.
+   */
+  readonly openaiFramesPerSecond: number;
+  readonly openaiFrameBurst: number;
+  /**
+   * `/v1/realtime` only: input audio may arrive this many times faster than real time (default 4),
+   * with a burst of `audioBurstMs` of audio at once (default 30 s, e.g. a recorded clip). Appends past
+   * it are refused with an error naming `audio`; the session goes on.
+   */
+  readonly audioRealtimeFactor: number;
+  readonly audioBurstMs: number;
   /** Open sessions per user across routes (default 8); more are refused with HTTP 429. */
   readonly maxSessionsPerUser: number;
-  /** Close a connection that sent nothing for this long (default 5 min; 0 disables). */
+  /**
+   * Close a connection that sent nothing for this long (default 5 min; 0 disables). A pong counts: the
+   * gateway pings every third of this, so a client that is there (browsers and `ws` answer pings by
+   * themselves) keeps its session for as long as it likes, as on OpenAI; a vanished one is closed.
+   */
   readonly idleTimeoutMs: number;
   /**
    * In `attach` mode, how long an upgrade to a path that is not the gateway's may stay unanswered by the
@@ -47,6 +66,10 @@ export const DEFAULT_LIMITS: Limits = {
   byteBurst: 8 * 1024 * 1024,
   userBytesPerSecond: 4 * 1024 * 1024,
   userByteBurst: 16 * 1024 * 1024,
+  openaiFramesPerSecond: 400,
+  openaiFrameBurst: 800,
+  audioRealtimeFactor: 4,
+  audioBurstMs: 30_000,
   maxSessionsPerUser: 8,
   idleTimeoutMs: 5 * 60_000,
   unclaimedUpgradeMs: 10_000,

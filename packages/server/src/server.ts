@@ -15,6 +15,7 @@ import { InspectConnection, inspectDroppedNotice } from './inspect-connection.js
 import { createGatewayLogger, loggableUrl } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { OpenAIConnection, openaiSlowConsumerNotice } from './openai/openai-connection.js';
+import { selectSubprotocol, wantsBetaDialect } from './openai/openai-handshake.js';
 import { type ChorusServerOptions, type Limits, resolveLimits } from './options.js';
 import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
@@ -125,11 +126,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     noServer: true,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
-    // Never echo a key-carrying subprotocol back; prefer the ones official clients expect.
-    handleProtocols: (protocols) => {
-      for (const p of ['realtime', 'chorus']) if (protocols.has(p)) return p;
-      return false;
-    },
+    handleProtocols: (protocols) => selectSubprotocol(protocols),
   });
   const tracked = new Set<Tracked>();
   const sessionsByUser = new Map<string, number>();
@@ -281,7 +278,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     wss.handleUpgrade(request, socket, head, (ws) => {
       accepted = true;
       try {
-        onConnection(ws, route, principal, userKey, sessionKey, release);
+        onConnection(ws, route, principal, userKey, sessionKey, release, wantsBetaDialect(request));
       } catch (error) {
         logger.error({ err: error }, 'connection setup failed');
         release();
@@ -298,6 +295,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     userKey: string | undefined,
     sessionKey: string | undefined,
     release: () => void,
+    beta: boolean,
   ): void {
     const id = newId();
     const routeLabel = route.kind;
@@ -326,7 +324,13 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
           : chorusSlowConsumerNotice;
     const socket = new GuardedSocket(
       ws,
-      limits,
+      route.kind === 'openai'
+        ? {
+            ...limits,
+            messagesPerSecond: Math.max(limits.messagesPerSecond, limits.openaiFramesPerSecond),
+            messageBurst: Math.max(limits.messageBurst, limits.openaiFrameBurst),
+          }
+        : limits,
       clock,
       {
         slowConsumerNotice: notice,
@@ -385,7 +389,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         connectionId: id,
         user: { id: principal.userId ?? `openai-${id}` },
         model: route.model ?? name,
-        beta: /realtime=v1/.test(String(ws.protocol ?? '')) || false,
+        beta,
+        audio: { realtimeFactor: limits.audioRealtimeFactor, burstMs: limits.audioBurstMs },
         clock,
         metrics,
         logger: log,

@@ -43,15 +43,24 @@ export function initialSession(
 
 /**
  * A client's `client_session_create` on a running session: what may change (instructions, voice,
- * modalities) goes to the model in one update; a change of audio format is refused with an error
+ * modalities, turn detection, client tools) goes to the model in one update; a change of audio format is refused with an error
  * naming the field. The changed session is handed to `commit` before the model hears of it.
  */
+/** The tools a client runs itself, as the agent tracks them (see `client_tools`). */
+export interface ClientTools {
+  /** Names the agent's own tools and handoffs use; these stay the agent's. */
+  readonly own: () => ReadonlySet<string>;
+  /** The client tools offered now. */
+  current: ReadonlySet<string>;
+}
+
 export function applySessionConfig(
   event: ClientEventOf<'client_session_create'>,
   session: SessionConfig,
   connection: ModelConnection,
   emitter: AgentEmitter,
   commit: (updated: SessionConfig) => void,
+  clientTools?: ClientTools,
 ): void {
   const { config } = event;
   for (const key of ['input_audio_format', 'output_audio_format'] as const) {
@@ -69,6 +78,33 @@ export function applySessionConfig(
   if (config.instructions !== undefined) patch.instructions = config.instructions;
   if (config.voice !== undefined) patch.voice = config.voice;
   if (config.modalities !== undefined) patch.modalities = config.modalities;
+  if (config.turn_detection !== undefined) {
+    const { type, create_response, interrupt_response } = config.turn_detection;
+    patch.turnDetection = {
+      ...session.turnDetection,
+      type,
+      ...(create_response === undefined ? {} : { createResponse: create_response }),
+      ...(interrupt_response === undefined ? {} : { interruptResponse: interrupt_response }),
+    };
+  }
+  const reported: Record<string, unknown> = {};
+  if (config.client_tools !== undefined && clientTools) {
+    const own = clientTools.own();
+    const accepted = config.client_tools.filter((t) => !own.has(t.name));
+    const previous = clientTools.current;
+    patch.tools = [
+      ...session.tools.filter((t) => !previous.has(t.name)),
+      ...accepted.map((t) => ({
+        name: t.name,
+        description: t.description ?? '',
+        parameters: t.parameters ?? { type: 'object', properties: {} },
+      })),
+    ];
+    clientTools.current = new Set(accepted.map((t) => t.name));
+    reported.client_tools = accepted.map((t) => t.name);
+    const refused = config.client_tools.filter((t) => own.has(t.name)).map((t) => t.name);
+    if (refused.length > 0) reported.client_tools_ignored = refused;
+  }
   if (Object.keys(patch).length > 0) {
     commit({ ...session, ...patch });
     connection.updateSession(patch);
@@ -76,6 +112,6 @@ export function applySessionConfig(
   emitter.emit({
     type: 'server_session_updated',
     session_id: event.session_id ?? emitter.agentId,
-    config: { ...patch },
+    config: { ...patch, ...reported },
   });
 }

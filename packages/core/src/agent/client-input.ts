@@ -1,6 +1,6 @@
 import { type ClientEvent, type ClientEventOf, clientAudioBytes, toolResultText } from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
-import type { ConversationItem, RealtimeModel } from '../model/realtime-model.js';
+import type { ConversationItem, RealtimeModel, ResponseOptions } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
@@ -18,6 +18,15 @@ export interface ClientInputOptions {
   readonly state: () => RealtimeAgentState;
   readonly applySession: (event: ClientEventOf<'client_session_create'>) => void;
   readonly stop: () => void;
+}
+
+/** The per-response options a `client_response_create` carries, or undefined when it has none. */
+function responseOptionsOf(event: ClientEventOf<'client_response_create'>): ResponseOptions | undefined {
+  const options: { -readonly [K in keyof ResponseOptions]: ResponseOptions[K] } = {};
+  if (event.instructions !== undefined) options.instructions = event.instructions;
+  if (event.modalities !== undefined) options.modalities = event.modalities;
+  if (event.conversation !== undefined) options.conversation = event.conversation;
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /**
@@ -52,7 +61,7 @@ export class ClientInput {
         // Already answering (or about to) the latest input: one response per input, not two.
         const state = this.options.state();
         if (this.responseRequested || state === 'responding' || state === 'runningTools') return;
-        connection.createResponse();
+        connection.createResponse(responseOptionsOf(event));
         return;
       }
       case 'client_response_cancel': {
@@ -70,7 +79,9 @@ export class ClientInput {
         return;
       }
       case 'client_text_append':
-        this.userText(event.text);
+        if (event.role === 'system' || event.role === 'assistant') this.seed(event.text, event.role);
+        else if (event.respond === false) this.heard({ text: event.text, respond: false });
+        else this.userText(event.text);
         return;
       case 'client_audio_append':
         this.userAudio(event);
@@ -117,7 +128,7 @@ export class ClientInput {
             },
           }),
         );
-        connection.createResponse();
+        if (event.respond !== false) connection.createResponse();
         return;
       }
       case 'client_playback_position':
@@ -145,16 +156,36 @@ export class ClientInput {
     connection.createResponse();
   }
 
-  /** Another room member's words: context, and an answer only when `respond` is true. */
-  heard(message: HeardMessage): void {
+  /**
+   * Another room member's words, or a user's words that ask for no answer (`respond: false`):
+   * context, and an answer only when `respond` is true.
+   */
+  heard(message: HeardMessage | { readonly text: string; readonly respond: false }): void {
     const { connection } = this.options;
-    this.addUserMessage(message.text, message.speaker);
+    const speaker = 'speaker' in message ? message.speaker : undefined;
+    this.addUserMessage(message.text, speaker);
     // Asked to answer while still speaking: the words so far end here (closed with what was
     // heard), as when the user types over the agent directly.
     if (message.respond && this.options.state() === 'responding')
       this.options.toActor({ type: 'user.cancel' });
-    connection.send({ type: 'text', text: message.text, role: 'user', speaker: message.speaker });
+    connection.send({
+      type: 'text',
+      text: message.text,
+      role: 'user',
+      ...(speaker === undefined ? {} : { speaker }),
+    });
     if (message.respond) connection.createResponse();
+  }
+
+  /** Seeds the conversation with a system or assistant message: history and model, no answer. */
+  private seed(text: string, role: 'system' | 'assistant'): void {
+    this.options.addHistory({
+      type: 'message',
+      id: `${this.options.emitter.agentId}_${role}_${++this.userMessages}`,
+      role,
+      text,
+    });
+    this.options.connection.send({ type: 'text', text, role });
   }
 
   private userAudio(event: ClientEventOf<'client_audio_append'>): void {

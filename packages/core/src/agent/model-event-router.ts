@@ -21,6 +21,8 @@ export interface ModelEventRouterOptions {
   /** The model answered (or failed) whatever asked it for a response. */
   readonly responseSettled: () => void;
   readonly toolTimeoutMs: number | undefined;
+  /** Whether the client runs the tool of this name itself (it answers with `client_tool_result`). */
+  readonly isClientTool?: (name: string) => boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export class ModelEventRouter {
   private readonly toActor: (event: RealtimeAgentEvent) => void;
   private readonly responseSettled: () => void;
   private readonly toolTimeoutMs: number;
+  private readonly isClientTool: (name: string) => boolean;
 
   constructor(options: ModelEventRouterOptions) {
     this.emitter = options.emitter;
@@ -52,6 +55,7 @@ export class ModelEventRouter {
     this.toActor = options.toActor;
     this.responseSettled = options.responseSettled;
     this.toolTimeoutMs = options.toolTimeoutMs ?? 30_000;
+    this.isClientTool = options.isClientTool ?? (() => false);
   }
 
   route(event: ModelEvent): void {
@@ -172,6 +176,9 @@ export class ModelEventRouter {
           }),
         );
         return;
+      case 'model_rate_limits_updated':
+        emitter.emit(emitter.attributed({ ...event, type: 'agent_rate_limits_updated' }));
+        return;
       case 'model_error':
         this.responseSettled();
         if (event.fatal) emitter.emitFatalOnce(event.error_type, event.code, event.message);
@@ -255,6 +262,8 @@ export class ModelEventRouter {
       });
       return;
     }
+    // The client runs its own tools: the call went out above, and its result comes as client input.
+    if (this.isClientTool(call.name)) return;
     const found = this.personas.findTool(call.name);
     this.toActor({
       type: 'model.tool_call',

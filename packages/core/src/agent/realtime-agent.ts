@@ -18,7 +18,7 @@ import type { AnyTool } from '../tools/tool.js';
 import { mergeSourceTools, type ToolSource } from '../tools/tool-source.js';
 import { AgentEmitter, describeError } from './agent-emitter.js';
 import { createAgentLogic } from './agent-logic.js';
-import { applySessionConfig, initialSession, personaSession } from './agent-session.js';
+import { applySessionConfig, type ClientTools, initialSession, personaSession } from './agent-session.js';
 import { AgentToolSources } from './agent-tool-sources.js';
 import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
@@ -245,6 +245,10 @@ export class RealtimeAgent implements RoomMember {
     const { emitter, streaming, metrics, personas } = this;
     const addHistory = (item: ConversationItem) => this.addHistory(item);
     const toActor = (event: RealtimeAgentEvent) => this.send$(event);
+    const clientTools: ClientTools = {
+      own: () => new Set(personaSession(personas.current(), undefined).tools.map((t) => t.name)),
+      current: new Set(),
+    };
     const clientInput = new ClientInput({
       connection,
       model,
@@ -254,9 +258,16 @@ export class RealtimeAgent implements RoomMember {
       toActor,
       state: () => this.state,
       applySession: (event) =>
-        applySessionConfig(event, this.session as SessionConfig, connection, emitter, (session) => {
-          this.session = session;
-        }),
+        applySessionConfig(
+          event,
+          this.session as SessionConfig,
+          connection,
+          emitter,
+          (session) => {
+            this.session = session;
+          },
+          clientTools,
+        ),
       stop: () => void this.stop(),
     });
     this.input = clientInput;
@@ -269,6 +280,7 @@ export class RealtimeAgent implements RoomMember {
       addHistory,
       toActor,
       responseSettled: () => clientInput.responseSettled(),
+      isClientTool: (name) => clientTools.current.has(name),
       toolTimeoutMs: this.options.toolTimeoutMs,
     });
     const interruption = {

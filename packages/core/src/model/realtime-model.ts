@@ -133,6 +133,13 @@ export interface ConnectOptions {
 export interface ResponseOptions {
   /** Extra instructions for this response only (e.g. guardrail feedback). */
   readonly instructions?: string;
+  /** Output modalities for this response only (default: the session's). */
+  readonly modalities?: readonly ('audio' | 'text')[];
+  /**
+   * `none`: an out-of-band response the model keeps out of its conversation (models that cannot
+   * keep it out answer in the conversation).
+   */
+  readonly conversation?: 'auto' | 'none';
 }
 
 /** What a client or another agent can send to a model. */
@@ -143,7 +150,8 @@ export type ModelInput =
   | {
       readonly type: 'text';
       readonly text: string;
-      readonly role?: 'user' | 'system';
+      /** `assistant` seeds the model's context with words it said (a resumed conversation). */
+      readonly role?: 'user' | 'system' | 'assistant';
       readonly speaker?: string;
     }
   | { readonly type: 'image'; readonly image: Uint8Array; readonly mimeType: string }

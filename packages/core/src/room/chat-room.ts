@@ -278,12 +278,18 @@ export class ChatRoom {
   #dispatch(event: ClientEvent, user: Required<RoomUser>): boolean {
     switch (event.type) {
       case 'client_text_append':
+        // Seeded system or assistant words are every member's context, not a user's turn.
+        if (event.role === 'system' || event.role === 'assistant') {
+          for (const member of this.members) this.#input(member, event);
+          return true;
+        }
         this.#bus.publish({
           type: 'room_user_message',
           room_id: this.id,
           user_id: user.id,
           user_name: user.name,
           text: event.text,
+          ...(event.respond === false ? { respond: false } : {}),
         });
         return true;
       case 'client_audio_append':

@@ -64,7 +64,7 @@ export class RoomRouter {
     switch (event.type) {
       case 'room_user_message': {
         const user = this.#options.userNamed(event.user_id);
-        this.#enqueue(() => this.#userSaid(user, event.text));
+        this.#enqueue(() => this.#userSaid(user, event.text, event.respond !== false));
         return;
       }
       case 'agent_response_audio_transcript_done':
@@ -132,9 +132,16 @@ export class RoomRouter {
       });
   }
 
-  async #userSaid(user: Required<RoomUser>, text: string): Promise<void> {
-    this.#options.actor.send({ type: 'floor.user_turn' });
+  async #userSaid(user: Required<RoomUser>, text: string, respond: boolean): Promise<void> {
     const utterance: RoomUtterance = { speaker: { kind: 'user', ...user }, text };
+    if (!respond) {
+      // Context only: every member hears it, nobody is picked to answer.
+      this.#options.floor.remember(utterance);
+      for (const member of this.#options.members)
+        this.#hear(member, { speaker: user.name, text, respond: false });
+      return;
+    }
+    this.#options.actor.send({ type: 'floor.user_turn' });
     const granted = await this.#options.floor.decide(utterance, false);
     if (granted === undefined) return;
     for (const member of this.#options.members) {

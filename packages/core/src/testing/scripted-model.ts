@@ -369,7 +369,7 @@ export class ScriptedModel implements RealtimeModel {
     const n = ++this.responses;
     const streaming: Streaming = { responseId: `resp_${n}`, itemId: `item_${n}`, timer: undefined };
     this.streaming = streaming;
-    const steps = this.planSteps(streaming, reply);
+    const steps = this.planSteps(streaming, reply, options?.modalities);
     queueMicrotask(() => {
       if (this.streaming !== streaming) return;
       this.emit({ type: 'model_response_created', response_id: streaming.responseId });
@@ -378,11 +378,15 @@ export class ScriptedModel implements RealtimeModel {
   }
 
   /** Each step is the events of one chunk of time; steps run `chunkMs` apart. */
-  private planSteps(streaming: Streaming, reply: ScriptedReply): ModelEvent[][] {
+  private planSteps(
+    streaming: Streaming,
+    reply: ScriptedReply,
+    modalities: readonly ('audio' | 'text')[] | undefined,
+  ): ModelEvent[][] {
     const { responseId, itemId } = streaming;
     const text = reply.text ?? '';
     const words = text.split(/(?<=\s)/).filter((word) => word.length > 0);
-    const audio = this.session?.modalities.includes('audio') ?? true;
+    const audio = (modalities ?? this.session?.modalities)?.includes('audio') ?? true;
     const steps: ModelEvent[][] = [];
     if (audio && (text.length > 0 || (reply.audioMs ?? 0) > 0)) {
       const format = this.session?.outputAudioFormat ?? this.capabilities.outputFormat;

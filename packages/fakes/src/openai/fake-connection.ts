@@ -414,7 +414,8 @@ export class FakeConnection {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      // A string, even before the transcription: the SDK types refuse null, @openai/agents-realtime needs the key.
+      content: [{ type: 'input_audio', transcript: '' }],
     };
     this.addItem(item, undefined);
     if (this.view.transcription) {
@@ -432,6 +433,7 @@ export class FakeConnection {
         item_id: itemId,
         content_index: 0,
         transcript,
+        usage: { type: 'duration', seconds: Math.round(audioMs) / 1000 },
       });
     }
   }
@@ -518,6 +520,7 @@ export class FakeConnection {
       {
         beta: this.beta,
         omitDoneAfterCancel: this.dialect.omitResponseDoneAfterCancel,
+        reportsRateLimits: this.dialect.provider === 'openai',
         view: this.view,
         isClosed: () => this.closed,
         sendGA: (event) => this.sendGA(event),

@@ -219,6 +219,27 @@ export class FakeRealtimeServer {
         this.notify();
         return;
       }
+      if (this.dialect.provider === 'openai' && this.dialect.usesBetaNames(req) && !this.options.acceptBeta) {
+        // api.openai.com serves GA only: a beta client is refused with an error, then close 4000
+        // (code from field reports; the message text is unverified).
+        const event = {
+          type: 'error',
+          event_id: this.nextId('event'),
+          error: {
+            type: 'invalid_request_error',
+            code: 'beta_api_shape_disabled',
+            message: 'The beta Realtime API shape is no longer supported. Use the GA interface.',
+            param: null,
+            event_id: null,
+          },
+        };
+        const raw = JSON.stringify(event);
+        this.sent.push({ connectionId: -1, raw, event });
+        ws.send(raw);
+        ws.close(4000, 'invalid_request_error.beta_api_shape_disabled');
+        this.notify();
+        return;
+      }
       const model = url.searchParams.get('model') ?? '';
       const connection = new FakeConnection(
         this.connections.length + 1,

@@ -15,6 +15,19 @@ const SERVER_VAD_DEFAULTS = {
 
 const SEMANTIC_VAD_DEFAULTS = { eagerness: 'auto', create_response: true, interrupt_response: true };
 
+/** Fields a `null` in `session.update` turns off; the session then shows them absent (the SDK types). */
+const ABSENT_WHEN_NULL = new Set(['transcription', 'noise_reduction', 'include']);
+
+function withoutNulls(session: Json): Json {
+  const strip = (value: Json): Json =>
+    Object.fromEntries(
+      Object.entries(value)
+        .filter(([key, v]) => !(v === null && ABSENT_WHEN_NULL.has(key)))
+        .map(([key, v]) => [key, isRecord(v) && key !== 'tools' ? strip(v) : v]),
+    );
+  return strip(session);
+}
+
 function isRecord(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -71,6 +84,9 @@ export const openaiDialect: FakeDialect = {
         ? 'invalid_request_error.missing_api_key'
         : 'invalid_request_error.invalid_api_key',
   }),
+  // The service's own examples show `id`, `object` and `expires_at`, which the SDK's
+  // `RealtimeSessionCreateRequest` has no place for; the fake sends them as the service does
+  // (unverified), and leaves out the `null`s the SDK types do not allow.
   defaultSession: (model, id) => ({
     type: 'realtime',
     object: 'realtime.session',
@@ -84,12 +100,9 @@ export const openaiDialect: FakeDialect = {
     tracing: null,
     prompt: null,
     expires_at: 0,
-    include: null,
     audio: {
       input: {
         format: { type: 'audio/pcm', rate: 24000 },
-        transcription: null,
-        noise_reduction: null,
         turn_detection: { type: 'server_vad', ...SERVER_VAD_DEFAULTS },
       },
       output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
@@ -157,7 +170,7 @@ export const openaiDialect: FakeDialect = {
       },
     };
   },
-  wireSession: (session) => session,
+  wireSession: (session) => withoutNulls(session),
   toWire: (event, beta) => (beta ? serverEventToBeta(event as unknown as OpenAIServerEvent) : event),
   errors: {
     rateLimit: {

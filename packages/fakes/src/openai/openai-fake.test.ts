@@ -1,7 +1,7 @@
 import { parseOpenAIServerEvent } from '@chorus/protocol/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invalidFrames } from '../adapter-harness/invalid-frames.js';
-import { type FakeRealtimeServer, startFakeOpenAIRealtime } from './index.js';
+import { type FakeRealtimeServer, type FakeServerOptions, startFakeOpenAIRealtime } from './index.js';
 import { FakeClientPair, pcmBase64, TestClient } from './test-client.js';
 
 const pair = new FakeClientPair();
@@ -12,8 +12,8 @@ function expectValidFrames(fake: FakeRealtimeServer): void {
   expect(invalidFrames(fake.sent, parseOpenAIServerEvent)).toEqual([]);
 }
 
-async function connect(headers?: Record<string, string>) {
-  const fake = await pair.serve(() => startFakeOpenAIRealtime());
+async function connect(headers?: Record<string, string>, options: FakeServerOptions = {}) {
+  const fake = await pair.serve(() => startFakeOpenAIRealtime(options));
   const c = await pair.open('?model=gpt-realtime', headers);
   await c.waitForType('session.created');
   return { fake, c };
@@ -149,8 +149,22 @@ describe('fake OpenAI Realtime', () => {
     expectValidFrames(fake);
   });
 
-  it('speaks beta names when the client sends OpenAI-Beta: realtime=v1', async () => {
-    const { fake, c } = await connect({ Authorization: 'Bearer test-key', 'OpenAI-Beta': 'realtime=v1' });
+  it('refuses the beta shape on its GA endpoint: beta_api_shape_disabled, then close 4000', async () => {
+    const fake = await pair.serve(() => startFakeOpenAIRealtime());
+    const c = await pair.open('?model=gpt-realtime', {
+      Authorization: 'Bearer test-key',
+      'OpenAI-Beta': 'realtime=v1',
+    });
+    await c.waitForType('error');
+    expect(c.ofType('error')[0]?.error).toMatchObject({ code: 'beta_api_shape_disabled' });
+    expect(fake.connections).toHaveLength(0);
+  });
+
+  it('speaks beta names on an Azure-style endpoint when the client sends OpenAI-Beta: realtime=v1', async () => {
+    const { fake, c } = await connect(
+      { Authorization: 'Bearer test-key', 'OpenAI-Beta': 'realtime=v1' },
+      { acceptBeta: true },
+    );
     expect(c.ofType('session.created')[0]?.session).toMatchObject({
       input_audio_format: 'pcm16',
       voice: 'alloy',

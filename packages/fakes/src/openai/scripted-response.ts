@@ -9,6 +9,8 @@ const realSetImmediate = globalThis.setImmediate;
 export interface ResponseContext {
   readonly beta: boolean;
   readonly omitDoneAfterCancel: boolean;
+  /** Send `rate_limits.updated` as each response starts (OpenAI does; DashScope documents no such event). */
+  readonly reportsRateLimits: boolean;
   readonly view: FakeSessionView;
   isClosed(): boolean;
   /** Sends a GA-named event (renamed for the dialect by the connection). */
@@ -78,6 +80,15 @@ export class ScriptedResponse {
         output_modalities: this.modalities,
       },
     });
+    // The service reports the key's limits as each response starts (figures as in its docs' example).
+    if (this.ctx.reportsRateLimits)
+      this.ctx.sendGA({
+        type: 'rate_limits.updated',
+        rate_limits: [
+          { name: 'requests', limit: 1000, remaining: 999, reset_seconds: 60 },
+          { name: 'tokens', limit: 50_000, remaining: 49_950 - this.chunks, reset_seconds: 60 },
+        ],
+      });
     const words = (this.script.text ?? '').split(/\s+/).filter((w) => w !== '');
     if (words.length > 0 || this.script.audio) await this.message(words);
     for (const call of this.script.toolCalls ?? []) {
@@ -92,7 +103,7 @@ export class ScriptedResponse {
         id: this.id,
         object: 'realtime.response',
         status: this.cancelled ? 'cancelled' : 'completed',
-        status_details: this.cancelled ? { type: 'cancelled', reason: this.cancelReason } : null,
+        ...(this.cancelled ? { status_details: { type: 'cancelled', reason: this.cancelReason } } : {}),
         output: this.output,
         output_modalities: this.modalities,
         usage: { total_tokens: 10 + this.chunks, input_tokens: 10, output_tokens: this.chunks },
@@ -148,12 +159,12 @@ export class ScriptedResponse {
     };
     ctx.sendGA({ type: 'response.output_item.added', response_id: this.id, output_index: outputIndex, item });
     ctx.addItem(item);
-    const partType = audio ? 'output_audio' : 'output_text';
+    // Response parts are `audio` / `text` (the SDK types); inside the item the same content is `output_*`.
     const ref = { response_id: this.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
     ctx.sendGA({
       type: 'response.content_part.added',
       ...ref,
-      part: audio ? { type: partType, transcript: '' } : { type: partType, text: '' },
+      part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
     });
     const { outputRate, outputEncoding } = ctx.view;
     const bytesPerMs = (outputRate * (outputEncoding === 'pcm16' ? 2 : 1)) / 1000;
@@ -181,7 +192,8 @@ export class ScriptedResponse {
       if (this.stopped()) break;
     }
     if (ctx.isClosed()) return;
-    const part = audio ? { type: partType, transcript: said } : { type: partType, text: said };
+    const part = audio ? { type: 'audio', transcript: said } : { type: 'text', text: said };
+    const content = audio ? { type: 'output_audio', transcript: said } : { type: 'output_text', text: said };
     if (!this.cancelled) {
       if (audio) {
         ctx.sendGA({ type: 'response.output_audio.done', ...ref });
@@ -192,7 +204,7 @@ export class ScriptedResponse {
       ctx.sendGA({ type: 'response.content_part.done', ...ref, part });
     }
     item.status = this.cancelled ? 'incomplete' : 'completed';
-    item.content = [part];
+    item.content = [content];
     this.finishItem(item, outputIndex);
   }
 

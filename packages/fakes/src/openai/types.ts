@@ -76,6 +76,11 @@ export interface FakeServerOptions {
   readonly pongDelayMs?: number;
   /** Close a connection after this long without a client frame (pings do not count). */
   readonly idleTimeoutMs?: number;
+  /**
+   * OpenAI fake: serve the beta shape (`OpenAI-Beta: realtime=v1`), as Azure-style deployments still
+   * do. By default the fake refuses it the way api.openai.com does (`beta_api_shape_disabled`, close 4000).
+   */
+  readonly acceptBeta?: boolean;
   /** Close a connection after this long, as the provider's session cap does. */
   readonly sessionCapMs?: number;
 }

@@ -179,10 +179,7 @@ function normalizeItems(value: { type: string } & Record<string, unknown>) {
     const r = response as { output: unknown[] };
     out.response = { ...r, output: r.output.map(itemFromBeta) };
   }
-  const part = out.part as { type?: unknown } | undefined;
-  if (part && (part.type === 'text' || part.type === 'audio')) {
-    out.part = { ...part, type: part.type === 'text' ? 'output_text' : 'output_audio' };
-  }
+  // Response parts keep `text` / `audio`: the GA names of response parts are the same.
   return out;
 }
 

@@ -222,10 +222,8 @@ export function normalizeServerEvent(raw: { type: string } & Json): NormalizedEv
     if (isRecord(response) && 'modalities' in response) beta = true;
     out.response = responseFromBeta(response);
   }
-  if (isRecord(out.part) && (out.part.type === 'text' || out.part.type === 'audio')) {
-    out.part = contentToGA(out.part, 'assistant');
-    beta = true;
-  }
+  // Both dialects name response parts `text` / `audio`; older peers sent item content names.
+  if (isRecord(out.part)) out.part = contentToBeta(out.part);
   return { value: out, beta };
 }
 

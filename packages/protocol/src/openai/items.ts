@@ -79,9 +79,12 @@ export const openaiItemSchema = z.discriminatedUnion('type', [
 ]);
 export type OpenAIItem = z.infer<typeof openaiItemSchema>;
 
-/** A content part as `response.content_part.added/done` carry it. */
+/**
+ * A content part as `response.content_part.added/done` carry it. Unlike item content
+ * (`output_text` / `output_audio`), the official GA types name these `text` / `audio`.
+ */
 export const openaiResponsePartSchema = z.object({
-  type: z.enum(['output_text', 'output_audio']),
+  type: z.enum(['text', 'audio']),
   text: z.string().optional(),
   audio: z.string().optional(),
   transcript: z.string().optional(),

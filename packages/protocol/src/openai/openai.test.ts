@@ -310,3 +310,30 @@ describe('beta conversion', () => {
     });
   });
 });
+
+describe('OpenAI shapes the official SDK types allow', () => {
+  it('accepts a custom voice object ({id}) in an echoed session', () => {
+    const parsed = parseOpenAIServerEvent({
+      type: 'session.updated',
+      event_id: 'event_1',
+      session: { type: 'realtime', audio: { output: { voice: { id: 'voice_custom_1' } } } },
+    });
+    expect(parsed.ok && !parsed.unknown).toBe(true);
+  });
+
+  it('reads response parts as text/audio and older output_* parts as the same', () => {
+    const ref = { event_id: 'e', response_id: 'r', item_id: 'i', output_index: 0, content_index: 0 };
+    const ga = parseOpenAIServerEvent({
+      type: 'response.content_part.added',
+      ...ref,
+      part: { type: 'audio' },
+    });
+    expect(ga.ok && ga.event).toMatchObject({ part: { type: 'audio' } });
+    const old = parseOpenAIServerEvent({
+      type: 'response.content_part.done',
+      ...ref,
+      part: { type: 'output_text', text: 'x' },
+    });
+    expect(old.ok && old.event).toMatchObject({ part: { type: 'text', text: 'x' } });
+  });
+});

@@ -42,6 +42,17 @@ export const openaiResponseSchema = z.looseObject({
 });
 export type OpenAIResponse = z.infer<typeof openaiResponseSchema>;
 
+/** What a transcription cost: tokens, or seconds of audio. */
+export const openaiTranscriptionUsageSchema = z.union([
+  z.looseObject({
+    type: z.literal('tokens'),
+    input_tokens: z.number().nonnegative(),
+    output_tokens: z.number().nonnegative(),
+    total_tokens: z.number().nonnegative(),
+  }),
+  z.looseObject({ type: z.literal('duration'), seconds: z.number().nonnegative() }),
+]);
+
 const contentRef = {
   response_id: openaiIdSchema,
   item_id: openaiIdSchema,
@@ -98,7 +109,8 @@ export const openaiServerEventSchemas = {
     item_id: openaiIdSchema,
     content_index: z.number().int().nonnegative().optional(),
     transcript: z.string(),
-    usage: z.unknown().optional(),
+    /** Required by the GA types; beta-dialect peers (DashScope) leave it out. */
+    usage: openaiTranscriptionUsageSchema.optional(),
     logprobs: z.array(z.unknown()).nullable().optional(),
   }),
   'conversation.item.input_audio_transcription.segment': z.object({

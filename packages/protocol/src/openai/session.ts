@@ -24,9 +24,21 @@ export const openaiAudioInputSchema = z.object({
   turn_detection: openaiTurnDetectionSchema.optional(),
 });
 
+export const openaiVoiceSchema = z.union([
+  z.string().max(MAX_ID_CHARS),
+  z.looseObject({ id: z.string().min(1).max(MAX_ID_CHARS) }),
+]);
+export type OpenAIVoice = z.infer<typeof openaiVoiceSchema>;
+
+/** The voice's name (a custom voice's id). */
+export function openaiVoiceName(voice: OpenAIVoice): string {
+  return typeof voice === 'string' ? voice : voice.id;
+}
+
 export const openaiAudioOutputSchema = z.object({
   format: openaiAudioFormatSchema.optional(),
-  voice: z.string().max(MAX_ID_CHARS).optional(),
+  /** A built-in voice name, or a custom voice as `{id}` (both allowed by the GA types). */
+  voice: openaiVoiceSchema.optional(),
   speed: z.number().min(0.25).max(1.5).optional(),
 });
 

@@ -1,6 +1,7 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import {
   type AudioFormat,
+  type ClientEvent,
   type ClientEventInput,
   checkJsonShape,
   parseClientEvent,
@@ -8,8 +9,10 @@ import {
 } from '@chorus/protocol';
 import {
   type OpenAIClientEvent,
+  type OpenAIResponseParams,
   type OpenAIServerEvent,
   type OpenAISession,
+  openaiVoiceName,
   parseOpenAIClientEvent,
   serverEventToBeta,
 } from '@chorus/protocol/openai';
@@ -21,11 +24,11 @@ import type { GatewayMetrics } from '../metrics.js';
 import type { RoomLease } from '../room-host.js';
 import type { RoomUser } from '../servable.js';
 import { boundConverters, refuseItem, refuseSessionUpdate } from './client-bounds.js';
+import { TokenBucket } from '../token-bucket.js';
 import { ConversationStore } from './conversation-store.js';
 import { itemToChorus } from './openai-input.js';
 import { type OpenAIOut, OpenAISessionMapper } from './openai-session.js';
 import {
-  clientToolNames,
   defaultOpenAISession,
   inputFormatOf,
   mergeOpenAISession,
@@ -45,13 +48,19 @@ export interface OpenAIConnectionContext {
   readonly responseStartTimeoutMs?: number;
   /** How long after `response.cancel` the agent may take to end the response before the gateway ends it. */
   readonly cancelGraceMs?: number;
+  /** Input audio bounds: how much faster than real time, with what burst (see `Limits`). */
+  readonly audio?: { readonly realtimeFactor: number; readonly burstMs: number };
 }
 
 const MAX_QUEUED_AGENT_EVENTS = 1024;
 /** Bytes of frames kept while the room starts (besides the count of 256). */
 const MAX_EARLY_BYTES = 4 * 1024 * 1024;
+/** `response.create` parameters a Chorus agent cannot honour for a single response. */
+const UNSUPPORTED_RESPONSE_PARAMS = ['input', 'tools', 'tool_choice', 'prompt'] as const;
 /** Tool calls awaiting the client's output whose names are kept (the oldest are forgotten past this). */
 const MAX_OPEN_TOOL_CALLS = 256;
+/** The shortest audio a commit accepts (the service refuses less than 100 ms). */
+const MIN_COMMIT_MS = 100;
 
 /**
  * One client on `/v1/realtime` speaking OpenAI Realtime GA (or beta) to a Chorus agent or room. Client
@@ -79,18 +88,35 @@ export class OpenAIConnection {
   readonly #converters = new Map<string, AudioConverter>();
   #queue: ServerEvent[] | undefined;
   #userItemSeq = 0;
+  /** Bytes appended to the input buffer since it was last committed or cleared. */
+  #bufferedBytes = 0;
+  /**
+   * Items the client committed by hand whose audio the agent has not reported on yet: the agent's
+   * own item id for that audio is aliased to the one `input_audio_buffer.committed` announced.
+   */
+  readonly #committedByHand: string[] = [];
+  readonly #itemAliases = new Map<string, string>();
+  /** Input audio allowance in milliseconds of audio (bounded by duration, not by frame count). */
+  readonly #audioBudget: TokenBucket;
+  #audioRefusedAt = Number.NEGATIVE_INFINITY;
+  /** Milliseconds of input audio appended so far (what `timeout_triggered` counts in). */
+  #audioMs = 0;
+  #idleTurn: { timer: unknown; fromMs: number } | undefined;
 
   constructor(
     private readonly socket: GuardedSocket,
     private readonly ctx: OpenAIConnectionContext,
   ) {
     this.#beta = ctx.beta;
-    this.#session = defaultOpenAISession(
-      `sess_${ctx.connectionId}`,
-      ctx.model,
-      Math.floor(Date.now() / 1000),
+    const audio = ctx.audio ?? { realtimeFactor: 4, burstMs: 30_000 };
+    this.#audioBudget = new TokenBucket(audio.burstMs, audio.realtimeFactor * 1000, ctx.clock);
+    this.#session = defaultOpenAISession(ctx.model);
+    this.#mapper = new OpenAISessionMapper(
+      this.#store,
+      (name) => this.#clientTools.has(name),
+      () => ({ outputModalities: this.#session.output_modalities ?? ['audio'], conversation: 'auto' }),
+      () => this.#session.audio?.input?.turn_detection !== null,
     );
-    this.#mapper = new OpenAISessionMapper(this.#store, (name) => this.#clientTools.has(name));
     this.#emit({ type: 'session.created', session: this.#session });
   }
 
@@ -194,6 +220,7 @@ export class OpenAIConnection {
   async onClosed(): Promise<void> {
     this.#ended = true;
     for (const pending of this.#pendingCreates.splice(0)) this.ctx.clock.clearTimeout(pending.timer);
+    this.#disarmIdleTurn();
     if (this.#cancelTimer !== undefined) this.ctx.clock.clearTimeout(this.#cancelTimer);
     for (const converter of this.#converters.values()) converter.dispose();
     this.#converters.clear();
@@ -214,7 +241,6 @@ export class OpenAIConnection {
       return;
     }
     this.#session = mergeOpenAISession(this.#session, update);
-    this.#clientTools = clientToolNames(this.#session);
     this.#emit({ type: 'session.updated', session: this.#session });
     const settings = agentSettingsOf(update);
     if (!settings) return;
@@ -234,35 +260,42 @@ export class OpenAIConnection {
   #handle(event: OpenAIClientEvent): void {
     const eventId = event.event_id ?? null;
     switch (event.type) {
-      case 'input_audio_buffer.append':
+      case 'input_audio_buffer.append': {
+        const bytes = base64Bytes(event.audio);
+        if (!this.#audioBudget.take(bytes / bytesPerMs(inputFormatOf(this.#session)))) {
+          this.#audioRefused(eventId);
+          return;
+        }
+        this.#bufferedBytes += bytes;
+        this.#audioMs += bytes / bytesPerMs(inputFormatOf(this.#session));
         this.#toAgent(
           { type: 'client_audio_append', audio: event.audio, format: inputFormatOf(this.#session) },
           eventId,
         );
         return;
-      case 'input_audio_buffer.commit': {
-        const itemId = this.#nextUserItemId();
-        const previous = this.#store.put({
-          id: itemId,
-          object: 'realtime.item',
-          type: 'message',
-          role: 'user',
-          status: 'completed',
-          content: [{ type: 'input_audio', transcript: null }],
-        });
-        this.#toAgent({ type: 'client_audio_commit' }, eventId);
-        this.#emit({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: previous });
-        return;
       }
+      case 'input_audio_buffer.commit':
+        this.#commit(eventId);
+        return;
       case 'input_audio_buffer.clear':
+        this.#bufferedBytes = 0;
         this.#emit({ type: 'input_audio_buffer.cleared' });
         return;
-      case 'output_audio_buffer.clear':
-        this.#emit({
-          type: 'output_audio_buffer.cleared',
-          response_id: this.#mapper.currentResponseId ?? null,
-        });
+      case 'output_audio_buffer.clear': {
+        const responseId = this.#mapper.latestResponseId;
+        if (responseId === undefined) {
+          this.#error(
+            'invalid_request_error',
+            'no_output_audio',
+            'there is no response whose output audio could be cleared',
+            null,
+            eventId,
+          );
+          return;
+        }
+        this.#emit({ type: 'output_audio_buffer.cleared', response_id: responseId });
         return;
+      }
       case 'conversation.item.create':
         this.#itemCreate(event);
         return;
@@ -286,7 +319,7 @@ export class OpenAIConnection {
         this.#emit({ type: 'conversation.item.deleted', item_id: event.item_id });
         return;
       case 'response.create':
-        this.#responseCreate(eventId);
+        this.#responseCreate(event.response, eventId);
         return;
       case 'response.cancel':
         this.#responseCancel(eventId);
@@ -294,6 +327,10 @@ export class OpenAIConnection {
     }
   }
 
+  /**
+   * An item joins the conversation and never starts a response by itself (only `response.create`
+   * or server VAD do): the client sees it added before anything the agent does with it.
+   */
   #itemCreate(event: Extract<OpenAIClientEvent, { type: 'conversation.item.create' }>): void {
     const refused = refuseItem(event.item);
     if (refused) {
@@ -306,18 +343,84 @@ export class OpenAIConnection {
       );
       return;
     }
-    const mapped = itemToChorus(event, inputFormatOf(this.#session), (callId) => this.#callNames.get(callId));
-    if (!mapped.ok) {
-      this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, event.event_id ?? null);
+    const eventId = event.event_id ?? null;
+    const after = event.previous_item_id;
+    if (after !== undefined && after !== null && after !== this.#store.lastId) {
+      // The agent's history is appended to in order; an item cannot go back in time.
+      if (after !== 'root' && !this.#store.get(after)) {
+        this.#error(
+          'invalid_request_error',
+          'item_not_found',
+          `no item with id "${after}"`,
+          'previous_item_id',
+          eventId,
+        );
+      } else {
+        this.#error(
+          'invalid_request_error',
+          'unsupported_previous_item_id',
+          'items are added after the newest item; previous_item_id must name it (or be left out)',
+          'previous_item_id',
+          eventId,
+        );
+      }
       return;
     }
-    for (const chorusEvent of mapped.events) {
-      if (!this.#toAgent(chorusEvent, event.event_id ?? null)) return;
+    const mapped = itemToChorus(event, inputFormatOf(this.#session), (callId) => this.#callNames.get(callId));
+    if (!mapped.ok) {
+      this.#error('invalid_request_error', mapped.code, mapped.message, mapped.param, eventId);
+      return;
     }
+    const inputs: ClientEvent[] = [];
+    for (const input of mapped.events) {
+      const parsed = this.#validate(input, eventId);
+      if (!parsed) return;
+      inputs.push(parsed);
+    }
+    // Delivered first: an item the agent refuses (its error already went out) is neither stored nor
+    // echoed. Items never start a response, so nothing the agent sends can precede the echo.
+    for (const input of inputs) if (!this.#deliver(input, eventId)) return;
     if (event.item.type === 'function_call_output') this.#callNames.delete(event.item.call_id);
     const id = event.item.id ?? this.#nextUserItemId();
     const item = { ...event.item, id, object: 'realtime.item', status: 'completed' };
     const previous = this.#store.put(item);
+    this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item });
+    this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item });
+  }
+
+  #commit(eventId: string | null): void {
+    const bufferedMs = this.#bufferedBytes / bytesPerMs(inputFormatOf(this.#session));
+    if (bufferedMs < MIN_COMMIT_MS) {
+      // The service refuses a commit of less than 100 ms and commits nothing.
+      this.#error(
+        'invalid_request_error',
+        'input_audio_buffer_commit_empty',
+        `buffer too small: expected at least ${MIN_COMMIT_MS}ms of audio, but the buffer has ${bufferedMs.toFixed(2)}ms`,
+        null,
+        eventId,
+      );
+      return;
+    }
+    this.#commitItem(this.#nextUserItemId(), eventId);
+  }
+
+  /** Commits the input buffer as a user audio item: to the agent, then `committed` and the item. */
+  #commitItem(itemId: string, eventId: string | null): void {
+    this.#bufferedBytes = 0;
+    const item = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      // A string, even before the transcription: the SDK types refuse null, @openai/agents-realtime needs the key.
+      content: [{ type: 'input_audio', transcript: '' }],
+    };
+    const previous = this.#store.put(item);
+    this.#committedByHand.push(itemId);
+    if (this.#committedByHand.length > MAX_OPEN_TOOL_CALLS) this.#committedByHand.shift();
+    this.#toAgent({ type: 'client_audio_commit' }, eventId);
+    this.#emit({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: previous });
     this.#emit({ type: 'conversation.item.added', previous_item_id: previous, item });
     this.#emit({ type: 'conversation.item.done', previous_item_id: previous, item });
   }
@@ -343,7 +446,7 @@ export class OpenAIConnection {
     });
   }
 
-  #responseCreate(eventId: string | null): void {
+  #responseCreate(params: OpenAIResponseParams | undefined, eventId: string | null): void {
     if (this.#mapper.activeResponses > 0 || this.#pendingCreates.length > 0) {
       this.#error(
         'invalid_request_error',
@@ -354,10 +457,41 @@ export class OpenAIConnection {
       );
       return;
     }
+    // What a Chorus agent cannot do for one response is refused by name, never dropped unsaid.
+    for (const key of UNSUPPORTED_RESPONSE_PARAMS) {
+      if (params?.[key] === undefined) continue;
+      this.#error(
+        'invalid_request_error',
+        'unsupported_parameter',
+        `response.${key} is not supported here: the agent answers from its own conversation and tools`,
+        `response.${key}`,
+        eventId,
+      );
+      return;
+    }
+    const conversation = params?.conversation ?? 'auto';
+    if (conversation !== 'auto' && conversation !== 'none') {
+      this.#error(
+        'invalid_request_error',
+        'invalid_value',
+        'response.conversation must be "auto" or "none"',
+        'response.conversation',
+        eventId,
+      );
+      return;
+    }
+    const modalities = params?.output_modalities ?? this.#session.output_modalities ?? ['audio'];
+    const request: ClientEventInput = {
+      type: 'client_response_create',
+      ...(params?.instructions === undefined ? {} : { instructions: params.instructions }),
+      ...(params?.output_modalities === undefined ? {} : { modalities: [...params.output_modalities] }),
+      ...(conversation === 'none' ? { conversation } : {}),
+    };
     const timer = this.ctx.clock.setTimeout(() => {
       const index = this.#pendingCreates.findIndex((p) => p.timer === timer);
       if (index < 0) return;
       this.#pendingCreates.splice(index, 1);
+      this.#mapper.unexpect();
       this.#error(
         'server_error',
         'response_not_started',
@@ -367,9 +501,15 @@ export class OpenAIConnection {
       );
     }, this.ctx.responseStartTimeoutMs ?? 10_000);
     this.#pendingCreates.push({ eventId: eventId ?? undefined, timer });
-    if (!this.#toAgent({ type: 'client_response_create' }, eventId)) {
+    this.#mapper.expect({
+      outputModalities: modalities,
+      conversation,
+      ...(params?.metadata === undefined ? {} : { metadata: params.metadata }),
+    });
+    if (!this.#toAgent(request, eventId)) {
       this.ctx.clock.clearTimeout(timer);
       this.#pendingCreates.pop();
+      this.#mapper.unexpect();
     }
   }
 
@@ -395,21 +535,29 @@ export class OpenAIConnection {
 
   /** Validates and hands one Chorus client event to the agent; false (and an error sent) when refused. */
   #toAgent(input: ClientEventInput, eventId: string | null): boolean {
+    const parsed = this.#validate(input, eventId);
+    return parsed !== undefined && this.#deliver(parsed, eventId);
+  }
+
+  /** The Chorus client event, or undefined (and an error sent) when it is not valid. */
+  #validate(input: ClientEventInput, eventId: string | null): ClientEvent | undefined {
     const parsed = parseClientEvent(eventId ? { ...input, event_id: eventId } : input);
-    if (!parsed.ok) {
-      this.#error(
-        'invalid_request_error',
-        parsed.error.code,
-        parsed.error.message,
-        parsed.error.path ?? null,
-        eventId,
-      );
-      return false;
-    }
+    if (parsed.ok) return parsed.event;
+    this.#error(
+      'invalid_request_error',
+      parsed.error.code,
+      parsed.error.message,
+      parsed.error.path ?? null,
+      eventId,
+    );
+    return undefined;
+  }
+
+  #deliver(event: ClientEvent, eventId: string | null): boolean {
     const causing = { eventId, refused: false };
     this.#causing = causing;
     try {
-      this.#lease?.room.handleInput(parsed.event, this.ctx.user);
+      this.#lease?.room.handleInput(event, this.ctx.user);
       // Refused by the agent (its error already went out): what it was part of is not stored.
       return !causing.refused;
     } catch (error) {
@@ -417,7 +565,7 @@ export class OpenAIConnection {
       this.#error(
         'server_error',
         'internal_error',
-        `the agent failed to handle ${input.type}`,
+        `the agent failed to handle ${event.type}`,
         null,
         eventId,
       );
@@ -427,7 +575,14 @@ export class OpenAIConnection {
     }
   }
 
-  #mapOut(event: ServerEvent): void {
+  #mapOut(original: ServerEvent): void {
+    const event = this.#aliased(original);
+    if (event.type === 'server_session_updated' && Array.isArray(event.config?.client_tools)) {
+      // The tools the agent accepted as the client's: their calls are the client's to run.
+      this.#clientTools = new Set(
+        event.config.client_tools.filter((n): n is string => typeof n === 'string'),
+      );
+    }
     let audio: string | undefined;
     if (event.type === 'agent_response_audio_delta') {
       const target = outputFormatOf(this.#session);
@@ -463,6 +618,9 @@ export class OpenAIConnection {
       }
     }
     this.#mapAndEmit(event, audio);
+    if (event.type === 'agent_input_started' || event.type === 'agent_response_created')
+      this.#disarmIdleTurn();
+    if (event.type === 'agent_response_done' && this.#mapper.activeResponses === 0) this.#armIdleTurn();
     if (
       event.type === 'agent_response_done' &&
       this.#mapper.activeResponses === 0 &&
@@ -471,6 +629,32 @@ export class OpenAIConnection {
       this.ctx.clock.clearTimeout(this.#cancelTimer);
       this.#cancelTimer = undefined;
     }
+  }
+
+  /**
+   * With turn detection off, the audio the client committed by hand is the agent's next input item:
+   * its events carry the item id `input_audio_buffer.committed` announced.
+   */
+  #aliased(event: ServerEvent): ServerEvent {
+    if (
+      event.type !== 'agent_input_started' &&
+      event.type !== 'agent_input_done' &&
+      event.type !== 'agent_input_transcription_delta' &&
+      event.type !== 'agent_input_transcription_done'
+    ) {
+      return event;
+    }
+    let alias = this.#itemAliases.get(event.item_id);
+    if (alias === undefined && !this.#store.get(event.item_id)) {
+      alias = this.#committedByHand.shift();
+      if (alias === undefined) return event;
+      this.#itemAliases.set(event.item_id, alias);
+      for (const oldest of this.#itemAliases.keys()) {
+        if (this.#itemAliases.size <= MAX_OPEN_TOOL_CALLS) break;
+        this.#itemAliases.delete(oldest);
+      }
+    }
+    return alias === undefined ? event : { ...event, item_id: alias };
   }
 
   #mapAndEmit(event: ServerEvent, audio: string | undefined): void {
@@ -494,6 +678,53 @@ export class OpenAIConnection {
     const queued = this.#queue ?? [];
     this.#queue = undefined;
     for (const event of queued) this.onAgentEvent(event);
+  }
+
+  /**
+   * Server VAD's `idle_timeout_ms`: when nobody speaks that long after the agent's last response, the
+   * service commits the silent audio as a user item and answers it (so the model can prompt the user).
+   */
+  #armIdleTurn(): void {
+    this.#disarmIdleTurn();
+    const detection = this.#session.audio?.input?.turn_detection;
+    const idleMs = detection?.type === 'server_vad' ? detection.idle_timeout_ms : undefined;
+    if (typeof idleMs !== 'number' || idleMs <= 0) return;
+    const fromMs = this.#audioMs;
+    const timer = this.ctx.clock.setTimeout(() => {
+      this.#idleTurn = undefined;
+      if (this.#ended || this.#mapper.activeResponses > 0) return;
+      const itemId = this.#nextUserItemId();
+      this.#emit({
+        type: 'input_audio_buffer.timeout_triggered',
+        item_id: itemId,
+        audio_start_ms: Math.round(fromMs),
+        audio_end_ms: Math.round(Math.max(fromMs, this.#audioMs)),
+      });
+      this.#commitItem(itemId, null);
+      this.#responseCreate(undefined, null);
+    }, idleMs);
+    this.#idleTurn = { timer, fromMs };
+  }
+
+  #disarmIdleTurn(): void {
+    if (this.#idleTurn) this.ctx.clock.clearTimeout(this.#idleTurn.timer);
+    this.#idleTurn = undefined;
+  }
+
+  /** Audio past the allowance is refused (one error a second at most, so refusals cannot flood). */
+  #audioRefused(eventId: string | null): void {
+    this.ctx.metrics.droppedFrames.inc({ route: 'openai' });
+    const now = this.ctx.clock.now();
+    if (now - this.#audioRefusedAt < 1000) return;
+    this.#audioRefusedAt = now;
+    const { realtimeFactor, burstMs } = this.ctx.audio ?? { realtimeFactor: 4, burstMs: 30_000 };
+    this.#error(
+      'invalid_request_error',
+      'input_audio_rate_exceeded',
+      `audio is arriving faster than ${realtimeFactor}x real time beyond a ${burstMs / 1000} s burst; this append was dropped`,
+      'audio',
+      eventId,
+    );
   }
 
   #nextUserItemId(): string {
@@ -523,6 +754,16 @@ export class OpenAIConnection {
     if (droppable) this.socket.channel.sendDroppable(json);
     else this.socket.channel.send(json);
   }
+}
+
+function bytesPerMs(format: AudioFormat): number {
+  return (format.rate / 1000) * (format.type === 'audio/pcm' ? 2 : 1);
+}
+
+/** Bytes a base64 string decodes to, without decoding it. */
+function base64Bytes(b64: string): number {
+  const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - padding;
 }
 
 function sameFormat(a: AudioFormat, b: AudioFormat): boolean {
@@ -565,8 +806,14 @@ export function openaiSlowConsumerNotice(dropped: number): string {
 
 type AgentSettings = {
   instructions?: string;
+  client_tools?: { name: string; description?: string; parameters?: Record<string, unknown> }[];
   voice?: string;
   modalities?: ('audio' | 'text')[];
+  turn_detection?: {
+    type: 'server_vad' | 'semantic_vad' | 'none';
+    create_response?: boolean;
+    interrupt_response?: boolean;
+  };
 };
 
 /** The part of a `session.update` that changes the agent itself, or undefined when there is none. */
@@ -574,7 +821,31 @@ function agentSettingsOf(update: OpenAISession): AgentSettings | undefined {
   const settings: AgentSettings = {};
   if (update.instructions !== undefined) settings.instructions = update.instructions;
   const voice = update.audio?.output?.voice;
-  if (voice !== undefined) settings.voice = voice;
+  if (voice !== undefined) settings.voice = openaiVoiceName(voice);
   if (update.output_modalities !== undefined) settings.modalities = [...update.output_modalities];
+  if (update.tools !== undefined) {
+    settings.client_tools = update.tools.flatMap((tool) =>
+      tool.type === 'function'
+        ? [
+            {
+              name: tool.name,
+              ...(tool.description === undefined ? {} : { description: tool.description }),
+              ...(tool.parameters === undefined ? {} : { parameters: tool.parameters }),
+            },
+          ]
+        : [],
+    );
+  }
+  const detection = update.audio?.input?.turn_detection;
+  if (detection === null) settings.turn_detection = { type: 'none' };
+  else if (detection !== undefined) {
+    settings.turn_detection = {
+      type: detection.type,
+      ...(detection.create_response === undefined ? {} : { create_response: detection.create_response }),
+      ...(detection.interrupt_response === undefined
+        ? {}
+        : { interrupt_response: detection.interrupt_response }),
+    };
+  }
   return Object.keys(settings).length > 0 ? settings : undefined;
 }

@@ -10,9 +10,10 @@ const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,(.*)$/i;
 
 /**
  * Maps an OpenAI `conversation.item.create` onto Chorus client events: user text becomes
- * `client_text_append`, user audio `client_audio_append` + `client_audio_commit` (in the session's
+ * `client_text_append{respond: false}` (an item never starts a response on OpenAI), user audio `client_audio_append` + `client_audio_commit` (in the session's
  * input format), images `client_image_append`, and a `function_call_output` a `client_tool_result`.
- * Items Chorus cannot place (assistant or system messages: the agent owns its own history) are refused.
+ * System and assistant messages become `client_text_append{role}`: they join the agent's history
+ * (and the model's context) in order, and never start a response.
  */
 export function itemToChorus(
   event: OpenAIClientEventOf<'conversation.item.create'>,
@@ -32,6 +33,8 @@ export function itemToChorus(
           id: item.call_id,
           name: toolNameOf(item.call_id) ?? 'unknown',
           output: item.output,
+          // Only response.create asks for the next response.
+          respond: false,
         },
       ],
     };
@@ -45,23 +48,42 @@ export function itemToChorus(
     };
   }
   if (item.role !== 'user') {
+    // System and assistant messages seed the conversation (a client resuming one replays it).
+    const texts: string[] = [];
+    for (const [index, part] of item.content.entries()) {
+      const text =
+        part.type === 'input_text' || part.type === 'output_text'
+          ? part.text
+          : part.type === 'output_audio'
+            ? part.transcript
+            : undefined;
+      if (typeof text !== 'string') {
+        return {
+          ok: false,
+          code: 'unsupported_content',
+          message: `${item.role} messages carry text here, not ${part.type}`,
+          param: `item.content[${index}].type`,
+        };
+      }
+      texts.push(text);
+    }
     return {
-      ok: false,
-      code: 'unsupported_item',
-      message: `only user messages can be added; the Chorus agent keeps its own ${item.role} items`,
-      param: 'item.role',
+      ok: true,
+      events: [
+        { type: 'client_text_append', ...envelope, text: texts.join(''), role: item.role, respond: false },
+      ],
     };
   }
   const events: ClientEventInput[] = [];
   for (const [index, part] of item.content.entries()) {
     if (part.type === 'input_text') {
-      events.push({ type: 'client_text_append', ...envelope, text: part.text });
+      events.push({ type: 'client_text_append', ...envelope, text: part.text, respond: false });
     } else if (part.type === 'input_audio') {
       if (part.audio) {
         events.push({ type: 'client_audio_append', ...envelope, audio: part.audio, format: inputFormat });
         events.push({ type: 'client_audio_commit', ...envelope });
       } else if (part.transcript) {
-        events.push({ type: 'client_text_append', ...envelope, text: part.transcript });
+        events.push({ type: 'client_text_append', ...envelope, text: part.transcript, respond: false });
       }
     } else if (part.type === 'input_image') {
       const match = DATA_URL.exec(part.image_url);

@@ -11,12 +11,12 @@ function isRecord(value: unknown): value is Json {
 /**
  * The full GA session object the endpoint starts from: what `session.created` carries and what every
  * `session.update` is merged into. Official clients read `audio.output.format` from it to time audio.
+ * It has exactly the fields of the SDK's `RealtimeSessionCreateRequest` (no `id`, `object` or
+ * `expires_at`, which that type does not allow), so a typed client accepts every echo.
  */
-export function defaultOpenAISession(id: string, model: string, nowSeconds: number): OpenAISession {
+export function defaultOpenAISession(model: string): OpenAISession {
   return {
     type: 'realtime',
-    object: 'realtime.session',
-    id,
     model,
     output_modalities: ['audio'],
     instructions: '',
@@ -26,13 +26,9 @@ export function defaultOpenAISession(id: string, model: string, nowSeconds: numb
     tracing: null,
     truncation: 'auto',
     prompt: null,
-    include: null,
-    expires_at: nowSeconds + 3600,
     audio: {
       input: {
         format: { type: 'audio/pcm', rate: 24000 },
-        transcription: null,
-        noise_reduction: null,
         turn_detection: {
           type: 'server_vad',
           threshold: 0.5,
@@ -48,16 +44,26 @@ export function defaultOpenAISession(id: string, model: string, nowSeconds: numb
   } as OpenAISession;
 }
 
+/** Session fields a client may send that the typed session object has no place for. */
+const NOT_ECHOED = new Set(['id', 'object', 'expires_at', 'client_secret']);
+
+const ABSENT_WHEN_NULL = new Set(['transcription', 'noise_reduction', 'include']);
+
 /**
  * Merges a `session.update` into the current session: objects merge key by key (so updating
- * `audio.output.voice` keeps `audio.output.format`), arrays and scalars replace, and `id`, `object`
- * and `type` never change.
+ * `audio.output.voice` keeps `audio.output.format`), arrays and scalars replace, `type` never changes,
+ * and `id`, `object` and `expires_at` are not taken over.
  */
 export function mergeOpenAISession(current: OpenAISession, update: OpenAISession): OpenAISession {
   const merge = (base: Json, patch: Json, depth: number): Json => {
     const out: Json = { ...base };
     for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined || PROTOTYPE_KEYS.has(key)) continue;
+      if (value === undefined || PROTOTYPE_KEYS.has(key) || (depth === 0 && NOT_ECHOED.has(key))) continue;
+      // `null` turns these off; the session then shows them absent, as the GA types have no null here.
+      if (value === null && ABSENT_WHEN_NULL.has(key)) {
+        delete out[key];
+        continue;
+      }
       const prior = out[key];
       out[key] =
         depth < 4 && isRecord(prior) && isRecord(value) && !('type' in value && key === 'turn_detection')
@@ -67,8 +73,6 @@ export function mergeOpenAISession(current: OpenAISession, update: OpenAISession
     return out;
   };
   const merged = merge(current as Json, update as Json, 0);
-  merged.id = current.id;
-  merged.object = current.object;
   merged.type = 'realtime';
   return merged as OpenAISession;
 }
@@ -92,11 +96,4 @@ export function inputFormatOf(session: OpenAISession): AudioFormat {
 /** The session's output audio format in Chorus terms. */
 export function outputFormatOf(session: OpenAISession): AudioFormat {
   return chorusFormatOf(session.audio?.output?.format);
-}
-
-/** Names of the function tools the client declared (it executes those itself). */
-export function clientToolNames(session: OpenAISession): Set<string> {
-  const names = new Set<string>();
-  for (const tool of session.tools ?? []) if (tool.type === 'function') names.add(tool.name);
-  return names;
 }

@@ -19,7 +19,19 @@ interface ResponseState {
   readonly agentId: string;
   readonly output: Record<string, unknown>[];
   readonly items: Map<string, ItemState>;
+  readonly params: ResponseParams;
 }
+
+/** What the client asked of a response (`response.create{response}`), as far as the mapper echoes it. */
+export interface ResponseParams {
+  readonly outputModalities: readonly ('audio' | 'text')[];
+  readonly metadata?: Readonly<Record<string, string>> | null;
+  /** `none`: an out-of-band response, kept out of the conversation (no `conversation.item.*`). */
+  readonly conversation: 'auto' | 'none';
+}
+
+/** Input items whose start and end times are known, for the transcription's `usage` (bounded). */
+const MAX_TIMED_INPUTS = 64;
 
 /**
  * Maps the Chorus agent's server events (`agent_*`) onto OpenAI Realtime GA server events, keeping
@@ -30,16 +42,41 @@ interface ResponseState {
  * Tool calls the Chorus agent executes itself appear as `conversation.item.added/done` items
  * (`function_call`, then `function_call_output`), not as response output: official clients execute
  * every completed `function_call` found in a response's output, and these are not theirs to run. Calls
- * of tools the client declared in `session.update` do go out as `response.output_item.done`.
+ * of tools the client declared in `session.update` (and the agent accepted as the client's) go out
+ * as response output with their arguments delta and done; the turn then waits for the client's
+ * `function_call_output` and `response.create`. A client tool named like one of the agent's tools
+ * stays the agent's: it runs once, on the server, and reaches the client as a conversation item only.
  */
 export class OpenAISessionMapper {
   readonly #responses = new Map<string, ResponseState>();
   readonly #interruptedItems = new Set<string>();
+  readonly #expected: ResponseParams[] = [];
+  readonly #inputTimes = new Map<string, { start: number; end?: number }>();
+  #lastResponseId: string | undefined;
 
   constructor(
     private readonly store: ConversationStore,
     private readonly isClientTool: (name: string) => boolean,
+    /** The session's parameters, for a response nobody asked for explicitly (server VAD). */
+    private readonly sessionParams: () => ResponseParams,
+    /** Whether the session detects turns (with `turn_detection: null` no VAD events go out). */
+    private readonly detectsTurns: () => boolean = () => true,
   ) {}
+
+  /** The next response the agent starts was asked for with these parameters. */
+  expect(params: ResponseParams): void {
+    this.#expected.push(params);
+  }
+
+  /** A requested response will not come (the request failed): forget its parameters. */
+  unexpect(): void {
+    this.#expected.pop();
+  }
+
+  /** The running response, or else the last one (what `output_audio_buffer.cleared` names). */
+  get latestResponseId(): string | undefined {
+    return this.currentResponseId ?? this.#lastResponseId;
+  }
 
   /** Responses started and not yet done. */
   get activeResponses(): number {
@@ -124,6 +161,8 @@ export class OpenAISessionMapper {
       case 'agent_response_tool_use_done':
         return this.#toolCall(event);
       case 'agent_response_tool_result':
+        // The client's own tool: it created the output item itself with conversation.item.create.
+        if (this.isClientTool(event.tool_result.name)) return [];
         return this.#itemAddedAndDone({
           id: `item_out_${event.tool_result.id}`,
           object: 'realtime.item',
@@ -138,6 +177,8 @@ export class OpenAISessionMapper {
         this.#interruptedItems.add(event.item_id);
         return [];
       case 'agent_input_started':
+        this.#timeInput(event.item_id).start = event.audio_start_ms;
+        if (!this.detectsTurns()) return [];
         return [
           {
             type: 'input_audio_buffer.speech_started',
@@ -146,13 +187,7 @@ export class OpenAISessionMapper {
           },
         ];
       case 'agent_input_done':
-        return [
-          {
-            type: 'input_audio_buffer.speech_stopped',
-            item_id: event.item_id,
-            audio_end_ms: Math.round(event.audio_end_ms),
-          },
-        ];
+        return this.#inputDone(event);
       case 'agent_input_transcription_delta':
         return [
           {
@@ -167,15 +202,21 @@ export class OpenAISessionMapper {
         if (stored) {
           this.store.put({ ...stored, content: [{ type: 'input_audio', transcript: event.transcript }] });
         }
+        const times = this.#inputTimes.get(event.item_id);
+        this.#inputTimes.delete(event.item_id);
+        const seconds = times?.end === undefined ? 0 : Math.max(0, times.end - times.start) / 1000;
         return [
           {
             type: 'conversation.item.input_audio_transcription.completed',
             item_id: event.item_id,
             content_index: 0,
             transcript: event.transcript,
+            usage: { type: 'duration', seconds },
           },
         ];
       }
+      case 'agent_rate_limits_updated':
+        return [{ type: 'rate_limits.updated', rate_limits: event.rate_limits }];
       case 'agent_error':
         return [
           {
@@ -225,9 +266,57 @@ export class OpenAISessionMapper {
       agentId: event.agent_id,
       output: [],
       items: new Map(),
+      params: this.#expected.shift() ?? this.sessionParams(),
     };
     this.#responses.set(event.response_id, response);
+    this.#lastResponseId = event.response_id;
     return [{ type: 'response.created', response: this.#responseObject(response, 'in_progress', null) }];
+  }
+
+  /**
+   * The user stopped speaking and the agent's VAD ended the turn: the service commits the buffer
+   * into a user item then, so the client learns that item (its id is in every later event).
+   */
+  #inputDone(event: ServerEventOf<'agent_input_done'>): OpenAIOut[] {
+    this.#timeInput(event.item_id).end = event.audio_end_ms;
+    const out: OpenAIOut[] = [];
+    if (this.detectsTurns()) {
+      out.push({
+        type: 'input_audio_buffer.speech_stopped',
+        item_id: event.item_id,
+        audio_end_ms: Math.round(event.audio_end_ms),
+      });
+    }
+    if (this.store.get(event.item_id)) return out;
+    const item = {
+      id: event.item_id,
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      // A string, even before the transcription: the SDK types refuse null, @openai/agents-realtime needs the key.
+      content: [{ type: 'input_audio', transcript: '' }],
+    };
+    const previous = this.store.put(item);
+    out.push(
+      { type: 'input_audio_buffer.committed', item_id: event.item_id, previous_item_id: previous },
+      { type: 'conversation.item.added', previous_item_id: previous, item },
+      { type: 'conversation.item.done', previous_item_id: previous, item },
+    );
+    return out;
+  }
+
+  #timeInput(itemId: string): { start: number; end?: number } {
+    let times = this.#inputTimes.get(itemId);
+    if (!times) {
+      times = { start: 0 };
+      this.#inputTimes.set(itemId, times);
+      for (const oldest of this.#inputTimes.keys()) {
+        if (this.#inputTimes.size <= MAX_TIMED_INPUTS) break;
+        this.#inputTimes.delete(oldest);
+      }
+    }
+    return times;
   }
 
   #response(agentId: string, responseId: string): [ResponseState, OpenAIOut[]] {
@@ -271,21 +360,21 @@ export class OpenAISessionMapper {
       content: [],
     };
     response.output.push(openItem);
-    const previous = this.store.put({ ...openItem });
-    out.push(
-      {
-        type: 'response.output_item.added',
-        response_id: responseId,
-        output_index: item.outputIndex,
-        item: openItem,
-      },
-      { type: 'conversation.item.added', previous_item_id: previous, item: openItem },
-      {
-        ...this.#where(item, responseId),
-        type: 'response.content_part.added',
-        part: kind === 'audio' ? { type: 'output_audio', transcript: '' } : { type: 'output_text', text: '' },
-      },
-    );
+    out.push({
+      type: 'response.output_item.added',
+      response_id: responseId,
+      output_index: item.outputIndex,
+      item: openItem,
+    });
+    if (response.params.conversation === 'auto') {
+      const previous = this.store.put({ ...openItem });
+      out.push({ type: 'conversation.item.added', previous_item_id: previous, item: openItem });
+    }
+    out.push({
+      ...this.#where(item, responseId),
+      type: 'response.content_part.added',
+      part: kind === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
+    });
     return [item, out];
   }
 
@@ -309,27 +398,35 @@ export class OpenAISessionMapper {
     const outputIndex = response.output.length;
     response.output.push(item);
     const inProgress = { ...item, status: 'in_progress', arguments: '' };
-    const previous = this.store.put(item);
+    const inConversation = response.params.conversation === 'auto';
+    const previous = inConversation ? this.store.put(item) : null;
+    const where = { response_id: response.id, item_id: item.id, output_index: outputIndex };
+    out.push({
+      type: 'response.output_item.added',
+      response_id: response.id,
+      output_index: outputIndex,
+      item: inProgress,
+    });
+    if (inConversation)
+      out.push({ type: 'conversation.item.added', previous_item_id: previous, item: inProgress });
+    // The agent learns the arguments whole; they go out as one delta, then done, as the service streams them.
     out.push(
       {
-        type: 'response.output_item.added',
-        response_id: response.id,
-        output_index: outputIndex,
-        item: inProgress,
+        type: 'response.function_call_arguments.delta',
+        ...where,
+        call_id: call.id,
+        delta: call.raw_input,
       },
-      { type: 'conversation.item.added', previous_item_id: previous, item: inProgress },
       {
         type: 'response.function_call_arguments.done',
-        response_id: response.id,
-        item_id: item.id,
-        output_index: outputIndex,
+        ...where,
         call_id: call.id,
         name: call.name,
         arguments: call.raw_input,
       },
       { type: 'response.output_item.done', response_id: response.id, output_index: outputIndex, item },
-      { type: 'conversation.item.done', previous_item_id: previous, item },
     );
+    if (inConversation) out.push({ type: 'conversation.item.done', previous_item_id: previous, item });
     return out;
   }
 
@@ -369,30 +466,35 @@ export class OpenAISessionMapper {
         out.push({ ...where, type: 'response.output_audio.done' });
       if (item.kind === 'text' && !item.textDone)
         out.push({ ...where, type: 'response.output_text.done', text: item.text });
+      // Response parts are `audio` / `text`; the same content inside an item is `output_*`.
       const part =
+        item.kind === 'audio'
+          ? { type: 'audio', transcript: item.transcript }
+          : { type: 'text', text: item.text };
+      out.push({ ...where, type: 'response.content_part.done', part });
+      const content =
         item.kind === 'audio'
           ? { type: 'output_audio', transcript: item.transcript }
           : { type: 'output_text', text: item.text };
-      out.push({ ...where, type: 'response.content_part.done', part });
       const done = {
         id: item.id,
         object: 'realtime.item',
         type: 'message',
         role: 'assistant',
         status: itemStatus,
-        content: [part],
+        content: [content],
       };
       response.output[item.outputIndex] = done;
-      const previous = this.store.put(done);
-      out.push(
-        {
-          type: 'response.output_item.done',
-          response_id: response.id,
-          output_index: item.outputIndex,
-          item: done,
-        },
-        { type: 'conversation.item.done', previous_item_id: previous, item: done },
-      );
+      out.push({
+        type: 'response.output_item.done',
+        response_id: response.id,
+        output_index: item.outputIndex,
+        item: done,
+      });
+      if (response.params.conversation === 'auto') {
+        const previous = this.store.put(done);
+        out.push({ type: 'conversation.item.done', previous_item_id: previous, item: done });
+      }
       this.#interruptedItems.delete(item.id);
     }
     this.#responses.delete(response.id);
@@ -418,16 +520,18 @@ export class OpenAISessionMapper {
     usage: Record<string, number> | null,
     reason?: string,
   ) {
+    const { params } = response;
     return {
       id: response.id,
       object: 'realtime.response',
       status,
-      status_details: statusDetails(status, reason),
+      ...statusDetails(status, reason),
       output: response.output,
-      conversation_id: 'conv_chorus',
-      output_modalities: ['audio'],
-      metadata: { agent_id: response.agentId },
-      usage,
+      // Out-of-band responses belong to no conversation.
+      ...(params.conversation === 'auto' ? { conversation_id: 'conv_chorus' } : {}),
+      output_modalities: [...params.outputModalities],
+      metadata: params.metadata === undefined ? { agent_id: response.agentId } : params.metadata,
+      ...(usage ? { usage } : {}),
     };
   }
 }
@@ -436,18 +540,30 @@ export class OpenAISessionMapper {
  * GA `status_details`: `cancelled` by the client; `failed` with an error (the agent lost its model
  * mid-response); `incomplete` with a reason.
  */
-function statusDetails(status: string, reason: string | undefined): Record<string, unknown> | null {
-  if (status === 'cancelled') return { type: 'cancelled', reason: 'client_cancelled' };
+/**
+ * `status_details` for a finished response, or nothing (the official types have no `null` here).
+ * `incomplete` names only the reasons the service documents.
+ */
+function statusDetails(status: string, reason: string | undefined): { status_details?: Record<string, unknown> } {
+  if (status === 'cancelled') return { status_details: { type: 'cancelled', reason: 'client_cancelled' } };
   if (status === 'failed') {
     return {
-      type: 'failed',
-      error: {
-        type: 'server_error',
-        code: reason ?? 'response_failed',
-        message: `the response failed: ${reason ?? 'unknown'}`,
+      status_details: {
+        type: 'failed',
+        error: {
+          type: 'server_error',
+          code: reason ?? 'response_failed',
+          message: `the response failed: ${reason ?? 'unknown'}`,
+        },
       },
     };
   }
-  if (status === 'incomplete') return { type: 'incomplete', reason: reason ?? 'unknown' };
-  return null;
+  if (status === 'incomplete') {
+    const documented = ['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter'];
+    return {
+      status_details:
+        reason !== undefined && documented.includes(reason) ? { type: 'incomplete', reason } : { type: 'incomplete' },
+    };
+  }
+  return {};
 }
