@@ -199,6 +199,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
             undefined,
             undefined,
             () => {},
+            false,
           ),
         );
       return true;
