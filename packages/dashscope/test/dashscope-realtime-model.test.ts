@@ -314,6 +314,37 @@ describe('DashScopeRealtimeModel interruption', () => {
     await r.waitFor('model_response_done', 2);
   });
 
+  it('unverified: a response.done that comes after the cancel timeout ends nothing twice', async () => {
+    const clock = new TestClock();
+    const { f, m, r } = await setup(
+      { clock, pingIntervalMs: 24 * 60 * 60_000, cancelDoneTimeoutMs: 2000 },
+      { omitResponseDoneAfterCancel: true },
+    );
+    f.queueResponse({ text: 'one two three four', pauseAfterChunks: 2 });
+    await m.connect({ ...session, turnDetection: { type: 'none' } });
+    m.createResponse();
+    await r.waitFor('model_response_audio_delta', 2);
+    const responseId = r.ofType('model_response_audio_delta')[0]?.response_id as string;
+    m.cancelResponse();
+    await f.waitForSent('response.output_item.done');
+    clock.increment(2000);
+    expect(r.ofType('model_response_done')).toHaveLength(1);
+    // The service's own done arrives after all: passed on raw, not as a second end of the response.
+    const raws = r.ofType('model_raw').length;
+    f.inject({
+      type: 'frame',
+      frame: {
+        type: 'response.done',
+        response: { id: responseId, object: 'realtime.response', status: 'cancelled', output: [] },
+      },
+    });
+    await r.waitFor('model_raw', raws + 1);
+    expect(r.ofType('model_raw')).toContainEqual(
+      expect.objectContaining({ event: expect.objectContaining({ type: 'response.done', late: true }) }),
+    );
+    expect(r.ofType('model_response_done')).toHaveLength(1);
+  });
+
   it("uses the real response.done after cancel when it comes, and synthesizes none (the fake's default, assumed)", async () => {
     const clock = new TestClock();
     const { f, m, r } = await setup(

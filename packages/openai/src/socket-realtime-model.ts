@@ -41,6 +41,8 @@ const CONNECT_TIMEOUT_MS = 15_000;
 const PING_INTERVAL_MS = 15_000;
 const PONG_TIMEOUT_MS = 10_000;
 const RENEW_BEFORE_CAP_MS = 5 * 60_000;
+/** Responses ended after an unconfirmed cancel that are remembered, in case their done comes late. */
+const MAX_ASSUMED_DONE = 16;
 
 function sameFormat(a: AudioFormat, b: AudioFormat): boolean {
   return a.type === b.type && a.rate === b.rate;
@@ -63,6 +65,8 @@ export class SocketRealtimeModel implements RealtimeModel {
   private readonly keepAlive: KeepAlive;
   private readonly renewTimer: ClockTimer;
   private readonly cancelTimer: ClockTimer;
+  /** Responses ended here after an unconfirmed cancel, whose own `response.done` may still come. */
+  private readonly assumedDone = new Set<string>();
   private readonly log = new ConversationLog();
   private readonly mapper: ProviderEventMapper;
   private link: Link | undefined;
@@ -96,7 +100,19 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.renewTimer = new ClockTimer(this.clock);
     this.cancelTimer = new ClockTimer(this.clock);
     this.mapper = new ProviderEventMapper(this.provider, this.log, {
-      emit: (event) => this.emit(event),
+      emit: (event) => {
+        // A response.done for a response already ended after its cancel went unconfirmed comes too
+        // late: the turn has moved on, so it is passed on raw instead of ending the response twice.
+        if (event.type === 'model_response_done' && this.assumedDone.delete(event.response_id)) {
+          this.emit({
+            type: 'model_raw',
+            provider: this.provider,
+            event: { type: 'response.done', response_id: event.response_id, late: true },
+          });
+          return;
+        }
+        this.emit(event);
+      },
       onProviderError: (error) => this.onProviderError(error),
       onResponseStarted: (id) => {
         this.activeResponseId = id;
@@ -232,6 +248,12 @@ export class SocketRealtimeModel implements RealtimeModel {
       // The provider never confirmed the cancel: end the response here so turn-taking goes on.
       if (this.activeResponseId !== responseId) return;
       this.finishResponse(responseId);
+      this.assumedDone.add(responseId);
+      // Only the latest few are remembered: a done later than that is not expected at all.
+      if (this.assumedDone.size > MAX_ASSUMED_DONE) {
+        const oldest = this.assumedDone.values().next().value;
+        if (oldest !== undefined) this.assumedDone.delete(oldest);
+      }
       this.emit({
         type: 'model_response_done',
         response_id: responseId,

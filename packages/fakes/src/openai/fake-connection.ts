@@ -92,6 +92,9 @@ export class FakeConnection {
       case 'malformed':
         this.sendRaw('{"type":"response.output_audio.delta","delta":');
         return;
+      case 'frame':
+        this.sendRaw(JSON.stringify({ event_id: this.host.nextId('event'), ...fault.frame }));
+        return;
       case 'rate_limit':
         this.sendError(e.rateLimit);
         return;

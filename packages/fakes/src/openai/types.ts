@@ -51,7 +51,9 @@ export type FakeFault =
   /** Sends an exhausted-quota error and closes. */
   | { readonly type: 'quota' }
   /** Closes the way the provider's idle timeout does. */
-  | { readonly type: 'idle_close' };
+  | { readonly type: 'idle_close' }
+  /** Sends one server frame as given (an `event_id` is added), e.g. a `response.done` that comes late. */
+  | { readonly type: 'frame'; readonly frame: Readonly<Record<string, unknown>> };
 
 /** One frame a fake received or sent, in arrival order. */
 export interface FakeFrame {
