@@ -22,6 +22,7 @@ export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';
 export { findExecutable } from './stt/find-executable.js';
 export {
+  chooseTranscript,
   DEBIAN_POCKETSPHINX_DICTIONARY,
   detectPocketsphinx,
   type PocketsphinxCli,
@@ -29,7 +30,13 @@ export {
   PocketsphinxTranscriber,
   pocketsphinxTranscriber,
 } from './stt/pocketsphinx.js';
-export { NO_TRANSCRIBER_MESSAGE, type TranscribeOptions, type Transcriber } from './stt/transcriber.js';
+export {
+  INSTALL_SPEECH_RECOGNITION,
+  NO_TRANSCRIBER_MESSAGE,
+  NOT_TRANSCRIBED_MESSAGE,
+  type TranscribeOptions,
+  type Transcriber,
+} from './stt/transcriber.js';
 export {
   TranscriptionEndpoint,
   type TranscriptionEndpointOptions,

@@ -16,6 +16,8 @@ export interface TranscriptEntry {
   heardMs: number | undefined;
   /** A spoken user turn whose words are not known (no speech recognizer on the server). */
   spoken: boolean;
+  /** Why a spoken turn has no words, e.g. `not transcribed: speech recognition is not installed`. */
+  note?: string;
   readonly time: number;
 }
 
@@ -58,6 +60,14 @@ export interface TurnFigures {
   heardAfterMs: number | undefined;
 }
 
+/** The `agent_error` code of a spoken turn the server could not transcribe. */
+export const NO_TRANSCRIBER_CODE = 'no_transcriber';
+export const NOT_TRANSCRIBED_NOTE = 'not transcribed: speech recognition is not installed';
+export const SPEECH_UNAVAILABLE_NOTICE =
+  'Speech is not understood here: the server has no speech recognition installed, so spoken turns get ' +
+  'no answer. Type instead, or ask whoever runs the server to install it ' +
+  '(sudo apt-get install pocketsphinx pocketsphinx-en-us) and restart it.';
+
 /** Bounds: a long session must not grow the page without limit. */
 export const SESSION_LIMITS = { transcript: 200, tools: 50, notices: 100, turns: 50 } as const;
 
@@ -81,6 +91,7 @@ export class SessionModel {
   readonly #firstAudioSeen = new Set<string>();
   readonly #voiceByItem = new Map<string, TranscriptEntry>();
   #noticeCount = 0;
+  #speechNoticeShown = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -246,6 +257,10 @@ export class SessionModel {
         return;
       }
       case 'agent_error':
+        if (event.code === NO_TRANSCRIBER_CODE) {
+          this.#notTranscribed();
+          return;
+        }
         this.#notice('error', `${event.agent_name}: ${event.message}`);
         return;
       case 'server_error':
@@ -254,6 +269,22 @@ export class SessionModel {
       default:
         return;
     }
+  }
+
+  /**
+   * The server cannot transcribe speech: the open voice bubbles resolve with the reason, and the room
+   * panel says once what the server's operator can do (a page user cannot change the server's code).
+   */
+  #notTranscribed(): void {
+    for (const entry of this.transcript) {
+      if (entry.spoken && !entry.done) {
+        entry.done = true;
+        entry.note = NOT_TRANSCRIBED_NOTE;
+      }
+    }
+    if (this.#speechNoticeShown) return;
+    this.#speechNoticeShown = true;
+    this.#notice('error', SPEECH_UNAVAILABLE_NOTICE);
   }
 
   #push<T>(list: T[], limit: number, item: T): void {
