@@ -21,9 +21,11 @@ export { LocalModel } from './model/local-model.js';
 export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';
 export { findExecutable } from './stt/find-executable.js';
+export { type Pronunciations, parsePronunciations, phoneSimilarity } from './stt/phone-similarity.js';
 export {
   chooseTranscript,
   DEBIAN_POCKETSPHINX_DICTIONARY,
+  DEFAULT_MIN_SIMILARITY,
   detectPocketsphinx,
   type PocketsphinxCli,
   type PocketsphinxOptions,

@@ -62,6 +62,7 @@ describe('SessionModel', () => {
     expect(model.agents.get('a1')).toEqual({
       id: 'a1',
       name: 'assistant',
+      persona: 'assistant',
       state: 'responding',
       ready: false,
       ended: false,
@@ -209,6 +210,8 @@ describe('SessionModel', () => {
         e2eMs: 2100,
         interrupted: false,
         toolMs: 42,
+        turn: 1,
+        userText: 'What time is it?',
         heardAfterMs: 1000,
       },
     ]);
