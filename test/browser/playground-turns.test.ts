@@ -57,6 +57,14 @@ describe.skipIf(skip !== undefined)('playground: turns, tools and handoffs in Ch
       return { whiteSpace, wordBreak, overflowWrap };
     });
     expect(style).toEqual({ whiteSpace: 'pre', wordBreak: 'normal', overflowWrap: 'normal' });
+    // The gateway offered binary frames (it echoed binary_audio): the agent's audio came as bytes.
+    const binary = (await page.evaluate(`(() => {
+      const s = window.__chorusPlayground;
+      return { offered: s.binaryOffered, received: s.binaryFramesReceived, played: s.player.stats.chunksFinished };
+    })()`)) as { offered: boolean; received: number; played: number };
+    expect(binary.offered).toBe(true);
+    expect(binary.received).toBeGreaterThan(10);
+    expect(binary.played).toBeGreaterThan(0);
     await screenshot(page, 'playground-turn-rows');
     expect(errors).toEqual([]);
     await page.close();
