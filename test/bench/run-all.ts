@@ -18,12 +18,13 @@ import { bargeInLatencies, falseBargeIns, vadOnlyLatencies } from './barge-in.js
 import { type PacedResult, pacedArgs, runLoad, SOURCE_ARGS, startServers } from './gateway.js';
 import { type OverheadResult, runOverhead, startOverheadServers } from './overhead.js';
 import { peerComparison } from './peer.js';
+import { speechAccuracy, writeSpeechResults } from './speech-accuracy.js';
 import { type Summary, show, summarize } from './stats.js';
 import { telephonyLatencies } from './telephony.js';
 
 const USAGE = `Usage: npm run bench [-- --quick]
 
-Runs every benchmark scenario against a baseline measured in the same run (about 8 minutes on a 2-core
+Runs every benchmark scenario against a baseline measured in the same run (about 12 minutes on a 2-core
 machine) and writes test/bench/RESULTS.md with the figures.
 
   --quick     one repetition, short windows: for development only
@@ -391,6 +392,11 @@ row(
   '-',
 );
 
+// --- 6. speech recognition accuracy (pocketsphinx, espeak-ng voices, clean and noisy, 16 and 8 kHz) -----
+progress('speech recognition accuracy');
+const speech = await speechAccuracy(QUICK);
+if (speech) writeSpeechResults(speech);
+
 const table = [
   '| Scenario | Figure | Baseline (same invocation) | Ratio / added | Issue goal | Goal |',
   '| --- | --- | --- | --- | --- | --- |',
@@ -446,6 +452,7 @@ const md = [
   "  transport's `*` events; the Chorus agent through `agent.send('go')`'s async iterator of every event of the turn",
   '  plus an audio observer. The bare client only parses each frame (the floor).',
   '',
+  existsSync(join(HERE, 'SPEECH.md')) ? readFileSync(join(HERE, 'SPEECH.md'), 'utf8') : '',
   existsSync(soak) ? readFileSync(soak, 'utf8') : '',
   existsSync(profiles) ? readFileSync(profiles, 'utf8') : '',
 ];

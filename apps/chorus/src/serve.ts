@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_DEMO_ROOM, demoRooms, type LocalModelsOptions } from '@chorus/examples';
 import { type ChorusServer, createChorusServer, createGatewayLogger, isLoopback } from '@chorus/server';
 import { chooseModels } from './model-choice.js';
+import { speechRecognitionNotice } from './speech-notice.js';
 import { isBuiltPage, type StaticPage, servePages } from './static-pages.js';
 
 export const DEFAULT_PORT = 8787;
@@ -86,6 +87,8 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
   }
   const choice = await chooseModels(options.model, env, options.local);
   if (choice.notice) options.onNotice?.(choice.notice);
+  const speech = await speechRecognitionNotice(choice.label, options.local, env);
+  if (speech) options.onNotice?.(speech);
   const rooms = demoRooms({ model: choice.factory, voice: choice.voice });
   const twilioAuthToken = options.twilioAuthToken ?? (env.TWILIO_AUTH_TOKEN?.trim() || undefined);
   // OpenAI takes the caller's mu-law as it is; the other models take 16 kHz PCM (the default).

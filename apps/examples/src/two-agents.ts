@@ -11,6 +11,15 @@ import { cityName, findCity, KNOWN_CITIES } from './weather.js';
 
 const WEATHER =
   /\bweather\b.*?\b(?:in|for|at)\s+(?<city>[a-z][a-z' -]*?)(?:\s+(?:today|tomorrow|now|please))?\s*[?.!]*$/i;
+// Whole requests as said aloud, for the speech recognizer's constrained decode (see @chorus/local).
+const SPOKEN_WEATHER = KNOWN_CITIES.flatMap((city) =>
+  ['', 'max ', 'ava '].flatMap((name) => [
+    `${name}what's the weather in ${city}`,
+    `${name}what is the weather in ${city}`,
+  ]),
+);
+const SPOKEN_GREETINGS = ['hello', 'hello everyone', 'hi everyone', 'hi', 'hey', 'good morning everyone'];
+const SPOKEN_JOKES = ['tell me a joke', 'max tell me a joke', 'tell us a joke', 'something funny please'];
 const EVERYONE = /\b(?:everyone|everybody|all of you|both of you|you two)\b/i;
 
 /**
@@ -37,6 +46,7 @@ export function avaBrain() {
       {
         name: 'weather',
         match: WEATHER,
+        examples: SPOKEN_WEATHER,
         tool: {
           name: 'get_weather',
           args: (match, text) => ({ city: findCity(text) ?? cityName(match?.groups?.city ?? '') }),
@@ -45,9 +55,15 @@ export function avaBrain() {
       {
         name: 'greeting',
         match: ['hello', 'hi', 'hey'],
+        examples: SPOKEN_GREETINGS,
         reply: "Hello! I'm Ava. Ask me about the weather anywhere.",
       },
-      { name: 'joke', match: ['joke', 'funny'], reply: 'Max, you are the funny one. Your turn.' },
+      {
+        name: 'joke',
+        match: ['joke', 'funny'],
+        examples: SPOKEN_JOKES,
+        reply: 'Max, you are the funny one. Your turn.',
+      },
     ],
     toolResultReply: voiceAssistantToolReply,
     fallback: "I'm Ava. I can tell you the weather; Max knows the jokes.",
@@ -62,13 +78,20 @@ export function maxBrain() {
       {
         name: 'weather',
         match: WEATHER,
+        examples: SPOKEN_WEATHER,
         reply: ({ text, match }) =>
           `Ava, what's the weather in ${findCity(text) ?? cityName(match?.groups?.city ?? 'here')}?`,
       },
-      { name: 'greeting', match: ['hello', 'hi', 'hey'], reply: "Hi, I'm Max. I tell jokes." },
+      {
+        name: 'greeting',
+        match: ['hello', 'hi', 'hey'],
+        examples: SPOKEN_GREETINGS,
+        reply: "Hi, I'm Max. I tell jokes.",
+      },
       {
         name: 'joke',
         match: ['joke', 'funny', 'your turn'],
+        examples: SPOKEN_JOKES,
         reply: 'Why did the robot go on holiday? It needed to recharge its batteries.',
       },
     ],

@@ -73,11 +73,39 @@ const NUMBER_WORD = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
 // A time said or typed: "2pm", "2:30 p.m.", "at two", "two o'clock", "noon".
 const TIME_HINT = `(?:\\d{1,2}(?::\\d{2})?\\s*(?:am|pm|a\\.?\\s?m|p\\.?\\s?m)|noon|(?:${NUMBER_WORD})\\s*(?:am|pm|a m|p m|o'?clock)|at\\s+(?:\\d{1,2}|${NUMBER_WORD}))`;
 
+const HOURS = NUMBER_WORD.split('|');
+const DAYS = ['today', 'tomorrow'];
+
+/** Whole requests as said aloud, for the speech recognizer's constrained decode (see @chorus/local). */
+const spoken = {
+  weather: KNOWN_CITIES.flatMap((city) =>
+    ["what's the weather in", 'what is the weather in', 'weather in'].flatMap((lead) => [
+      `${lead} ${city}`,
+      `${lead} ${city} today`,
+    ]),
+  ),
+  book: ['an appointment', ...SERVICES.map((s) => `a ${s}`)].flatMap((what) =>
+    DAYS.flatMap((day) =>
+      HOURS.flatMap((hour) => [`book ${what} ${day} at ${hour} am`, `book ${what} ${day} at ${hour} pm`]),
+    ),
+  ),
+  billing: [
+    'i need help with billing',
+    'billing please',
+    'i have a question about my invoice',
+    'i want a refund',
+  ],
+  balance: ['how much do i owe', 'what is my balance', "what's my balance"],
+  greeting: ['hello', 'hi', 'hey', 'good morning', 'hello everyone'],
+  thanks: ['thank you', 'thanks', 'thank you very much'],
+};
+
 /** The assistant's and the billing agent's rules: what the local model says and calls, offline. */
 export function voiceAssistantIntents(): Intent[] {
   return [
     {
       name: 'weather',
+      examples: spoken.weather,
       match:
         /\bweather\b.*?\b(?:in|for|at)\s+(?<city>[a-z][a-z' -]*?)(?:\s+(?:today|tomorrow|now|please))?\s*[?.!]*$/i,
       tool: {
@@ -88,6 +116,7 @@ export function voiceAssistantIntents(): Intent[] {
     { name: 'weather-without-city', match: ['weather'], reply: 'Which city would you like the weather for?' },
     {
       name: 'book',
+      examples: spoken.book,
       match: new RegExp(`^(?=.*\\b(?:book|schedule|appointment)\\b)(?=.*\\b${TIME_HINT}\\b)`, 'i'),
       tool: {
         name: 'book_appointment',
@@ -105,11 +134,17 @@ export function voiceAssistantIntents(): Intent[] {
     },
     {
       name: 'to-billing',
+      examples: spoken.billing,
       match: ['billing', 'invoice', 'refund', 'payment', 'charged'],
       reply: 'Let me transfer you to billing.',
       handoff: 'billing',
     },
-    { name: 'balance', match: ['balance', 'owe', 'bill', 'how much'], tool: { name: 'get_balance' } },
+    {
+      name: 'balance',
+      examples: spoken.balance,
+      match: ['balance', 'owe', 'bill', 'how much'],
+      tool: { name: 'get_balance' },
+    },
     {
       name: 'back-to-assistant',
       match: ['weather', 'appointment', 'book', 'assistant', 'something else'],
@@ -118,10 +153,11 @@ export function voiceAssistantIntents(): Intent[] {
     },
     {
       name: 'greeting',
+      examples: spoken.greeting,
       match: ['hello', 'hi', 'hey', 'good morning'],
       reply: 'Hello! How can I help you today?',
     },
-    { name: 'thanks', match: ['thanks', 'thank you'], reply: "You're welcome!" },
+    { name: 'thanks', examples: spoken.thanks, match: ['thanks', 'thank you'], reply: "You're welcome!" },
   ];
 }
 

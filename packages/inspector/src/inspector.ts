@@ -1,5 +1,6 @@
 import { filter, type Observable, Subject } from 'rxjs';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { withEventlessTransitions } from './eventless-transitions.js';
 import type { ActorItem, DefinitionItem, FeedItem, StateItem } from './feed-item.js';
 import { DEFAULT_JSON_SAFE_LIMITS, type JsonSafeLimits, type JsonValue, toJsonSafe } from './json-safe.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -222,7 +223,8 @@ export class Inspector {
     if (!record.definitions.has(key)) {
       let definition = this.#definitionJson.get(identity);
       if (definition === undefined) {
-        definition = toJsonSafe((logic as { definition: unknown }).definition, {
+        const machine = logic as { definition: unknown; root?: unknown };
+        definition = toJsonSafe(withEventlessTransitions(machine.definition, machine.root), {
           ...this.#limits,
           maxDepth: 64,
           maxEntries: 1024,

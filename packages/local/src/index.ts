@@ -21,15 +21,24 @@ export { LocalModel } from './model/local-model.js';
 export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';
 export { findExecutable } from './stt/find-executable.js';
+export { type Pronunciations, parsePronunciations, phoneSimilarity } from './stt/phone-similarity.js';
 export {
+  chooseTranscript,
   DEBIAN_POCKETSPHINX_DICTIONARY,
+  DEFAULT_MIN_SIMILARITY,
   detectPocketsphinx,
   type PocketsphinxCli,
   type PocketsphinxOptions,
   PocketsphinxTranscriber,
   pocketsphinxTranscriber,
 } from './stt/pocketsphinx.js';
-export { NO_TRANSCRIBER_MESSAGE, type TranscribeOptions, type Transcriber } from './stt/transcriber.js';
+export {
+  INSTALL_SPEECH_RECOGNITION,
+  NO_TRANSCRIBER_MESSAGE,
+  NOT_TRANSCRIBED_MESSAGE,
+  type TranscribeOptions,
+  type Transcriber,
+} from './stt/transcriber.js';
 export {
   TranscriptionEndpoint,
   type TranscriptionEndpointOptions,

@@ -9,7 +9,13 @@ import {
 } from '@chorus/audio';
 import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EspeakWasmTts, LocalModel, NO_TRANSCRIBER_MESSAGE, rulesBrain } from '../src/index.js';
+import {
+  EspeakWasmTts,
+  LocalModel,
+  NO_TRANSCRIBER_MESSAGE,
+  NOT_TRANSCRIBED_MESSAGE,
+  rulesBrain,
+} from '../src/index.js';
 import { click, coughBurst, placed, whiteNoise } from './barge-in-signals.js';
 import { EventLog, session } from './helpers.js';
 
@@ -105,7 +111,7 @@ describe('LocalModel turn detection (WebRTC VAD)', () => {
     }
   });
 
-  it('explains once, clearly, that speech cannot be transcribed', async () => {
+  it('explains once, clearly, that speech cannot be transcribed, and tells each later turn it was not', async () => {
     const model = makeModel();
     const log = new EventLog(model);
     await model.connect(session());
@@ -120,6 +126,13 @@ describe('LocalModel turn detection (WebRTC VAD)', () => {
         error_type: 'transcription_unavailable',
         code: 'no_transcriber',
         message: NO_TRANSCRIBER_MESSAGE,
+        fatal: false,
+      },
+      {
+        type: 'model_error',
+        error_type: 'transcription_unavailable',
+        code: 'no_transcriber',
+        message: NOT_TRANSCRIBED_MESSAGE,
         fatal: false,
       },
     ]);

@@ -236,7 +236,54 @@ export function layoutChart(chart: Chart): ChartLayout {
       : (points[Math.floor(points.length / 2)] as Point);
     return { ...edge, points, labelAt };
   });
-  return { states, edges: routed, bounds: boundsOf(states, absolute, routed) };
+  const titles = states
+    .filter((state) => (chart.states.get(state.id)?.children.length ?? 0) > 0)
+    .map((state) => {
+      const at = absolute.get(state.id) ?? { x: 0, y: 0 };
+      const key = chart.states.get(state.id)?.key ?? '';
+      return { x: at.x, y: at.y, width: m.padX + textWidth(key) + 70, height: m.headerHeight };
+    });
+  const separated = separateLabels(routed, titles);
+  return { states, edges: separated, bounds: boundsOf(states, absolute, separated) };
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+function labelBox(edge: RoutedEdge, at: Point = edge.labelAt): Box {
+  const width = textWidth(edge.label) + 8;
+  const height = LAYOUT_METRICS.labelHeight;
+  return { x: at.x - width / 2, y: at.y - height / 2, width, height };
+}
+
+function intersects(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/**
+ * Moves transition labels that would cover another label or a compound state's title down until
+ * they are clear: dagre places each label on its own route and knows nothing of the others once
+ * routes of nested charts are joined, so labels of neighbouring edges can land on one another.
+ */
+export function separateLabels(edges: readonly RoutedEdge[], titles: readonly Box[]): RoutedEdge[] {
+  const placed: Box[] = [...titles];
+  const order = [...edges.keys()].sort(
+    (a, b) => (edges[a] as RoutedEdge).labelAt.y - (edges[b] as RoutedEdge).labelAt.y,
+  );
+  const result = [...edges];
+  for (const index of order) {
+    const edge = edges[index] as RoutedEdge;
+    if (edge.label === '') continue;
+    let at = edge.labelAt;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const box = labelBox(edge, at);
+      const blocker = placed.find((other) => intersects(box, other));
+      if (!blocker) break;
+      at = { x: at.x, y: blocker.y + blocker.height + box.height / 2 + 2 };
+    }
+    placed.push(labelBox(edge, at));
+    result[index] = { ...edge, labelAt: at };
+  }
+  return result;
 }
 
 /** The extent of everything drawn: boxes, routes and labels, so the view can fit all of it. */

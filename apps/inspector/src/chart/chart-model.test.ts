@@ -202,3 +202,31 @@ describe('activeStateIds and takenTransitions', () => {
     expect(takenTransitions(chart, a, a, 'GO')).toEqual([]);
   });
 });
+
+describe('eventless transitions (as @chorus/inspector adds them to a resolved definition)', () => {
+  it('draws each one, labelled always', () => {
+    const chart = buildChart({
+      id: 'm',
+      key: 'm',
+      initial: { target: ['#m.checking'] },
+      states: {
+        checking: {
+          id: 'm.checking',
+          key: 'checking',
+          on: {},
+          always: [
+            { target: ['#m.ready'], source: '#m.checking', eventType: '', guard: { type: 'isReady' } },
+            { target: ['#m.waiting'], source: '#m.checking', eventType: '' },
+          ],
+        },
+        waiting: { id: 'm.waiting', key: 'waiting', on: {} },
+        ready: { id: 'm.ready', key: 'ready', on: {} },
+      },
+    });
+    const always = chart.transitions.filter((t) => t.event === '');
+    expect(always.map((t) => [t.source, t.targets, t.label])).toEqual([
+      ['m.checking', ['m.ready'], expect.stringContaining('always')],
+      ['m.checking', ['m.waiting'], 'always'],
+    ]);
+  });
+});

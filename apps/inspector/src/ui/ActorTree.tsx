@@ -1,3 +1,4 @@
+import type { JSX } from 'react';
 import { activeLeavesOfValue } from '../chart/value-format.js';
 import { type ActorView, isFinished, type RoomView } from '../feed/inspector-model.js';
 
@@ -14,6 +15,33 @@ function childrenOf(room: RoomView, parentId: string | undefined): ActorView[] {
     parentId === undefined
       ? actor.parentId === undefined || !room.actors.has(actor.parentId)
       : actor.parentId === parentId,
+  );
+}
+
+/**
+ * A room's live actors first; actors that finished (earlier sessions' agents and connections) are
+ * collapsed into a history group, so they do not read as part of the live room.
+ */
+function RoomActors({
+  room,
+  renderActor,
+}: {
+  readonly room: RoomView;
+  readonly renderActor: (room: RoomView, actor: ActorView, depth: number) => JSX.Element;
+}) {
+  const top = childrenOf(room, undefined);
+  const live = top.filter((actor) => !isFinished(actor));
+  const finished = top.filter((actor) => isFinished(actor));
+  return (
+    <>
+      <ul className="tree-live">{live.map((actor) => renderActor(room, actor, 0))}</ul>
+      {finished.length > 0 && (
+        <details className="tree-history">
+          <summary>History ({finished.length} finished)</summary>
+          <ul>{finished.map((actor) => renderActor(room, actor, 0))}</ul>
+        </details>
+      )}
+    </>
   );
 }
 
@@ -58,9 +86,7 @@ export function ActorTree({
             {room.name}
             <span className="count">{room.actors.size}</span>
           </button>
-          {selectedRoom === room.name && (
-            <ul>{childrenOf(room, undefined).map((actor) => renderActor(room, actor, 0))}</ul>
-          )}
+          {selectedRoom === room.name && <RoomActors room={room} renderActor={renderActor} />}
         </section>
       ))}
     </nav>

@@ -9,8 +9,9 @@ import {
   type NodeProps,
   Position,
   ReactFlow,
+  type ReactFlowInstance,
 } from '@xyflow/react';
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { activeStateIds } from '../chart/active-states.js';
 import { layoutChart, type Point, splinePath } from '../chart/chart-layout.js';
 import type { Chart, ChartState } from '../chart/chart-model.js';
@@ -87,6 +88,10 @@ function RoutedEdgeView({ data, markerEnd, id }: EdgeProps<RoutedFlowEdge>) {
 }
 
 const edgeTypes = { routed: memo(RoutedEdgeView) };
+
+/** Transition labels are 12 px: at this zoom they render at 11 px, the smallest readable size. */
+const MIN_ZOOM = 11 / 12;
+const FIT_OPTIONS = { padding: 0.06, maxZoom: 1.25, minZoom: MIN_ZOOM } as const;
 
 export interface StateChartProps {
   readonly chart: Chart;
@@ -169,16 +174,31 @@ export function StateChart({ chart, value, previousValue, lastEventType, changes
     [layout, paths, taken, changes],
   );
 
+  // Fit on load, whenever the chart changes (a room started after the page opened) and whenever the
+  // canvas is resized; never below MIN_ZOOM, so labels stay readable and a large chart pans instead.
+  const canvas = useRef<HTMLDivElement>(null);
+  const [flow, setFlow] = useState<ReactFlowInstance<StateFlowNode, RoutedFlowEdge>>();
+  useEffect(() => {
+    const element = canvas.current;
+    if (!flow || !element) return;
+    const fit = () => void flow.fitView(FIT_OPTIONS);
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [flow, layout]);
+
   return (
-    <div className="chart-canvas" style={{ height }}>
+    <div className="chart-canvas" style={{ height }} ref={canvas}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
+        onInit={setFlow}
         fitView
-        fitViewOptions={{ padding: 0.06, maxZoom: 1.25 }}
-        minZoom={0.2}
+        fitViewOptions={FIT_OPTIONS}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         nodesDraggable={false}
         nodesConnectable={false}

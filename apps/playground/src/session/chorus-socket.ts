@@ -1,4 +1,5 @@
 import type { ClientEventInput, ServerEvent } from '@chorus/protocol';
+import { type AgentAudioFrame, decodeAgentAudioFrame } from './binary-audio-frame.js';
 
 export interface ChorusSocketOptions {
   readonly url: string;
@@ -8,12 +9,15 @@ export interface ChorusSocketOptions {
   readonly onClose: (reason: string) => void;
   /** A frame that is not a server event (kept out of the model, shown as a problem). */
   readonly onProblem: (reason: string) => void;
+  /** An agent's audio that came as a binary frame (asked for with `binary_audio: true`). */
+  readonly onAudio?: (frame: AgentAudioFrame) => void;
 }
 
 /**
  * The page's end of `/ws/:userId/:sessionId`. Frames are trusted to be canonical server events (the
  * gateway validated them); the page only checks they are objects with a string `type`, which keeps zod
- * out of the bundle. Binary frames are not requested (`binary_audio` stays off).
+ * out of the bundle. Agent audio comes as binary frames when the session asked for them and the
+ * gateway's `server_session_created` echoes `binary_audio: true`.
  */
 export class ChorusSocket {
   readonly #socket: WebSocket;
@@ -22,9 +26,14 @@ export class ChorusSocket {
     this.#socket = new WebSocket(options.url, [...(options.protocols ?? [])]);
     this.#socket.onopen = () => options.onOpen();
     this.#socket.onclose = (event) => options.onClose(event.reason || `closed (${event.code})`);
+    this.#socket.binaryType = 'arraybuffer';
     this.#socket.onmessage = (message: MessageEvent) => {
       if (typeof message.data !== 'string') {
-        options.onProblem('unexpected binary frame');
+        const frame =
+          message.data instanceof ArrayBuffer ? decodeAgentAudioFrame(message.data) : 'not an ArrayBuffer';
+        if (typeof frame === 'string' || !options.onAudio)
+          options.onProblem(typeof frame === 'string' ? frame : 'unexpected binary frame');
+        else options.onAudio(frame);
         return;
       }
       let event: unknown;
@@ -57,6 +66,11 @@ export class ChorusSocket {
 
   send(event: ClientEventInput): void {
     if (this.open) this.#socket.send(JSON.stringify(event));
+  }
+
+  /** Sends bytes as one binary frame. */
+  sendBytes(bytes: Uint8Array): void {
+    if (this.open) this.#socket.send(bytes);
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import type { ServerEvent } from '@chorus/protocol';
 import { AudioPlayer } from '../audio/audio-player.js';
 import { type Microphone, startMicrophone } from '../audio/microphone.js';
 import { base64FromBytes, bytesFromBase64, pcm16ToBytes } from '../audio/pcm.js';
+import { encodeClientAudioFrame } from './binary-audio-frame.js';
 import { ChorusSocket, sessionUrl } from './chorus-socket.js';
 import { SessionModel } from './session-model.js';
 
@@ -37,6 +38,9 @@ export class PlaygroundSession {
   framesSent = 0;
   framesSkipped = 0;
   problems = 0;
+  /** The gateway echoed `binary_audio: true`: audio goes both ways as binary frames. */
+  binaryOffered = false;
+  binaryFramesReceived = 0;
   #socket: ChorusSocket | undefined;
   #mic: Microphone | undefined;
   #positionTimer: ReturnType<typeof setInterval> | undefined;
@@ -63,10 +67,27 @@ export class PlaygroundSession {
             input_audio_format: { type: 'audio/pcm', rate: DEFAULT_INPUT_RATE },
             // Errors as server_error only (it names the field); not also as agent_error.
             dialect: 'chorus',
+            // Agent audio as binary frames: no base64, no JSON parse per frame.
+            binary_audio: true,
           },
         });
       },
       onEvent: (event) => this.#onEvent(event),
+      onAudio: (frame) => {
+        this.binaryFramesReceived++;
+        this.player.enqueue(frame.audio, frame.rate, frame.itemId);
+        // The model only needs to know that this response's audio started (latency per turn).
+        this.model.apply({
+          type: 'agent_response_audio_delta',
+          agent_id: frame.agentId,
+          agent_name: frame.agentName,
+          response_id: frame.responseId,
+          item_id: frame.itemId,
+          delta: '',
+          format: { type: 'audio/pcm', rate: frame.rate },
+        });
+        this.changed();
+      },
       onClose: (reason) => {
         this.status = 'closed';
         this.statusDetail = reason;
@@ -108,11 +129,14 @@ export class PlaygroundSession {
             this.framesSkipped++;
             return;
           }
-          socket.send({
-            type: 'client_audio_append',
-            audio: base64FromBytes(pcm16ToBytes(pcm)),
-            format: { type: 'audio/pcm', rate: this.inputRate },
-          });
+          if (this.binaryOffered) socket.sendBytes(encodeClientAudioFrame(pcm16ToBytes(pcm), this.inputRate));
+          else {
+            socket.send({
+              type: 'client_audio_append',
+              audio: base64FromBytes(pcm16ToBytes(pcm)),
+              format: { type: 'audio/pcm', rate: this.inputRate },
+            });
+          }
           this.framesSent++;
         },
       });
@@ -150,6 +174,7 @@ export class PlaygroundSession {
       this.status = 'joined';
       const format = event.config?.input_audio_format as { rate?: unknown } | undefined;
       if (typeof format?.rate === 'number') this.inputRate = format.rate;
+      this.binaryOffered = event.config?.binary_audio === true;
     }
     if (event.type === 'agent_response_audio_delta') {
       if (event.format.type === 'audio/pcm') {

@@ -1,10 +1,42 @@
 import type { ServerEvent } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
-import { SESSION_LIMITS, SessionModel } from './session-model.js';
+import {
+  NOT_TRANSCRIBED_NOTE,
+  SESSION_LIMITS,
+  SessionModel,
+  SPEECH_UNAVAILABLE_NOTICE,
+} from './session-model.js';
 
 const agent = { agent_id: 'a1', agent_name: 'assistant' };
 
 describe('SessionModel', () => {
+  it('resolves every voice bubble when the server cannot transcribe, and advises once without code', () => {
+    let now = 0;
+    const model = new SessionModel(() => now);
+    const error = {
+      type: 'agent_error',
+      ...agent,
+      error_type: 'transcription_unavailable',
+      code: 'no_transcriber',
+      fatal: false,
+    } as const;
+    for (const [index, message] of [
+      'Speech recognition is not available… `transcriber: x`',
+      'not transcribed',
+    ].entries()) {
+      now += 5000;
+      model.apply({ type: 'agent_input_started', ...agent, item_id: `u${index}`, audio_start_ms: 0 });
+      model.apply({ type: 'agent_input_done', ...agent, item_id: `u${index}`, audio_end_ms: 900 });
+      model.apply({ ...error, message });
+    }
+    expect(model.transcript.map((e) => [e.spoken, e.done, e.note])).toEqual([
+      [true, true, NOT_TRANSCRIBED_NOTE],
+      [true, true, NOT_TRANSCRIBED_NOTE],
+    ]);
+    expect(model.notices.map((n) => n.text)).toEqual([SPEECH_UNAVAILABLE_NOTICE]);
+    expect(SPEECH_UNAVAILABLE_NOTICE).not.toMatch(/transcriber:|transcriptionEndpoint|\bpass\b/);
+  });
+
   it('streams an agent transcript from deltas and keeps the final text', () => {
     const model = new SessionModel(() => 0);
     const events: ServerEvent[] = [
@@ -30,6 +62,7 @@ describe('SessionModel', () => {
     expect(model.agents.get('a1')).toEqual({
       id: 'a1',
       name: 'assistant',
+      persona: 'assistant',
       state: 'responding',
       ready: false,
       ended: false,
@@ -177,6 +210,8 @@ describe('SessionModel', () => {
         e2eMs: 2100,
         interrupted: false,
         toolMs: 42,
+        turn: 1,
+        userText: 'What time is it?',
         heardAfterMs: 1000,
       },
     ]);

@@ -16,12 +16,16 @@ export interface TranscriptEntry {
   heardMs: number | undefined;
   /** A spoken user turn whose words are not known (no speech recognizer on the server). */
   spoken: boolean;
+  /** Why a spoken turn has no words, e.g. `not transcribed: speech recognition is not installed`. */
+  note?: string;
   readonly time: number;
 }
 
 export interface AgentView {
   readonly id: string;
   name: string;
+  /** The persona answering now, after a handoff (`billing`); the agent's own name before any. */
+  persona: string;
   state: string;
   ready: boolean;
   ended: boolean;
@@ -30,6 +34,8 @@ export interface AgentView {
 export interface ToolCallView {
   readonly id: string;
   readonly agentName: string;
+  /** The response that called it: a call still running when that response ends is settled with it. */
+  responseId: string | undefined;
   name: string;
   args: string;
   result: string | undefined;
@@ -49,6 +55,10 @@ export interface NoticeView {
 export interface TurnFigures {
   readonly responseId: string;
   readonly agentName: string;
+  /** 1, 2, 3…: which user turn this reply answers. */
+  readonly turn: number;
+  /** What the user said or typed in that turn (the start of it), for the row's label. */
+  readonly userText: string;
   /** Server-measured (`agent_turn_metrics`). */
   timeToFirstAudioMs: number | undefined;
   e2eMs: number | undefined;
@@ -57,6 +67,14 @@ export interface TurnFigures {
   /** Page-measured: end of the user's turn (typed send or end of speech) to the first audio frame. */
   heardAfterMs: number | undefined;
 }
+
+/** The `agent_error` code of a spoken turn the server could not transcribe. */
+export const NO_TRANSCRIBER_CODE = 'no_transcriber';
+export const NOT_TRANSCRIBED_NOTE = 'not transcribed: speech recognition is not installed';
+export const SPEECH_UNAVAILABLE_NOTICE =
+  'Speech is not understood here: the server has no speech recognition installed, so spoken turns get ' +
+  'no answer. Type instead, or ask whoever runs the server to install it ' +
+  '(sudo apt-get install pocketsphinx pocketsphinx-en-us) and restart it.';
 
 /** Bounds: a long session must not grow the page without limit. */
 export const SESSION_LIMITS = { transcript: 200, tools: 50, notices: 100, turns: 50 } as const;
@@ -78,9 +96,12 @@ export class SessionModel {
   readonly notices: NoticeView[] = [];
   readonly turns: TurnFigures[] = [];
   #turnEndedAt: number | undefined;
+  #userTurns = 0;
+  #lastUserText = '';
   readonly #firstAudioSeen = new Set<string>();
   readonly #voiceByItem = new Map<string, TranscriptEntry>();
   #noticeCount = 0;
+  #speechNoticeShown = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -100,6 +121,8 @@ export class SessionModel {
       time: this.now(),
     });
     this.#turnEndedAt = this.now();
+    this.#userTurns++;
+    this.#lastUserText = text;
   }
 
   apply(event: ServerEvent): void {
@@ -160,13 +183,18 @@ export class SessionModel {
       case 'agent_input_done':
         this.userSpeaking = false;
         this.#turnEndedAt = this.now();
+        this.#userTurns++;
+        this.#lastUserText = '(spoken)';
         return;
       case 'agent_input_transcription_delta':
         this.#voiceEntry(event.item_id).text += event.delta;
         return;
       case 'agent_input_transcription_done': {
         const entry = this.#voiceEntry(event.item_id);
-        if (event.transcript !== '') entry.text = event.transcript;
+        if (event.transcript !== '') {
+          entry.text = event.transcript;
+          this.#lastUserText = event.transcript;
+        }
         entry.done = true;
         return;
       }
@@ -174,6 +202,7 @@ export class SessionModel {
       case 'agent_response_tool_use_done': {
         const call = this.#tool(event.tool_use.id, event.agent_name);
         call.name = event.tool_use.name;
+        call.responseId = event.response_id;
         // `input` is `{}` until the arguments parse; the raw text shows them as they stream.
         const { input, raw_input } = event.tool_use;
         call.args = Object.keys(input).length > 0 ? JSON.stringify(input) : raw_input;
@@ -206,8 +235,27 @@ export class SessionModel {
         );
         return;
       }
-      case 'agent_handoff':
+      case 'agent_handoff': {
+        this.#agent(event.agent_id, event.agent_name).persona = event.to;
+        // A handoff is a tool call the agent answers itself: it is done once the persona changed.
+        const toolName = `transfer_to_${event.to.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
+        for (const call of this.tools) {
+          if (call.status === 'running' && call.name === toolName) {
+            call.status = 'done';
+            call.result = `handed off to ${event.to}`;
+          }
+        }
         this.#notice('handoff', `${event.from} handed off to ${event.to}`);
+        return;
+      }
+      case 'agent_response_done':
+        // Calls still running when their response ends will get no result (a handoff's tool, a
+        // cancelled response): they are settled with the response instead of running forever.
+        for (const call of this.tools) {
+          if (call.status === 'running' && call.responseId === event.response_id) {
+            call.status = event.status === 'completed' ? 'done' : 'cancelled';
+          }
+        }
         return;
       case 'room_floor_changed': {
         this.floor = event.agent_id;
@@ -246,6 +294,10 @@ export class SessionModel {
         return;
       }
       case 'agent_error':
+        if (event.code === NO_TRANSCRIBER_CODE) {
+          this.#notTranscribed();
+          return;
+        }
         this.#notice('error', `${event.agent_name}: ${event.message}`);
         return;
       case 'server_error':
@@ -254,6 +306,22 @@ export class SessionModel {
       default:
         return;
     }
+  }
+
+  /**
+   * The server cannot transcribe speech: the open voice bubbles resolve with the reason, and the room
+   * panel says once what the server's operator can do (a page user cannot change the server's code).
+   */
+  #notTranscribed(): void {
+    for (const entry of this.transcript) {
+      if (entry.spoken && !entry.done) {
+        entry.done = true;
+        entry.note = NOT_TRANSCRIBED_NOTE;
+      }
+    }
+    if (this.#speechNoticeShown) return;
+    this.#speechNoticeShown = true;
+    this.#notice('error', SPEECH_UNAVAILABLE_NOTICE);
   }
 
   #push<T>(list: T[], limit: number, item: T): void {
@@ -273,7 +341,7 @@ export class SessionModel {
   #agent(id: string, name: string): AgentView {
     let agent = this.agents.get(id);
     if (!agent) {
-      agent = { id, name, state: 'unknown', ready: false, ended: false };
+      agent = { id, name, persona: name, state: 'unknown', ready: false, ended: false };
       this.agents.set(id, agent);
     }
     agent.name = name;
@@ -287,7 +355,8 @@ export class SessionModel {
       entry = {
         key,
         speaker: 'agent',
-        name,
+        // Named by the persona answering now: after a handoff the same agent speaks as `billing`.
+        name: this.agents.get(agentId)?.persona ?? name,
         agentId,
         text: '',
         done: false,
@@ -329,12 +398,19 @@ export class SessionModel {
     return entry;
   }
 
+  /** The persona the agent of this name answers as now. */
+  #personaByName(agentName: string): string {
+    for (const agent of this.agents.values()) if (agent.name === agentName) return agent.persona;
+    return agentName;
+  }
+
   #tool(id: string, agentName: string): ToolCallView {
     let call = this.tools.find((t) => t.id === id);
     if (!call) {
       call = {
         id,
-        agentName,
+        agentName: this.#personaByName(agentName),
+        responseId: undefined,
         name: '',
         args: '',
         result: undefined,
@@ -352,7 +428,9 @@ export class SessionModel {
     if (!turn) {
       turn = {
         responseId,
-        agentName,
+        agentName: this.#personaByName(agentName),
+        turn: this.#userTurns,
+        userText: this.#lastUserText,
         timeToFirstAudioMs: undefined,
         e2eMs: undefined,
         interrupted: false,

@@ -213,7 +213,14 @@ function Transcript({ model }: { readonly model: SessionModel | undefined }) {
 }
 
 function Bubble({ entry }: { readonly entry: TranscriptEntry }) {
-  const text = entry.text !== '' ? entry.text : entry.spoken ? (entry.done ? '(spoken turn)' : '…') : '…';
+  const text =
+    entry.text !== ''
+      ? entry.text
+      : entry.spoken
+        ? entry.done
+          ? (entry.note ?? '(spoken turn)')
+          : '…'
+        : '…';
   return (
     <article
       className={`bubble ${entry.speaker} ${entry.done ? 'done' : 'live'} ${entry.interrupted ? 'interrupted' : ''}`}
@@ -230,7 +237,7 @@ function Bubble({ entry }: { readonly entry: TranscriptEntry }) {
           </span>
         )}
       </header>
-      <p>{text}</p>
+      <p className={entry.note && entry.text === '' ? 'note' : undefined}>{text}</p>
     </article>
   );
 }

@@ -4,6 +4,19 @@ function ms(value: number | undefined): string {
   return value === undefined ? '–' : `${Math.round(value)} ms`;
 }
 
+/** Tool arguments and results indented, so long values break between keys, not inside words. */
+export function readableJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function shorten(text: string, max = 28): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** Agents and their lifecycle states, the floor, tool calls, latency per turn, and room notices. */
 export function SidePanels({ session }: { readonly session: PlaygroundSession | undefined }) {
   const model = session?.model;
@@ -15,9 +28,12 @@ export function SidePanels({ session }: { readonly session: PlaygroundSession | 
         {agents.length === 0 && <p className="muted">No agents yet.</p>}
         <ul className="agents">
           {agents.map((agent) => (
-            <li key={agent.id} data-agent={agent.name} data-state={agent.state}>
+            <li key={agent.id} data-agent={agent.name} data-persona={agent.persona} data-state={agent.state}>
               <span className="agent-name">
-                {agent.name}
+                {agent.persona}
+                {agent.persona !== agent.name && (
+                  <span className="muted"> (handed off from {agent.name})</span>
+                )}
                 {model?.floor === agent.id && <span className="tag floor">has the floor</span>}
               </span>
               <span className={`state-badge state-${agent.state}`}>{agent.state}</span>
@@ -39,8 +55,8 @@ export function SidePanels({ session }: { readonly session: PlaygroundSession | 
                   <span className="muted"> by {call.agentName}</span>
                   <span className="tag">{call.status}</span>
                 </div>
-                <pre className="args">{call.args || '{}'}</pre>
-                {call.result !== undefined && <pre className="result">→ {call.result}</pre>}
+                <pre className="args">{readableJson(call.args || '{}')}</pre>
+                {call.result !== undefined && <pre className="result">→ {readableJson(call.result)}</pre>}
               </li>
             ))}
         </ul>
@@ -53,9 +69,11 @@ export function SidePanels({ session }: { readonly session: PlaygroundSession | 
           <table className="turns">
             <thead>
               <tr>
-                <th>Agent</th>
+                <th>Turn</th>
                 <th title="Server: time to first audio">First audio</th>
-                <th title="Server: end to end">E2E</th>
+                <th title="End to end: the server's figure for a spoken turn; for a typed turn, from your send to the first audio frame on this page">
+                  E2E
+                </th>
                 <th title="Page: end of your turn to first audio frame">Heard after</th>
               </tr>
             </thead>
@@ -71,9 +89,12 @@ export function SidePanels({ session }: { readonly session: PlaygroundSession | 
                 .reverse()
                 .map((turn) => (
                   <tr key={turn.responseId} className={turn.interrupted ? 'interrupted' : ''}>
-                    <td>{turn.agentName}</td>
+                    <td className="turn-label" title={turn.userText}>
+                      #{turn.turn} {turn.agentName}
+                      {turn.userText && <span className="muted"> · {shorten(turn.userText)}</span>}
+                    </td>
                     <td>{ms(turn.timeToFirstAudioMs)}</td>
-                    <td>{ms(turn.e2eMs)}</td>
+                    <td>{ms(turn.e2eMs ?? turn.heardAfterMs)}</td>
                     <td>{ms(turn.heardAfterMs)}</td>
                   </tr>
                 ))}

@@ -33,4 +33,12 @@ export interface Brain {
    * that understands anything returns nothing.
    */
   vocabulary?(): readonly string[];
+  /**
+   * How well this brain understands the text: 0 for its most specific intent, higher for looser ones,
+   * undefined when only the fallback would answer. Speech recognition uses it to choose between an
+   * open decode and one biased towards the vocabulary.
+   */
+  intentRank?(text: string): number | undefined;
+  /** Whole requests this brain expects, as said aloud, for a constrained speech decode. */
+  phrases?(): readonly string[];
 }

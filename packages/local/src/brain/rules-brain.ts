@@ -35,6 +35,12 @@ export interface Intent {
   /** A RegExp tested against the words, or keywords and phrases of which any one must occur. */
   readonly match: RegExp | readonly string[];
   /**
+   * Whole requests this intent answers, as people say them ("what's the weather in paris"). Speech
+   * recognition listens for them in a second, constrained decode and keeps that result only when it
+   * sounds like what the open decode heard.
+   */
+  readonly examples?: readonly string[];
+  /**
    * What to say. A string may use `{1}`, `{name}` (groups of a RegExp match) and `{text}`; a function
    * gets the {@link RuleContext}.
    */
@@ -174,6 +180,29 @@ export class RulesBrain implements Brain {
     }
     words.delete('');
     return [...words];
+  }
+
+  phrases(): readonly string[] {
+    const phrases = new Set<string>();
+    for (const intent of this.options.intents) {
+      for (const example of intent.examples ?? []) phrases.add(normalizeUtterance(example));
+    }
+    phrases.delete('');
+    return [...phrases];
+  }
+
+  /** The name (or index) of the first intent the text matches, whatever tools are offered. */
+  intentFor(text: string): string | undefined {
+    for (const [index, intent] of this.options.intents.entries()) {
+      if (matchIntent(intent, text)) return intent.name ?? `#${index}`;
+    }
+    return undefined;
+  }
+
+  /** The position of the first intent the text matches (earlier intents are the more specific ones). */
+  intentRank(text: string): number | undefined {
+    const index = this.options.intents.findIndex((intent) => matchIntent(intent, text) !== undefined);
+    return index < 0 ? undefined : index;
   }
 
   async *respond(request: BrainRequest): AsyncIterable<BrainOutput> {

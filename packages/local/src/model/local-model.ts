@@ -17,7 +17,7 @@ import { type Observable, Subject } from 'rxjs';
 import type { Brain } from '../brain/brain.js';
 import { idMaker } from '../ids.js';
 import { pocketsphinxTranscriber } from '../stt/pocketsphinx.js';
-import { NO_TRANSCRIBER_MESSAGE, type Transcriber } from '../stt/transcriber.js';
+import { NO_TRANSCRIBER_MESSAGE, NOT_TRANSCRIBED_MESSAGE, type Transcriber } from '../stt/transcriber.js';
 import { sharedEspeakWasmTts } from '../tts/espeak-wasm-tts.js';
 import { SentenceSplitter } from '../tts/sentence-splitter.js';
 import type { Tts } from '../tts/tts.js';
@@ -419,16 +419,21 @@ export class LocalModel implements RealtimeModel {
     if (this.state !== 'connected') return;
     const transcriber = this.transcriber;
     if (!transcriber) {
-      if (!this.warnedNoTranscriber) {
-        this.warnedNoTranscriber = true;
-        this.emitError('transcription_unavailable', 'no_transcriber', NO_TRANSCRIBER_MESSAGE);
-      }
+      // Every untranscribed turn is told (a page resolves that turn's bubble with it); the full
+      // explanation only once.
+      const message = this.warnedNoTranscriber ? NOT_TRANSCRIBED_MESSAGE : NO_TRANSCRIBER_MESSAGE;
+      this.warnedNoTranscriber = true;
+      this.emitError('transcription_unavailable', 'no_transcriber', message);
       return;
     }
     let text: string;
     try {
       text = (
-        await transcriber.transcribe(audio, INPUT_RATE, { vocabulary: this.brain.vocabulary?.() ?? [] })
+        await transcriber.transcribe(audio, INPUT_RATE, {
+          vocabulary: this.brain.vocabulary?.() ?? [],
+          ...(this.brain.intentRank ? { rank: this.brain.intentRank.bind(this.brain) } : {}),
+          ...(this.brain.phrases ? { phrases: this.brain.phrases() } : {}),
+        })
       ).trim();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -42,3 +42,21 @@ export function buildJsgfGrammar(
     '',
   ].join('\n');
 }
+
+/**
+ * A JSGF grammar that accepts exactly one of the given requests. It forces whatever was said onto
+ * one of them, so its result is only worth keeping when it sounds like what an open decode heard.
+ */
+export function buildPhraseGrammar(
+  phrases: readonly string[],
+  knows: (word: string) => boolean,
+): string | undefined {
+  const kept = new Set<string>();
+  for (const phrase of phrases) {
+    const tokens = phrase.toLowerCase().split(/\s+/).filter(Boolean);
+    if (tokens.length > 0 && tokens.every((t) => /^[a-z][a-z']*$/.test(t) && knows(t)))
+      kept.add(tokens.join(' '));
+  }
+  if (kept.size === 0) return undefined;
+  return ['#JSGF V1.0;', 'grammar chorus;', `public <utterance> = ${[...kept].join(' | ')};`, ''].join('\n');
+}

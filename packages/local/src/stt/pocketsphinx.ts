@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@chorus/audio';
 import { findExecutable } from './find-executable.js';
-import { buildJsgfGrammar } from './jsgf-grammar.js';
+import { buildJsgfGrammar, buildPhraseGrammar } from './jsgf-grammar.js';
+import { type Pronunciations, parsePronunciations, phoneSimilarity } from './phone-similarity.js';
 import { runProcess } from './run-process.js';
 import type { TranscribeOptions, Transcriber } from './transcriber.js';
 
@@ -21,10 +22,10 @@ export interface PocketsphinxCli {
 }
 
 /** Looks for a pocketsphinx CLI on PATH; undefined when none is installed. */
-export async function detectPocketsphinx(): Promise<PocketsphinxCli | undefined> {
-  const continuous = await findExecutable('pocketsphinx_continuous');
+export async function detectPocketsphinx(path?: string): Promise<PocketsphinxCli | undefined> {
+  const continuous = await findExecutable('pocketsphinx_continuous', path);
   if (continuous) return { kind: 'continuous', path: continuous };
-  const single = await findExecutable('pocketsphinx');
+  const single = await findExecutable('pocketsphinx', path);
   if (single) return { kind: 'single', path: single };
   return undefined;
 }
@@ -38,29 +39,43 @@ export interface PocketsphinxOptions {
    */
   readonly dictionary?: string;
   /**
-   * Bias recognition towards the brain's vocabulary with a JSGF grammar (default true). The measured
-   * effect on espeak speech with light noise: "book a haircut today at three pm" went from "look up to
-   * cultivate a three pm" to "book at haircut a the i i three pm".
+   * How the brain's vocabulary steers recognition:
+   * - `'fallback'` (default): decode with pocketsphinx's own language model and, at the same time,
+   *   with a grammar of the brain's example requests (or, without examples, its vocabulary); keep the
+   *   grammar's text only when the brain understands it better and it sounds like what the open decode
+   *   heard (see {@link chooseTranscript}). Speech the brain has no intent for keeps the open text.
+   * - `'grammar'`: decode only with the vocabulary grammar (the earlier behaviour). The grammar is a
+   *   free loop over a few dozen words, so everything said is forced onto them: measured worse than
+   *   the defaults ("what's the weather in paris" came back as "what this not weather we i there we").
+   * - `'none'`: pocketsphinx's defaults.
+   * See test/bench/RESULTS.md (speech recognition) for the figures behind the default.
    */
+  readonly bias?: 'fallback' | 'grammar' | 'none';
+  /**
+   * How alike (0-1, by phones) the open and the constrained text must sound for the constrained one
+   * to be kept (default {@link DEFAULT_MIN_SIMILARITY}).
+   */
+  readonly minSimilarity?: number;
+  /** @deprecated use `bias: 'none'`; `false` means no grammar. */
   readonly useGrammar?: boolean;
 }
 
-let dictionaryWords: Promise<Set<string>> | undefined;
+/**
+ * Chosen with test/bench/speech-accuracy.ts: at 0.2 no free sentence was forced onto a request and
+ * most demo requests were kept; at 0 every clean request was kept but half the free sentences
+ * became requests; at 0.5 most requests were lost.
+ */
+export const DEFAULT_MIN_SIMILARITY = 0.2;
+
+let dictionary: Promise<Pronunciations> | undefined;
 let dictionaryPath: string | undefined;
 
-async function loadDictionary(path: string): Promise<Set<string>> {
-  if (dictionaryPath !== path || !dictionaryWords) {
+async function loadDictionary(path: string): Promise<Pronunciations> {
+  if (dictionaryPath !== path || !dictionary) {
     dictionaryPath = path;
-    dictionaryWords = readFile(path, 'utf8').then((text) => {
-      const words = new Set<string>();
-      for (const line of text.split('\n')) {
-        const word = line.slice(0, line.indexOf(' ')).replace(/\(\d+\)$/, '');
-        if (word) words.add(word);
-      }
-      return words;
-    });
+    dictionary = readFile(path, 'utf8').then(parsePronunciations);
   }
-  return dictionaryWords;
+  return dictionary;
 }
 
 /** Pulls the words out of what the CLI printed. */
@@ -89,9 +104,26 @@ export function parsePocketsphinxOutput(kind: PocketsphinxCli['kind'], stdout: s
 }
 
 /**
+ * The `'fallback'` choice between the open decode and the constrained one: the constrained text only
+ * when the brain understands it better (a more specific intent, or any intent where the open text has
+ * none) and it sounds like the open text (`similar`); otherwise the open text, the better guess at
+ * what was said.
+ */
+export function chooseTranscript(
+  open: string,
+  constrained: string,
+  rank: (text: string) => number | undefined,
+  similar: (open: string, constrained: string) => boolean = () => true,
+): string {
+  const openRank = rank(open) ?? Number.POSITIVE_INFINITY;
+  const constrainedRank = rank(constrained) ?? Number.POSITIVE_INFINITY;
+  return constrainedRank < openRank && similar(open, constrained) ? constrained : open;
+}
+
+/**
  * Speech recognition with CMU pocketsphinx from the system (`apt-get install pocketsphinx
- * pocketsphinx-en-us`), one short process per turn. Weak on open speech; good enough to pick out a
- * rules brain's keywords, especially with the grammar built from its vocabulary.
+ * pocketsphinx-en-us`), one short process per decode. Weak on open speech; with the brain's vocabulary
+ * as a second, biased decode it picks out a rules brain's requests (see {@link PocketsphinxOptions.bias}).
  */
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name = 'pocketsphinx';
@@ -108,32 +140,53 @@ export class PocketsphinxTranscriber implements Transcriber {
     try {
       const wavPath = join(dir, 'turn.wav');
       await writeFile(wavPath, encodeWav(audio, sampleRate));
-      const args: string[] = [];
-      const grammar = await this.grammarFor(options.vocabulary);
-      if (grammar) {
-        const grammarPath = join(dir, 'vocabulary.gram');
-        await writeFile(grammarPath, grammar);
-        args.push('-jsgf', grammarPath);
-      }
-      if (this.cli.kind === 'continuous') args.push('-infile', wavPath);
-      else args.push('single', wavPath);
-      const result = await runProcess(this.cli.path, args, { signal: options.signal });
-      if (result.code !== 0) {
-        const reason = result.stderr.trim().split('\n').slice(-3).join(' | ');
-        throw new Error(`pocketsphinx exited with code ${result.code}: ${reason}`);
-      }
-      return parsePocketsphinxOutput(this.cli.kind, result.stdout);
+      const bias = this.options.useGrammar === false ? 'none' : (this.options.bias ?? 'fallback');
+      const rank = options.rank;
+      const known = bias === 'none' ? undefined : await this.dictionary();
+      const grammar = !known
+        ? undefined
+        : bias === 'fallback' && rank && options.phrases?.length
+          ? buildPhraseGrammar(options.phrases, (w) => known.has(w))
+          : buildJsgfGrammar(options.vocabulary ?? [], (w) => known.has(w));
+      if (!grammar || !known) return await this.decode(wavPath, [], options.signal);
+      const grammarPath = join(dir, 'vocabulary.gram');
+      await writeFile(grammarPath, grammar);
+      const grammarArgs = ['-jsgf', grammarPath];
+      if (bias === 'grammar') return await this.decode(wavPath, grammarArgs, options.signal);
+      if (!rank) return await this.decode(wavPath, [], options.signal);
+      // Both decodes at once: one process each, so the turn waits for the slower, not for the sum.
+      const [open, constrained] = await Promise.all([
+        this.decode(wavPath, [], options.signal),
+        this.decode(wavPath, grammarArgs, options.signal),
+      ]);
+      const minSimilarity = this.options.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+      return chooseTranscript(
+        open,
+        constrained,
+        rank,
+        (a, b) => phoneSimilarity(a, b, known) >= minSimilarity,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  private async grammarFor(vocabulary: readonly string[] | undefined): Promise<string | undefined> {
-    if (this.options.useGrammar === false || !vocabulary || vocabulary.length === 0) return undefined;
+  private async decode(wavPath: string, extra: readonly string[], signal?: AbortSignal): Promise<string> {
+    const args = [...extra];
+    if (this.cli.kind === 'continuous') args.push('-logfn', '/dev/null', '-infile', wavPath);
+    else args.push('single', wavPath);
+    const result = await runProcess(this.cli.path, args, { signal });
+    if (result.code !== 0) {
+      const reason = result.stderr.trim().split('\n').slice(-3).join(' | ');
+      throw new Error(`pocketsphinx exited with code ${result.code}: ${reason}`);
+    }
+    return parsePocketsphinxOutput(this.cli.kind, result.stdout);
+  }
+
+  /** The pronunciation dictionary, or undefined without one (then no grammar is built). */
+  private async dictionary(): Promise<Pronunciations | undefined> {
     const path = this.options.dictionary ?? DEBIAN_POCKETSPHINX_DICTIONARY;
-    if (!existsSync(path)) return undefined;
-    const known = await loadDictionary(path);
-    return buildJsgfGrammar(vocabulary, (word) => known.has(word));
+    return existsSync(path) ? loadDictionary(path) : undefined;
   }
 }
 

@@ -1,6 +1,13 @@
 export interface TranscribeOptions {
   /** Words and phrases the listener expects (the brain's vocabulary), to bias recognition. */
   readonly vocabulary?: readonly string[];
+  /**
+   * How well the listener understands a text (the brain's intent rank: 0 best, undefined for not at
+   * all), to choose between decodes.
+   */
+  readonly rank?: (text: string) => number | undefined;
+  /** Whole requests the listener expects (the brain's examples), for a constrained decode. */
+  readonly phrases?: readonly string[];
   readonly signal?: AbortSignal;
 }
 
@@ -18,3 +25,9 @@ export const NO_TRANSCRIBER_MESSAGE =
   'audio still drives turn detection and barge-in). To enable it, install pocketsphinx ' +
   '(`sudo apt-get install pocketsphinx pocketsphinx-en-us`), or pass a speech-to-text server: ' +
   "`transcriber: transcriptionEndpoint({ url: 'http://127.0.0.1:8080/v1/audio/transcriptions' })`.";
+
+/** What the model says for each later turn it could not transcribe. */
+export const NOT_TRANSCRIBED_MESSAGE = 'not transcribed: speech recognition is not installed';
+
+/** The one command that installs the default speech recognition on Debian and Ubuntu. */
+export const INSTALL_SPEECH_RECOGNITION = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
