@@ -2,6 +2,7 @@ import type { JsonSchema, ToolDefinition } from '../model/realtime-model.js';
 import {
   type AnyTool,
   type ParsedArguments,
+  readJsonArguments,
   TOOL_NAME,
   type ToolApprovalContext,
   type ToolContext,
@@ -56,15 +57,9 @@ export function jsonSchemaTool(options: JsonSchemaToolOptions): AnyTool {
 }
 
 function parseObjectArguments(name: string, raw: string): ParsedArguments {
-  let value: unknown;
-  try {
-    value = raw.trim() === '' ? {} : JSON.parse(raw);
-  } catch (error) {
-    return {
-      ok: false,
-      message: `invalid arguments for ${name}: not valid JSON (${(error as Error).message})`,
-    };
-  }
+  const json = readJsonArguments(name, raw);
+  if (!json.ok) return json;
+  const value = json.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: `invalid arguments for ${name}: arguments must be a JSON object` };
   }

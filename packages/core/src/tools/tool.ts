@@ -107,18 +107,26 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
   return rest;
 }
 
-/** Parses and validates raw JSON arguments. */
-export function parseToolArguments(name: string, schema: z.ZodType, raw: string): ParsedArguments {
-  let value: unknown;
+/** Reads a tool call's raw JSON arguments (empty text is `{}`), or says why they are not JSON. */
+export function readJsonArguments(
+  name: string,
+  raw: string,
+): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
   try {
-    value = raw.trim() === '' ? {} : JSON.parse(raw);
+    return { ok: true, value: raw.trim() === '' ? {} : JSON.parse(raw) };
   } catch (error) {
     return {
       ok: false,
       message: `invalid arguments for ${name}: not valid JSON (${(error as Error).message})`,
     };
   }
-  const result = schema.safeParse(value);
+}
+
+/** Parses and validates raw JSON arguments. */
+export function parseToolArguments(name: string, schema: z.ZodType, raw: string): ParsedArguments {
+  const json = readJsonArguments(name, raw);
+  if (!json.ok) return json;
+  const result = schema.safeParse(json.value);
   if (result.success) return { ok: true, args: result.data };
   const problems = result.error.issues
     .slice(0, 3)
