@@ -178,6 +178,7 @@ export function StateChart({ chart, value, previousValue, lastEventType, changes
   // canvas is resized; never below MIN_ZOOM, so labels stay readable and a large chart pans instead.
   const canvas = useRef<HTMLDivElement>(null);
   const [flow, setFlow] = useState<ReactFlowInstance<StateFlowNode, RoutedFlowEdge>>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new layout is what must be refitted
   useEffect(() => {
     const element = canvas.current;
     if (!flow || !element) return;

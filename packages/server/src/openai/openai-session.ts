@@ -544,7 +544,10 @@ export class OpenAISessionMapper {
  * `status_details` for a finished response, or nothing (the official types have no `null` here).
  * `incomplete` names only the reasons the service documents.
  */
-function statusDetails(status: string, reason: string | undefined): { status_details?: Record<string, unknown> } {
+function statusDetails(
+  status: string,
+  reason: string | undefined,
+): { status_details?: Record<string, unknown> } {
   if (status === 'cancelled') return { status_details: { type: 'cancelled', reason: 'client_cancelled' } };
   if (status === 'failed') {
     return {
@@ -562,7 +565,9 @@ function statusDetails(status: string, reason: string | undefined): { status_det
     const documented = ['turn_detected', 'client_cancelled', 'max_output_tokens', 'content_filter'];
     return {
       status_details:
-        reason !== undefined && documented.includes(reason) ? { type: 'incomplete', reason } : { type: 'incomplete' },
+        reason !== undefined && documented.includes(reason)
+          ? { type: 'incomplete', reason }
+          : { type: 'incomplete' },
     };
   }
   return {};
