@@ -56,6 +56,7 @@ export type { SynthesisOptions, SynthesizedSpeech, Tts, WordMark } from './tts/t
 export { estimateWordMarks } from './tts/tts.js';
 export { type EspeakVoice, espeakVoiceFor } from './tts/voices.js';
 export { createFvad, FVAD_SAMPLE_RATES, type FvadOptions, fvadModeForThreshold } from './vad/fvad-vad.js';
+export { SpeechOnsetDetector, type SpeechOnsetOptions } from './vad/speech-onset.js';
 export { TurnDetector, type TurnDetectorOptions, type TurnEvent } from './vad/turn-detector.js';
 export type { Vad } from './vad/vad.js';
 export { type Voicing, VoicingDetector, type VoicingOptions } from './vad/voicing.js';

@@ -73,3 +73,57 @@ export function frames(signal: Int16Array): Int16Array[] {
   for (let i = 0; i + 320 <= signal.length; i += 320) out.push(signal.subarray(i, i + 320));
   return out;
 }
+
+/**
+ * A vowel-like sound: the first 30 harmonics of a pitch gliding linearly from `fromHz` to `toHz` (as a
+ * voice's always does), shaped by a first formant near 600 Hz, with a 30 ms rise; peak about `amplitude`.
+ */
+export function glidingVowel(fromHz: number, toHz: number, ms: number, amplitude = 0.3): Int16Array {
+  const n = samplesFor(ms);
+  const raw = new Float64Array(n);
+  let phase = 0;
+  let peak = 0;
+  for (let i = 0; i < n; i++) {
+    const f0 = fromHz + ((toHz - fromHz) * i) / n;
+    phase += (2 * Math.PI * f0) / RATE;
+    let v = 0;
+    for (let h = 1; h <= 30 && h * f0 < RATE / 2; h++) {
+      // A resonance near 600 Hz over a falling source spectrum.
+      const formant = 1 / (1 + ((h * f0 - 600) / 300) ** 2);
+      v += (Math.sin(h * phase) * (0.3 + formant)) / h;
+    }
+    raw[i] = v * Math.min(1, i / samplesFor(30));
+    peak = Math.max(peak, Math.abs(v));
+  }
+  return Int16Array.from(raw, (v) => Math.round((v / peak) * amplitude * 32767));
+}
+
+/**
+ * An 's'-like hiss: white noise through two first differences (a rising, high-frequency spectrum, like
+ * a sibilant's 4-8 kHz), with a 20 ms rise and no decay; peak about `level`.
+ */
+export function sibilant(ms: number, level = 0.1, seed = 5): Int16Array {
+  const noise = whiteNoise(ms + 1, 1, seed);
+  const n = samplesFor(ms);
+  const raw = new Float64Array(n);
+  let peak = 0;
+  for (let i = 0; i < n; i++) {
+    const a = noise[i] as number;
+    const b = noise[i + 1] as number;
+    const c = noise[i + 2] ?? b;
+    raw[i] = (c - 2 * b + a) * Math.min(1, i / samplesFor(20));
+    peak = Math.max(peak, Math.abs(raw[i] as number));
+  }
+  return Int16Array.from(raw, (v) => Math.round((v / peak) * level * 32767));
+}
+
+/** `parts` one after the other. */
+export function joined(...parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

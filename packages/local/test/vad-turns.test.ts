@@ -163,8 +163,11 @@ describe('LocalModel barge-in', () => {
     return { model, log, clock };
   }
 
+  // The tone stands in for speech with the earlier rule; the default rule does not take a tone for a voice.
+  const voicedShare = { bargeIn: 'voiced-share' } as const;
+
   it('stops the audio at once when the user starts speaking', async () => {
-    const { model, log, clock } = await speakingModel();
+    const { model, log, clock } = await speakingModel(undefined, voicedShare);
     const sentBefore = log.of('model_response_audio_delta').length;
     expect(sentBefore).toBe(11);
     sendInChunks(model, toneTurn(0).subarray(0, 8000));
@@ -182,7 +185,7 @@ describe('LocalModel barge-in', () => {
   });
 
   it('keeps talking when interrupt_response is false', async () => {
-    const { model, log, clock } = await speakingModel(false);
+    const { model, log, clock } = await speakingModel(false, voicedShare);
     sendInChunks(model, toneTurn(0).subarray(0, 8000));
     await model.inputDrained();
     expect(log.of('model_input_started')).toHaveLength(1);
@@ -203,18 +206,18 @@ describe('LocalModel barge-in', () => {
     return -1;
   }
 
-  it('interrupts a voiced onset after 60 ms by default, after 200 ms with interruptOnsetMs: 200', async () => {
-    const fast = await speakingModel();
+  it("with bargeIn 'voiced-share', interrupts a voiced onset after 60 ms, after 200 ms with interruptOnsetMs: 200", async () => {
+    const fast = await speakingModel(undefined, voicedShare);
     // the VAD flags the tone from its first frame, and it is voiced: 3 frames of 20 ms
     expect(await toneFramesUntilStarted(fast.model, fast.log)).toBe(3);
     expect((await fast.log.next('model_response_done', { seen: true })).status).toBe('cancelled');
-    const slow = await speakingModel(undefined, { interruptOnsetMs: 200 });
+    const slow = await speakingModel(undefined, { ...voicedShare, interruptOnsetMs: 200 });
     expect(await toneFramesUntilStarted(slow.model, slow.log)).toBe(10);
   });
 
   it('passes voicedOnset settings to the voicing test', async () => {
     // a level floor above the tone's: never voiced, so the onset waits for the minimum speech
-    const strict = await speakingModel(undefined, { voicedOnset: { minRms: 30000 } });
+    const strict = await speakingModel(undefined, { ...voicedShare, voicedOnset: { minRms: 30000 } });
     expect(await toneFramesUntilStarted(strict.model, strict.log)).toBe(10);
   });
 
@@ -250,7 +253,7 @@ describe('LocalModel barge-in', () => {
   };
 
   for (const [name, sound] of Object.entries(noises)) {
-    it(`keeps talking through ${name}, which interrupts only with voicedOnset: false`, async () => {
+    it(`keeps talking through ${name}, which interrupts only the voiced-share rule with voicedOnset: false`, async () => {
       const { model, log, clock } = await speakingModel();
       expect(await soundFramesUntilStarted(model, log, sound())).toBe(-1);
       const sent = log.of('model_response_audio_delta').length;
@@ -258,7 +261,7 @@ describe('LocalModel barge-in', () => {
       expect(log.of('model_response_audio_delta').length).toBe(sent + 10);
       expect(log.of('model_response_done')).toEqual([]);
       // the VAD does flag it as speech: without the voicing test it cuts the response off
-      const unguarded = await speakingModel(undefined, { voicedOnset: false });
+      const unguarded = await speakingModel(undefined, { ...voicedShare, voicedOnset: false });
       expect(await soundFramesUntilStarted(unguarded.model, unguarded.log, sound())).toBe(3);
       expect((await unguarded.log.next('model_response_done', { seen: true })).status).toBe('cancelled');
     });
@@ -279,7 +282,7 @@ describe('LocalModel barge-in', () => {
   });
 
   it('a short voiced sound interrupts but is not a turn: the response stays cancelled, nothing is answered', async () => {
-    const { model, log, clock } = await speakingModel();
+    const { model, log, clock } = await speakingModel(undefined, voicedShare);
     const sent = log.of('model_response_audio_delta').length;
     // 40 ms of tone in noise at 500 ms (the VAD's hangover stretches it), then a second of quiet
     const signal = new Int16Array(24000);
@@ -295,5 +298,39 @@ describe('LocalModel barge-in', () => {
     // an unconfirmed turn is not transcribed: no 'no transcriber' error, no new response
     expect(log.of('model_error')).toEqual([]);
     expect(log.of('model_response_created')).toHaveLength(1);
+  });
+
+  /** espeak-ng's `text` at 16 kHz from its first sound on. */
+  async function spoken(text: string, voice?: string): Promise<Int16Array> {
+    const tts = new EspeakWasmTts();
+    try {
+      const speech = await tts.synthesize(text, voice ? { voice } : undefined);
+      const audio = await resamplePcm16(speech.audio, speech.sampleRate, 16000);
+      return audio.subarray(audio.findIndex((v) => Math.abs(v) > 300));
+    } finally {
+      await tts.dispose();
+    }
+  }
+
+  it('interrupts a word that starts unvoiced ("stop") within 4 frames by default; the earlier rule waited for its vowel', async () => {
+    const words = await spoken('Stop, please.');
+    const { model, log } = await speakingModel();
+    const n = await soundFramesUntilStarted(model, log, words);
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThanOrEqual(4);
+    expect((await log.next('model_response_done', { seen: true })).status).toBe('cancelled');
+    const earlier = await speakingModel(undefined, voicedShare);
+    expect(await soundFramesUntilStarted(earlier.model, earlier.log, words)).toBeGreaterThan(6);
+  });
+
+  it('keeps talking through a steady tone by default, however long; the earlier rule stopped after 3 frames', async () => {
+    const { model, log, clock } = await speakingModel();
+    const tone = generateTone(300, 900, 16000, 0.5);
+    expect(await soundFramesUntilStarted(model, log, tone)).toBe(-1);
+    const sent = log.of('model_response_audio_delta').length;
+    clock.increment(400);
+    expect(log.of('model_response_audio_delta').length).toBe(sent + 10);
+    const earlier = await speakingModel(undefined, voicedShare);
+    expect(await soundFramesUntilStarted(earlier.model, earlier.log, tone)).toBe(3);
   });
 });

@@ -1,4 +1,5 @@
 import { AudioConverter, type AudioFormat, FrameChunker } from '@chorus/audio';
+import { SpeechOnsetDetector, type SpeechOnsetOptions } from '../vad/speech-onset.js';
 import { TurnDetector, type TurnDetectorOptions, type TurnEvent } from '../vad/turn-detector.js';
 import type { Vad } from '../vad/vad.js';
 import { VoicingDetector, type VoicingOptions } from '../vad/voicing.js';
@@ -59,6 +60,8 @@ export class InputPipeline {
   private uncommitted: Frame[] = [];
   /** Tells voiced frames from noise for the interrupt onset; made on first use. */
   private voicing: VoicingDetector | undefined;
+  /** Confirms speech onsets while a response plays (`confirmedOnset`); made on first use. */
+  private onset: SpeechOnsetDetector | undefined;
   /** The frame before the current one, which lengthens the voicing window. */
   private previousFrame: Frame | undefined;
 
@@ -70,6 +73,8 @@ export class InputPipeline {
     private autoTurns: boolean,
     /** Settings of the voicing test that gates the interrupt onset (`onsetVoicedFrames`). */
     private readonly voicingOptions: VoicingOptions = {},
+    /** Settings of the speech onset rule (`confirmedOnset`). */
+    private readonly onsetOptions: SpeechOnsetOptions = {},
   ) {
     if (vad && (vad.sampleRate !== INPUT_RATE || vad.frameSamples !== (INPUT_RATE * FRAME_MS) / 1000)) {
       throw new Error(`the VAD must take ${FRAME_MS} ms frames at ${INPUT_RATE} Hz`);
@@ -150,6 +155,7 @@ export class InputPipeline {
     this.turnFrames = [];
     this.recent = [];
     this.previousFrame = undefined;
+    this.onset?.reset();
     this.chunker.reset();
     this.detector.reset();
   }
@@ -201,13 +207,24 @@ export class InputPipeline {
     }
     const isSpeech = this.vad.isSpeech(frame.samples);
     const interrupting = this.events.isInterruptible?.() ?? false;
-    // The voicing test runs only where it decides something: a possible barge-in onset.
-    const voiced =
-      this.detector.needsVoicing(isSpeech, interrupting) &&
-      this.voicingDetector().isVoiced(
-        frame.samples,
-        previous && previous.startMs + FRAME_MS === frame.startMs ? previous.samples : undefined,
-      );
+    let voiced: boolean;
+    if (this.detector.confirmedOnset) {
+      // Every frame feeds the onset rule's noise floor; it judges only where a barge-in is possible.
+      this.onset ??= new SpeechOnsetDetector(this.onsetOptions);
+      if (interrupting && !this.detector.inSpeech) voiced = this.onset.push(frame.samples);
+      else {
+        this.onset.observe(frame.samples);
+        voiced = false;
+      }
+    } else {
+      // The voicing test runs only where it decides something: a possible barge-in onset.
+      voiced =
+        this.detector.needsVoicing(isSpeech, interrupting) &&
+        this.voicingDetector().isVoiced(
+          frame.samples,
+          previous && previous.startMs + FRAME_MS === frame.startMs ? previous.samples : undefined,
+        );
+    }
     const event: TurnEvent | undefined = this.detector.push(isSpeech, frame.startMs, interrupting, voiced);
     if (this.detector.inSpeech || event?.type === 'speech_stopped') this.turnFrames.push(frame);
     else {

@@ -2,6 +2,7 @@ import type { ChorusClock } from '@chorus/core';
 import type { Brain } from '../brain/brain.js';
 import type { Transcriber } from '../stt/transcriber.js';
 import type { Tts } from '../tts/tts.js';
+import type { SpeechOnsetDetector, SpeechOnsetOptions } from '../vad/speech-onset.js';
 import type { Vad } from '../vad/vad.js';
 import type { VoicingOptions } from '../vad/voicing.js';
 
@@ -34,7 +35,20 @@ export interface LocalModelOptions {
   /** Minimum speech before a turn starts, in ms (default 200). */
   readonly minSpeechMs?: number;
   /**
-   * While a response is playing, speech lasting this long interrupts it, in ms (default 60: barge-in
+   * How speech heard while a response plays interrupts it (barge-in):
+   * - `'speech-onset'` (default): the onset rule of {@link SpeechOnsetDetector} confirms speech on its
+   *   first hiss (s, sh, th, t) or its first voiced frames at a gliding pitch, typically 40-80 ms after
+   *   the word starts, whatever the voice; coughs, clicks, knocks, slams and music do not interrupt, however
+   *   long. `interruptOnsetMs` and `voicedOnset` play no part. Whispered speech does not interrupt.
+   * - `'voiced-share'`: the earlier rule: `interruptOnsetMs` of VAD-flagged speech, of which a share
+   *   must be voiced (`voicedOnset`), or else `minSpeechMs` of it, whatever the sound.
+   * A turn started by a barge-in is answered only once it lasts `minSpeechMs` either way.
+   */
+  readonly bargeIn?: 'speech-onset' | 'voiced-share';
+  /** Settings of the `'speech-onset'` rule (`SpeechOnsetDetector`). */
+  readonly speechOnset?: SpeechOnsetOptions;
+  /**
+   * With `bargeIn: 'voiced-share'`: while a response is playing, speech lasting this long interrupts it, in ms (default 60: barge-in
    * about 60 ms after the first speech frame). With the default `voicedOnset`, the onset counts only when
    * at least two thirds of its frames (2 of 3 at 60 ms) are voiced, so a cough, a knock or a click,
    * which the WebRTC VAD flags as speech, does not cut the response off; such a sound (or a word that
@@ -45,7 +59,7 @@ export interface LocalModelOptions {
    */
   readonly interruptOnsetMs?: number;
   /**
-   * Whether the interrupt onset needs voiced (periodic) frames, checked with a cheap pitch
+   * With `bargeIn: 'voiced-share'`: whether the interrupt onset needs voiced (periodic) frames, checked with a cheap pitch
    * autocorrelation (`VoicingDetector`, run only on the frames of a possible barge-in), default true.
    * An object tunes that test (`threshold`, `minRms`, pitch range). `false` lets any sound the VAD
    * flags interrupt after `interruptOnsetMs`: faster on words that begin unvoiced, at the price of

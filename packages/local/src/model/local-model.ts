@@ -315,6 +315,7 @@ export class LocalModel implements RealtimeModel {
       },
       session.turnDetection.type !== 'none',
       typeof this.options.voicedOnset === 'object' ? this.options.voicedOnset : {},
+      this.options.speechOnset ?? {},
     );
     await this.input.prepare(session.inputAudioFormat);
   }
@@ -363,6 +364,7 @@ export class LocalModel implements RealtimeModel {
       ...(this.options.vadWarmupMs !== undefined ? { warmupMs: this.options.vadWarmupMs } : {}),
       interruptOnsetMs,
       onsetVoicedFrames: Number.isFinite(onsetVoicedFrames) ? onsetVoicedFrames : 0,
+      confirmedOnset: (this.options.bargeIn ?? 'speech-onset') === 'speech-onset',
     };
   }
 

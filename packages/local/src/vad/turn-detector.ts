@@ -30,6 +30,13 @@ export interface TurnDetectorOptions {
    */
   readonly onsetVoicedFrames?: number;
   /**
+   * While a response plays, a turn starts only on a frame whose `voiced` argument of
+   * {@link TurnDetector.push} says the caller confirmed the onset of speech (`SpeechOnsetDetector`),
+   * at once, and never on the length of a speech run (default false). `interruptOnsetMs` and
+   * `onsetVoicedFrames` then play no part. While nothing plays, turns start as always.
+   */
+  readonly confirmedOnset?: boolean;
+  /**
    * Frames at the very start of a stream are ignored while the VAD learns the noise floor (default
    * 120); the WebRTC VAD flags about the first 100 ms of a noisy stream as speech.
    */
@@ -60,6 +67,7 @@ export class TurnDetector {
   readonly warmupMs: number;
   readonly interruptOnsetMs: number;
   readonly onsetVoicedFrames: number;
+  readonly confirmedOnset: boolean;
   /** Frames in `interruptOnsetMs`: the window in which `onsetVoicedFrames` are counted. */
   private readonly onsetFrames: number;
   /** Voiced flags of the last `onsetFrames` frames of the current speech run, as a ring. */
@@ -79,6 +87,7 @@ export class TurnDetector {
     this.warmupMs = options.warmupMs ?? 120;
     this.interruptOnsetMs = Math.min(options.interruptOnsetMs ?? this.minSpeechMs, this.minSpeechMs);
     this.onsetVoicedFrames = options.onsetVoicedFrames ?? 0;
+    this.confirmedOnset = options.confirmedOnset ?? false;
     for (const [name, value] of Object.entries({
       frameMs: this.frameMs,
       prefixPaddingMs: this.prefixPaddingMs,
@@ -114,6 +123,7 @@ export class TurnDetector {
    */
   needsVoicing(isSpeech: boolean, interrupting: boolean): boolean {
     return (
+      !this.confirmedOnset &&
       isSpeech &&
       interrupting &&
       !this.speaking &&
@@ -125,10 +135,13 @@ export class TurnDetector {
   /**
    * Feeds the flag for the frame that starts at `frameStartMs`; returns the turn event it caused.
    * `interrupting` says a response is playing, so `interruptOnsetMs` of speech is enough to start
-   * (provided `onsetVoicedFrames` of its last frames were `voiced`, when that option is set).
+   * (provided `onsetVoicedFrames` of its last frames were `voiced`, when that option is set). With
+   * `confirmedOnset`, `voiced` says the caller confirmed the onset of speech at this frame instead.
    */
   push(isSpeech: boolean, frameStartMs: number, interrupting = false, voiced = false): TurnEvent | undefined {
     const frameEndMs = frameStartMs + this.frameMs;
+    if (!this.speaking && interrupting && this.confirmedOnset)
+      return this.confirmed(isSpeech, frameStartMs, voiced);
     if (!this.speaking) {
       if (!isSpeech || frameStartMs < this.warmupMs) {
         this.speechRunStartMs = undefined;
@@ -160,6 +173,27 @@ export class TurnDetector {
     this.speaking = false;
     this.silenceMs = 0;
     return { type: 'speech_stopped', audioEndMs: frameEndMs, confirmed: this.speechMs >= this.minSpeechMs };
+  }
+
+  /** A frame while a response plays, with `confirmedOnset`: a turn starts only on a confirmed onset. */
+  private confirmed(isSpeech: boolean, frameStartMs: number, onset: boolean): TurnEvent | undefined {
+    if (frameStartMs < this.warmupMs) return undefined;
+    // The run is still followed, so that the turn is dated from its first speech frame.
+    if (isSpeech) this.speechRunStartMs ??= frameStartMs;
+    else if (!onset) this.speechRunStartMs = undefined;
+    if (!onset) return undefined;
+    const runStartMs = this.speechRunStartMs ?? frameStartMs;
+    const frameEndMs = frameStartMs + this.frameMs;
+    this.speaking = true;
+    this.silenceMs = 0;
+    this.speechMs = isSpeech ? frameEndMs - runStartMs : 0;
+    this.speechRunStartMs = undefined;
+    this.speechRunFrames = 0;
+    return {
+      type: 'speech_started',
+      audioStartMs: Math.max(0, runStartMs - this.prefixPaddingMs),
+      detectedAtMs: frameEndMs,
+    };
   }
 
   /** Whether enough of the run's last `onsetFrames` frames were voiced. */

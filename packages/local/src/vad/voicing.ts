@@ -26,7 +26,9 @@ export interface Voicing {
   readonly periodicity: number;
   /**
    * Pitch in Hz: the shortest period whose peak comes within 10% of the best one (so not an octave
-   * below), to the 8 kHz analysis's whole-sample lags; 0 when no peak was found.
+   * below), refined between the 8 kHz analysis's whole-sample lags by a parabola through the peak and
+   * its two neighbours (about 0.1 % at 150 Hz, fine enough to tell a held note from a voice, whose
+   * pitch always drifts); 0 when no peak was found.
    */
   readonly pitchHz: number;
   /** RMS of the frame (not of the previous one), PCM16 units. */
@@ -72,6 +74,8 @@ export class VoicingDetector {
   private coarse = new Float64Array(0);
   private peakLags = new Int32Array(0);
   private peakValues = new Float64Array(0);
+  /** Fractional offset of each peak from its lag, from the parabola through it and its neighbours. */
+  private peakOffsets = new Float64Array(0);
 
   constructor(options: VoicingOptions = {}) {
     this.sampleRate = options.sampleRate ?? 16000;
@@ -117,6 +121,7 @@ export class VoicingDetector {
       this.coarse = new Float64Array(slots);
       this.peakLags = new Int32Array(slots);
       this.peakValues = new Float64Array(slots);
+      this.peakOffsets = new Float64Array(slots);
     }
     // squares[i] = sum of x[j]^2 for j < i, so the energy of any overlap is one subtraction.
     const squares = this.squares;
@@ -139,15 +144,25 @@ export class VoicingDetector {
       // The highest of the three is a peak: each odd lag's other neighbour is a lower coarse value.
       let peakLag = lag;
       let peak = value;
+      // Neighbours of the peak: the coarse values two lags away are already known.
+      let left = below;
+      let right = above;
       if (below > peak) {
         peak = below;
         peakLag = lag - 1;
+        left = coarse[k - 1] as number;
+        right = value;
       }
       if (above > peak) {
         peak = above;
         peakLag = lag + 1;
+        left = value;
+        right = coarse[k + 1] as number;
       }
       if (peakLag < minLag || peakLag > maxLag) continue;
+      const curvature = left - 2 * peak + right;
+      this.peakOffsets[peaks] =
+        curvature < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (left - right)) / curvature)) : 0;
       this.peakLags[peaks] = peakLag;
       this.peakValues[peaks++] = peak;
       if (peak > best) best = peak;
@@ -155,7 +170,8 @@ export class VoicingDetector {
     // The shortest period whose peak nearly matches the best: its multiples score as well or better.
     let pitchLag = 0;
     for (let i = 0; i < peaks && pitchLag === 0; i++)
-      if ((this.peakValues[i] as number) >= best * OCTAVE_TOLERANCE) pitchLag = this.peakLags[i] as number;
+      if ((this.peakValues[i] as number) >= best * OCTAVE_TOLERANCE)
+        pitchLag = (this.peakLags[i] as number) + (this.peakOffsets[i] as number);
     return {
       voiced: best >= this.threshold,
       periodicity: best,

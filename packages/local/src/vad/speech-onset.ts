@@ -1,0 +1,262 @@
+import { VoicingDetector, type VoicingOptions } from './voicing.js';
+
+/**
+ * Settings of {@link SpeechOnsetDetector}; the defaults were tuned on the barge-in corpus of the
+ * benchmarks (test/bench/barge-in-corpus.ts). Frames are 16 kHz: the fricative test needs 4-8 kHz.
+ */
+export interface SpeechOnsetOptions {
+  /** Frames of hiss in a row that confirm a fricative onset (s, sh, th, the release of t), default 2. */
+  readonly fricativeFrames?: number;
+  /** Voiced frames among the last three that confirm a voiced onset (default 2). */
+  readonly voicedFrames?: number;
+  /**
+   * Least pitch change, as a fraction, between neighbouring voiced frames of an onset (default 0.003): a voice
+   * always drifts by more; a held note, a tone or a hum does not.
+   */
+  readonly minPitchDrift?: number;
+  /** How far above the noise floor (dB) a frame must be to count (default 6). */
+  readonly marginDb?: number;
+  /** Settings of the voicing test (default threshold 0.4). */
+  readonly voicing?: Omit<VoicingOptions, 'sampleRate'>;
+}
+
+/** The rate of the frames: the input rate of the local model. */
+const RATE = 16000;
+const DB_FLOOR = -100;
+const DEFAULT_VOICING_THRESHOLD = 0.4;
+/** How fast the noise floor may rise, dB per frame: about 2.5 dB/s at 20 ms frames. */
+const FLOOR_RISE_DB = 0.05;
+/**
+ * Least high-frequency tilt of a fricative's excess over the floor, as its first-difference gain (power
+ * of x[n] - x[n-1] over power of x[n]): 2 for white noise, about 0.3 for a vowel, 2.5-3 for s and th.
+ */
+const MIN_FRICATIVE_TILT = 2.2;
+/** Aspiration (h, the release of k, t, p) is flatter noise; it counts only when voicing follows. */
+const MIN_ASPIRATION_TILT = 0.5;
+/** Frames of aspiration before a voiced frame that make it an onset at once. */
+const ASPIRATION_FRAMES = 2;
+/** A voiced frame's first-difference gain must be this many times a pure sine's at its pitch. */
+const MIN_HARMONIC_RICHNESS = 6;
+/**
+ * A voice's energy lies around its first formant (250-800 Hz): its first-difference gain is at least a
+ * 200 Hz sine's (a nasal murmur, the lowest, comes near). A door's thump or a hum lies lower.
+ */
+const MIN_VOICED_TILT = ((2 * Math.PI * 200) / RATE) ** 2;
+/** Largest pitch change between neighbouring voiced frames that is a glide (more is a new note or an error). */
+const MAX_PITCH_STEP = 0.15;
+/** Steady pitch steps in a row that make a run a held note (music, a tone), which voicing cannot confirm. */
+const STEADY_STEPS = 2;
+/** Peak-to-RMS power ratio above which a frame is a click, not hiss (about 14 dB; hiss is near 10 dB). */
+const MAX_HISS_CREST = 25;
+/** A fricative run ends as a cough or a knock when a frame falls this far (dB) below the run's loudest. */
+const MAX_DECAY_DB = 6;
+
+const toDb = (power: number) => (power > 0 ? 10 * Math.log10(power) : DB_FLOOR);
+
+/**
+ * Decides, frame by frame, when a sound that started while a response plays is the onset of speech:
+ * the barge-in rule of the local model. It keeps its own noise floor (of the level and of the level of
+ * the first difference, which weighs the high frequencies) and confirms an onset on either
+ * - a fricative: `fricativeFrames` frames in a row whose excess over the floor is hiss (noise tilted to
+ *   the high frequencies, as s, sh, th and aspiration are; a cough or a thump is tilted low), not a click
+ *   (peak-to-RMS), and not decaying (a cough, a knock and a slam start loud and fall); or
+ * - aspiration running into voicing: two frames of flatter noise (h, the release of k, p, t) and then a
+ *   voiced frame; or
+ * - voicing: `voicedFrames` of the last three frames periodic at a pitch that glides by at least
+ *   `minPitchDrift` from frame to frame (a voice glides; a tone, a chord, a note or a hum holds its
+ *   pitch, and a sound that held its pitch for three frames cannot be confirmed by voicing at all), with
+ *   harmonics above the fundamental and energy around a first formant (not a sine, a hum or a thump).
+ * A word that starts unvoiced is confirmed on its hiss, or at the latest on its vowel. Nothing else
+ * interrupts: not the length of the sound, so a long cough, a slam or music never does.
+ *
+ * Cost per frame: two sums over the samples (about 1 µs at 20 ms, 16 kHz); the voicing test (about
+ * 20 µs) only on frames above the floor, and only where `push` (not `observe`) is called.
+ */
+export class SpeechOnsetDetector {
+  readonly fricativeFrames: number;
+  readonly voicedFrames: number;
+  readonly minPitchDrift: number;
+  readonly marginDb: number;
+  private readonly voicing: VoicingDetector;
+  private floorDb = Number.NaN;
+  private hissFloorDb = Number.NaN;
+  private previous: Int16Array | undefined;
+  // The current run of frames above the floor.
+  private hissRun = 0;
+  /** Steps in a row between voiced frames without pitch change; at `STEADY_STEPS` the run is tonal. */
+  private steadySteps = 0;
+  private tonal = false;
+  /** Pitch of the sound's last voiced frame. */
+  private lastPitch = 0;
+  /** Frames above the floor in a row. */
+  private runFrames = 0;
+  /** Frames of hiss or aspiration (flatter noise, as in h or the release of k) in a row. */
+  private aspirationRun = 0;
+  private hissPeakDb = DB_FLOOR;
+  /** Pitches of the last three frames (0 when not voiced). */
+  private readonly pitches = [0, 0, 0];
+
+  constructor(options: SpeechOnsetOptions = {}) {
+    this.fricativeFrames = options.fricativeFrames ?? 2;
+    this.voicedFrames = options.voicedFrames ?? 2;
+    this.minPitchDrift = options.minPitchDrift ?? 0.003;
+    this.marginDb = options.marginDb ?? 6;
+    if (!Number.isInteger(this.fricativeFrames) || this.fricativeFrames < 1)
+      throw new Error(
+        `speech onset: fricativeFrames must be a whole number >= 1, got ${this.fricativeFrames}`,
+      );
+    if (!Number.isInteger(this.voicedFrames) || this.voicedFrames < 1 || this.voicedFrames > 3)
+      throw new Error(`speech onset: voicedFrames must be 1, 2 or 3, got ${this.voicedFrames}`);
+    if (!(this.minPitchDrift >= 0))
+      throw new Error(`speech onset: minPitchDrift must be >= 0, got ${this.minPitchDrift}`);
+    if (!(this.marginDb >= 0)) throw new Error(`speech onset: marginDb must be >= 0, got ${this.marginDb}`);
+    // A lower periodicity than the voicing test's own default: in 10-15 dB of noise a vowel's frames
+    // often score 0.4-0.5; the pitch tests below keep noise and music out.
+    this.voicing = new VoicingDetector({
+      threshold: DEFAULT_VOICING_THRESHOLD,
+      ...options.voicing,
+      sampleRate: RATE,
+    });
+  }
+
+  /** Learns the noise floor from a frame, without judging it (nothing plays, or a turn is in progress). */
+  observe(frame: Int16Array): void {
+    this.judge(frame, false);
+  }
+
+  /** Whether `frame` confirms the onset of speech; call on every frame while a barge-in is possible. */
+  push(frame: Int16Array): boolean {
+    return this.judge(frame, true) !== undefined;
+  }
+
+  /** Forgets the run in progress and the floor (a new stream). */
+  reset(): void {
+    this.floorDb = Number.NaN;
+    this.hissFloorDb = Number.NaN;
+    this.previous = undefined;
+    this.endRun();
+  }
+
+  private endRun(): void {
+    this.runFrames = 0;
+    this.tonal = false;
+    this.steadySteps = 0;
+    this.lastPitch = 0;
+    this.hissRun = 0;
+    this.aspirationRun = 0;
+    this.hissPeakDb = DB_FLOOR;
+    this.pitches.fill(0);
+  }
+
+  /** Learns the floor from `frame`; when `judging`, returns what confirmed an onset there, if anything. */
+  private judge(frame: Int16Array, judging: boolean): 'fricative' | 'voiced' | undefined {
+    const n = frame.length;
+    if (n < 2) return undefined;
+    let energy = 0;
+    let hiss = 0;
+    let peak = 0;
+    let last = this.previous?.[this.previous.length - 1] ?? (frame[0] as number);
+    for (let i = 0; i < n; i++) {
+      const v = frame[i] as number;
+      energy += v * v;
+      const d = v - last;
+      hiss += d * d;
+      last = v;
+      const a = v * v;
+      if (a > peak) peak = a;
+    }
+    const power = energy / n;
+    const hissPower = hiss / n;
+    const levelDb = toDb(power);
+    const hissDb = toDb(hissPower);
+    const previous = this.previous;
+    this.previous = frame;
+    if (Number.isNaN(this.floorDb)) {
+      this.floorDb = levelDb;
+      this.hissFloorDb = hissDb;
+    }
+    const floorDb = this.floorDb;
+    const hissFloorDb = this.hissFloorDb;
+    // Minimum tracking: down at once, up slowly, so that speech barely lifts it.
+    this.floorDb = Math.min(levelDb, floorDb + FLOOR_RISE_DB);
+    this.hissFloorDb = Math.min(hissDb, hissFloorDb + FLOOR_RISE_DB);
+    const loud = levelDb >= floorDb + this.marginDb;
+    const hissy = hissDb >= hissFloorDb + this.marginDb;
+    if (!judging || (!loud && !hissy)) {
+      this.endRun();
+      return undefined;
+    }
+    // The excess over the floor: its high-frequency tilt (first-difference gain; 2 for white noise).
+    const excess = power - 10 ** (floorDb / 10);
+    const hissExcess = hissPower - 10 ** (hissFloorDb / 10);
+    const tilt = excess > 0 ? hissExcess / excess : Number.POSITIVE_INFINITY;
+    const crest = power > 0 ? peak / power : 0;
+    const voicing = loud ? this.voicing.measure(frame, previous) : undefined;
+    // A voice has harmonics up to its formants; a hum, a knock or a sine tone has its fundamental only.
+    const sineTilt = voicing ? ((2 * Math.PI * voicing.pitchHz) / RATE) ** 2 : 0;
+    // The first frame of a sound is analysed over a window that is half background: its pitch is not
+    // reliable (a note's attack reads as a glide), so voicing counts from the sound's second frame.
+    this.runFrames++;
+    const voiced =
+      voicing?.voiced === true &&
+      this.runFrames >= 2 &&
+      tilt >= MIN_HARMONIC_RICHNESS * sineTilt &&
+      tilt >= MIN_VOICED_TILT;
+    const pitch = voiced ? (voicing?.pitchHz ?? 0) : 0;
+    // Three voiced frames in a row at one pitch (unvoiced frames between them aside): a held note, not a
+    // voice, which glides; the sound stays so until it ends.
+    if (pitch > 0) {
+      const before = this.lastPitch;
+      if (before > 0 && Math.abs(pitch - before) / Math.min(pitch, before) < this.minPitchDrift) {
+        if (++this.steadySteps >= STEADY_STEPS) this.tonal = true;
+      } else this.steadySteps = 0;
+      this.lastPitch = pitch;
+    }
+    this.pitches.shift();
+    this.pitches.push(pitch);
+    if (voiced) {
+      // A consonant's hiss or aspiration running into voicing is how most words start.
+      const aspirated = this.aspirationRun >= ASPIRATION_FRAMES;
+      this.hissRun = 0;
+      this.aspirationRun = 0;
+      this.hissPeakDb = DB_FLOOR;
+      return aspirated || (!this.tonal && this.voicedOnset()) ? 'voiced' : undefined;
+    }
+    if (hissy && tilt >= MIN_ASPIRATION_TILT && crest <= MAX_HISS_CREST) {
+      this.hissPeakDb = Math.max(this.hissPeakDb, hissDb);
+      // A cough, a knock or a slam peaks at once and decays: the run is then not a fricative.
+      if (hissDb < this.hissPeakDb - MAX_DECAY_DB) {
+        this.hissRun = 0;
+        this.aspirationRun = 0;
+        return undefined;
+      }
+      this.aspirationRun++;
+      if (tilt >= MIN_FRICATIVE_TILT) this.hissRun++;
+      else this.hissRun = 0;
+      return this.hissRun >= this.fricativeFrames ? 'fricative' : undefined;
+    }
+    this.hissRun = 0;
+    this.aspirationRun = 0;
+    this.hissPeakDb = DB_FLOOR;
+    return undefined;
+  }
+
+  /**
+   * Whether enough of the last three frames are voiced, at a pitch that glides: the latest step between
+   * voiced frames moves by at least `minPitchDrift` and at most `MAX_PITCH_STEP`.
+   */
+  private voicedOnset(): boolean {
+    let count = 0;
+    let last = 0;
+    let step = 0;
+    for (const p of this.pitches) {
+      if (p <= 0) continue;
+      count++;
+      if (last > 0) step = Math.abs(p - last) / Math.min(p, last);
+      last = p;
+    }
+    if (count < this.voicedFrames) return false;
+    // A single voiced frame (voicedFrames 1) has no step to measure.
+    return count === 1 || (step >= this.minPitchDrift && step <= MAX_PITCH_STEP);
+  }
+}
