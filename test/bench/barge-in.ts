@@ -19,18 +19,24 @@ import WebSocket from 'ws';
 import { show, summarize } from './stats.js';
 
 /**
- * The barge-in setting of the LocalModel: a number is `interruptOnsetMs` (undefined: the model's
- * default, 60 ms with the voiced onset).
+ * The barge-in setting of the LocalModel (undefined: the model's default, the speech-onset rule). A
+ * number is `interruptOnsetMs`; it and `voicedOnset` belong to the earlier `'voiced-share'` rule, which
+ * they select.
  */
 export type BargeInSetting =
   | number
   | undefined
   | { readonly interruptOnsetMs?: number; readonly voicedOnset?: boolean };
 
-function modelSetting(setting: BargeInSetting): { interruptOnsetMs?: number; voicedOnset?: boolean } {
+function modelSetting(setting: BargeInSetting): {
+  bargeIn?: 'voiced-share';
+  interruptOnsetMs?: number;
+  voicedOnset?: boolean;
+} {
   if (setting === undefined) return {};
-  if (typeof setting === 'number') return { interruptOnsetMs: setting };
+  if (typeof setting === 'number') return { bargeIn: 'voiced-share', interruptOnsetMs: setting };
   return {
+    bargeIn: 'voiced-share',
     ...(setting.interruptOnsetMs !== undefined ? { interruptOnsetMs: setting.interruptOnsetMs } : {}),
     ...(setting.voicedOnset !== undefined ? { voicedOnset: setting.voicedOnset } : {}),
   };
@@ -356,8 +362,8 @@ async function main(): Promise<void> {
   const reps = quick ? 2 : 7;
   const falseReps = quick ? 2 : 10;
   const settings: [string, BargeInSetting][] = [
-    ['default (interruptOnsetMs 60, voiced onset)', undefined],
-    ['interruptOnsetMs: 200 (conservative)', 200],
+    ["default (bargeIn: 'speech-onset')", undefined],
+    ["bargeIn: 'voiced-share', interruptOnsetMs: 200 (conservative)", 200],
   ];
   console.log(`Barge-in: first speech frame -> interruption, ${reps} runs each, median (min-max, n) ms`);
   for (const [label, setting] of settings) {
@@ -367,7 +373,7 @@ async function main(): Promise<void> {
   }
   const falseSettings: [string, BargeInSetting][] = [
     ...settings,
-    ['voicedOnset: false (60 ms, no voicing test)', { voicedOnset: false }],
+    ["bargeIn: 'voiced-share', voicedOnset: false (60 ms, no voicing test)", { voicedOnset: false }],
   ];
   const kinds: [FalseBargeInStimulus, string][] = [
     ['cough', '100 ms white-noise burst'],
