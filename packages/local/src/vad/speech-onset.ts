@@ -16,7 +16,7 @@ export interface SpeechOnsetOptions {
   readonly minPitchDrift?: number;
   /** How far above the noise floor (dB) a frame must be to count (default 6). */
   readonly marginDb?: number;
-  /** Settings of the voicing test (default threshold 0.4). */
+  /** Settings of the voicing test (default threshold 0.4, lowest pitch 65 Hz). */
   readonly voicing?: Omit<VoicingOptions, 'sampleRate'>;
 }
 
@@ -24,6 +24,8 @@ export interface SpeechOnsetOptions {
 const RATE = 16000;
 const DB_FLOOR = -100;
 const DEFAULT_VOICING_THRESHOLD = 0.4;
+/** Lowest pitch taken for a voice: mains hum (50/60 Hz) and the boom of a door or a table lie below. */
+const DEFAULT_MIN_PITCH_HZ = 65;
 /** How fast the noise floor may rise, dB per frame: about 2.5 dB/s at 20 ms frames. */
 const FLOOR_RISE_DB = 0.05;
 /**
@@ -46,6 +48,11 @@ const MIN_VOICED_TILT = ((2 * Math.PI * 200) / RATE) ** 2;
 const MAX_PITCH_STEP = 0.15;
 /** Steady pitch steps in a row that make a run a held note (music, a tone), which voicing cannot confirm. */
 const STEADY_STEPS = 2;
+/**
+ * A step below this is a held pitch (an instrument's or a tone's, within the estimate's precision);
+ * a voice may rest on a pitch for a frame or two too, but it wavers by more.
+ */
+const HELD_PITCH_STEP = 0.0006;
 /** Peak-to-RMS power ratio above which a frame is a click, not hiss (about 14 dB; hiss is near 10 dB). */
 const MAX_HISS_CREST = 25;
 /** A fricative run ends as a cough or a knock when a frame falls this far (dB) below the run's loudest. */
@@ -114,6 +121,7 @@ export class SpeechOnsetDetector {
     // often score 0.4-0.5; the pitch tests below keep noise and music out.
     this.voicing = new VoicingDetector({
       threshold: DEFAULT_VOICING_THRESHOLD,
+      minPitchHz: DEFAULT_MIN_PITCH_HZ,
       ...options.voicing,
       sampleRate: RATE,
     });
@@ -207,7 +215,7 @@ export class SpeechOnsetDetector {
     // voice, which glides; the sound stays so until it ends.
     if (pitch > 0) {
       const before = this.lastPitch;
-      if (before > 0 && Math.abs(pitch - before) / Math.min(pitch, before) < this.minPitchDrift) {
+      if (before > 0 && Math.abs(pitch - before) / Math.min(pitch, before) < HELD_PITCH_STEP) {
         if (++this.steadySteps >= STEADY_STEPS) this.tonal = true;
       } else this.steadySteps = 0;
       this.lastPitch = pitch;
