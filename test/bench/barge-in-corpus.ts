@@ -208,6 +208,37 @@ export async function bargeInCorpus(quick = false): Promise<BargeInCorpusResult 
       lines.push(speechRow(`${name}, ${label.split(':')[0]}`, selected));
     }
   }
+  const latencies = (rule: Rule, test: (o: Outcome) => boolean) =>
+    outcomes
+      .filter((o) => o.rule === rule && o.item.kind === 'speech' && test(o))
+      .map((o) => (o.afterMs === undefined || o.afterMs < 0 ? Number.POSITIVE_INFINITY : o.afterMs));
+  const met = (ok: boolean) => (ok ? 'met' : '**MISSED**');
+  for (const { rule, label } of RULES) {
+    const all = latencies(rule, () => true);
+    const wrong = outcomes.filter(
+      (o) => o.rule === rule && o.item.kind === 'non-speech' && o.afterMs !== undefined,
+    ).length;
+    const sounds = outcomes.filter((o) => o.rule === rule && o.item.kind === 'non-speech').length;
+    lines.push(
+      '',
+      `Goals, ${label}: p50 ${fmt(quantile(all, 0.5))} (<= 60 ms: ${met(quantile(all, 0.5) <= 60)}), p90 ${fmt(quantile(all, 0.9))} (<= 100 ms: ${met(quantile(all, 0.9) <= 100)}), ${wrong} of ${sounds} sounds that are not speech interrupted (0: ${met(wrong === 0)}).`,
+    );
+  }
+  lines.push(
+    '',
+    '### Speech by phrase: p50 / p90 (what bounds the figures)',
+    '',
+    `| phrase | ${RULES.map((r) => r.label.split(':')[0]).join(' | ')} |`,
+    `| --- | ${RULES.map(() => '---').join(' | ')} |`,
+  );
+  const phrases = [...new Set(items.filter((i) => i.kind === 'speech').map((i) => i.label))];
+  for (const phrase of phrases) {
+    const cells = RULES.map(({ rule }) => {
+      const times = latencies(rule, (o) => o.item.label === phrase);
+      return `${fmt(quantile(times, 0.5))} / ${fmt(quantile(times, 0.9))}`;
+    });
+    lines.push(`| ${phrase} | ${cells.join(' | ')} |`);
+  }
   lines.push(
     '',
     '### Not speech: false interruptions',
