@@ -203,6 +203,53 @@ describe('TurnDetector', () => {
     });
   });
 
+  describe('with confirmedOnset (the speech-onset barge-in rule)', () => {
+    const options = {
+      frameMs: 20,
+      prefixPaddingMs: 100,
+      silenceDurationMs: 100,
+      minSpeechMs: 100,
+      warmupMs: 0,
+      confirmedOnset: true,
+    } as const;
+
+    it('starts a turn on the first confirmed frame while a response plays, dated from the speech run', () => {
+      // 'v' marks the frame the onset rule confirmed: the run of speech began 2 frames earlier
+      expect(run(new TurnDetector(options), '0000011v11111', true)).toEqual([
+        [7, { type: 'speech_started', audioStartMs: 0, detectedAtMs: 160 }],
+      ]);
+    });
+
+    it('never starts a turn on the length of a sound while a response plays', () => {
+      // 600 ms of VAD-flagged sound (a cough, a slam, music) with no confirmed onset: no turn
+      expect(run(new TurnDetector(options), `00${'1'.repeat(30)}000000`, true)).toEqual([]);
+      // the earlier rule started one after minSpeechMs
+      const { confirmedOnset: _, ...earlier } = options;
+      expect(run(new TurnDetector(earlier), `00${'1'.repeat(30)}000000`, true)[0]?.[0]).toBe(6);
+    });
+
+    it('starts turns as always while nothing plays', () => {
+      expect(run(new TurnDetector(options), `00${'1'.repeat(10)}`)[0]).toEqual([
+        6,
+        { type: 'speech_started', audioStartMs: 0, detectedAtMs: 140 },
+      ]);
+    });
+
+    it('a confirmed turn ends after the silence, confirmed only once minSpeechMs of speech was heard', () => {
+      const short = run(new TurnDetector(options), '00v1000000', true);
+      expect(short.map(([, e]) => e.type)).toEqual(['speech_started', 'speech_stopped']);
+      expect(short[1]?.[1]).toMatchObject({ confirmed: false });
+      const long = run(new TurnDetector(options), `00v${'1'.repeat(8)}000000`, true);
+      expect(long[1]?.[1]).toMatchObject({ confirmed: true });
+    });
+
+    it('does not ask for the voicing test of the earlier rule', () => {
+      expect(
+        new TurnDetector({ ...options, interruptOnsetMs: 60, onsetVoicedFrames: 2 }).needsVoicing(true, true),
+      ).toBe(false);
+    });
+  });
+
   it('rejects negative settings by name', () => {
     expect(() => new TurnDetector({ frameMs: 20, silenceDurationMs: -1 })).toThrow(
       /silenceDurationMs must be >= 0/,
