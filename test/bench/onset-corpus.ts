@@ -1,6 +1,6 @@
 /**
  * The barge-in corpus, generated at bench time (nothing of it is stored): spoken interruptions by several
- * espeak-ng voices (accents, male and female variants, pitch and rate), half of them starting with an
+ * espeak-ng voices (accents, male and female variants, pitch and rate), 16 of 28 phrases starting with an
  * unvoiced consonant, clean and in white, pink and brown noise at 10-20 dB SNR; and sounds that are not
  * speech, all synthesized with sox: coughs (shaped noise bursts), clicks, door slams and knocks (low
  * thumps), music (tones, chords, plucked melodies). Every sound is synthetic; the non-speech sounds are
