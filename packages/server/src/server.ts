@@ -9,6 +9,7 @@ import { Authenticator, isLoopback, type Principal } from './auth.js';
 import { ChorusConnection, chorusSlowConsumerNotice } from './chorus-connection.js';
 import { type Clock, systemClock } from './clock.js';
 import { CloseCode } from './close-codes.js';
+import { setUpCluster } from './cluster/cluster-setup.js';
 import { GuardedSocket } from './guarded-socket.js';
 import { rejectUpgrade } from './http-reject.js';
 import { InspectConnection, inspectDroppedNotice } from './inspect-connection.js';
@@ -115,10 +116,14 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   const metrics = new GatewayMetrics();
   const inspector = options.inspector ?? new Inspector();
   const statelyRelay = new StatelyRelay();
-  const host = new RoomHost(options.rooms, inspector, metrics, logger, clock, {
-    ...DEFAULT_INSPECT_POLICY,
-    ...options.inspect,
-  });
+  const inspectPolicy = { ...DEFAULT_INSPECT_POLICY, ...options.inspect };
+  const cluster = options.cluster
+    ? setUpCluster(options.cluster, options.rooms, inspector, metrics, logger, clock, inspectPolicy, {
+        ...(options.tracerProvider ? { provider: options.tracerProvider } : {}),
+        env: options.env ?? process.env,
+      })
+    : undefined;
+  const host = cluster?.host ?? new RoomHost(options.rooms, inspector, metrics, logger, clock, inspectPolicy);
   const twilio = options.twilio
     ? new TwilioGate(resolveTwilioOptions(options.twilio), auth.insecureDev, (name) => host.has(name), logger)
     : undefined;
@@ -577,6 +582,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       httpServer.closeAllConnections?.();
       await new Promise<void>((resolve) => httpServer?.close(() => resolve()) ?? resolve());
     }
+    await cluster?.close();
     inspector.close();
     statelyRelay.close();
   }
