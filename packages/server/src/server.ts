@@ -56,6 +56,8 @@ export interface ChorusServer {
    * mode), and then the caller must answer it. Malformed ids under `/ws/` get 400 naming the rule.
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** With `cluster`: whether its bus is reachable now (undefined without one). */
+  readonly busAvailable: boolean | undefined;
   /** Answers `/healthz` and `/metrics`; returns false for other paths, so you can route the rest. */
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
   /**
@@ -599,6 +601,9 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     logger,
     get connections() {
       return tracked.size;
+    },
+    get busAvailable() {
+      return cluster?.host.bus.available;
     },
     get address() {
       return address;

@@ -124,7 +124,9 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
       throw new BusUnavailableError(name);
     }
     const handle = new SharedRoomHandle(name, `${this.bus.processId}/${++this.#seq}`, user, listener, this);
-    this.#track(handle);
+    // Routed from the start (the owner's first events may overtake its admission), but followed
+    // by the tick only once placed, so that a tick never places it a second time meanwhile.
+    this.#byMember.set(handle.member, handle);
     try {
       await this.#place(handle);
     } catch (error) {
@@ -132,6 +134,8 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
       if (!this.bus.available) throw new BusUnavailableError(name);
       throw error;
     }
+    if (handle.released) this.#untrack(handle);
+    else this.#track(handle);
     return handle;
   }
 
