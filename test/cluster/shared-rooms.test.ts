@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ChorusTestClient, type Received } from '../main-job/ws-client.js';
@@ -56,7 +57,11 @@ function openai(g: GatewayProcess, query: string) {
   ws.on('message', (data) => {
     const m = JSON.parse(data.toString()) as Received;
     events.push(m);
-    for (const w of [...waiters]) if (w.test(m)) waiters.delete(w), w.done(m);
+    for (const w of [...waiters]) {
+      if (!w.test(m)) continue;
+      waiters.delete(w);
+      w.done(m);
+    }
   });
   const waitFor = (test: (m: Received) => boolean, timeoutMs = 30_000) =>
     new Promise<Received>((resolve, reject) => {
@@ -66,11 +71,18 @@ function openai(g: GatewayProcess, query: string) {
         () => reject(new Error(`timed out; got ${events.map((e) => e.type).join(', ')}`)),
         timeoutMs,
       );
-      waiters.add({ test, done: (m) => (clearTimeout(timer), resolve(m)) });
+      waiters.add({
+        test,
+        done: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
-  const opened = new Promise<void>(
-    (resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)),
-  );
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   return { ws, events, waitFor, opened, send: (e: unknown) => ws.send(JSON.stringify(e)) };
 }
 
@@ -174,5 +186,32 @@ describe('shared rooms across gateway processes over Redis', () => {
       if (!opened) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(opened).toBe(true);
+  }, 180_000);
+
+  it('serves one port from --workers 2 processes that share rooms through the bus', async () => {
+    const g = await startGateway(['--bus', redis.url, '--workers', '2']);
+    gateways.push(g);
+    // Each connection goes to one worker or the other; a room is shared however they fall.
+    const users = await Promise.all(['u1', 'u2', 'u3', 'u4'].map((u) => join(g, u)));
+    await Promise.all(users.map((c) => c.waitForType('server_session_created')));
+    users[0]?.send({ type: 'client_text_append', text: 'Hello everyone!' });
+    for (const c of users.slice(1)) {
+      expect(await c.waitFor((m) => m.type === 'room_user_message', 30_000)).toMatchObject({ user_id: 'u1' });
+    }
+    // Two gateway processes said they are alive on the bus.
+    const alive = execFileSync('redis-cli', [
+      '-p',
+      String(redis.port),
+      '--scan',
+      '--pattern',
+      'chorus:proc:*:alive',
+    ])
+      .toString()
+      .trim()
+      .split('\n');
+    expect(alive).toHaveLength(2);
+    const exited = new Promise<number | null>((resolve) => g.child.once('exit', (code) => resolve(code)));
+    g.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 180_000);
 });
