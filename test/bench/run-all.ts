@@ -214,6 +214,10 @@ try {
 sampleLoad();
 progress('[+] phone calls (fake Twilio)');
 const phone = await telephonyLatencies(QUICK ? 5 : 30);
+progress('[+] multi-process rooms over Redis (test/bench/cluster.ts)');
+spawnSync(process.execPath, [...SOURCE_ARGS, join(HERE, 'cluster.ts'), ...(QUICK ? ['--quick'] : [])], {
+  stdio: 'inherit',
+});
 const totalSeconds = (Date.now() - started) / 1000;
 progress('done');
 
@@ -453,6 +457,7 @@ const md = [
   '  plus an audio observer. The bare client only parses each frame (the floor).',
   '',
   existsSync(join(HERE, 'SPEECH.md')) ? readFileSync(join(HERE, 'SPEECH.md'), 'utf8') : '',
+  existsSync(join(HERE, 'CLUSTER.md')) ? readFileSync(join(HERE, 'CLUSTER.md'), 'utf8') : '',
   existsSync(soak) ? readFileSync(soak, 'utf8') : '',
   existsSync(profiles) ? readFileSync(profiles, 'utf8') : '',
 ];

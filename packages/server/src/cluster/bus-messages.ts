@@ -29,6 +29,14 @@ export function encodeEvent(member: string, epoch: number, json: string): string
   return `{"k":"ev","member":${JSON.stringify(member)},"epoch":${epoch},"e":${json}}`;
 }
 
+/**
+ * The event's JSON inside an `ev` message made by {@link encodeEvent}, without serializing it again.
+ * Its fields before `e` are a JSON string and a number, neither of which can hold `"e":` unescaped.
+ */
+export function eventJson(payload: string): string {
+  return payload.slice(payload.indexOf('"e":') + 4, -1);
+}
+
 function parse(payload: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(payload);

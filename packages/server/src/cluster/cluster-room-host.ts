@@ -6,7 +6,14 @@ import type { Clock } from '../clock.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { type InspectPolicy, RoomHost, type RoomLease, type RoomListener } from '../room-host.js';
 import type { RoomUser, ServableFactory } from '../servable.js';
-import { decodeToMember, decodeToOwner, encodeEvent, type ToMember, type ToOwner } from './bus-messages.js';
+import {
+  decodeToMember,
+  decodeToOwner,
+  encodeEvent,
+  eventJson,
+  type ToMember,
+  type ToOwner,
+} from './bus-messages.js';
 import { BusUnavailableError } from './cluster-bus.js';
 import { BusNames, type ResolvedCluster } from './cluster-options.js';
 import { historyLine, historySeed } from './room-history.js';
@@ -343,8 +350,9 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
     // Fencing: what a former owner still says is dropped.
     if (!handle || placement?.at !== 'remote' || placement.epoch !== message.epoch) return;
     if (message.k === 'ev') {
-      const event = message.e;
-      handle.listener.event(event, () => JSON.stringify(event));
+      // The event's JSON as the owner serialized it: the last field of the message (see encodeEvent).
+      const json = eventJson(payload);
+      handle.listener.event(message.e, () => json);
       return;
     }
     if (message.reason === 'shutdown') {
