@@ -156,6 +156,33 @@ describe('shared rooms across gateways on one bus', () => {
     expect(done.status).toBe('completed');
   });
 
+  it('ends an OpenAI client’s cut reply when the room moves, and says why', async () => {
+    const { gateway, advance } = cluster();
+    const a = await gateway('A');
+    const b = await gateway('B');
+    const alice = await join(a.base, 'alice');
+    const openai = new TestClient(`${b.base}/v1/realtime?room=lobby`);
+    clients.push(openai);
+    await openai.opened;
+    await openai.waitForType('session.created');
+    alice.send({ type: 'client_text_append', text: 'hi' });
+    alice.send({ type: 'client_response_create' });
+    const created = await openai.waitForType('response.created');
+    a.bus.sever();
+    alice.ws.terminate();
+    await advance(LEASE_MS + 2 * (LEASE_MS / 3));
+    const done = await openai.waitFor((m) => m.type === 'response.done');
+    expect(done.response).toMatchObject({
+      id: (created.response as { id: string }).id,
+      status: 'cancelled',
+    });
+    const error = await openai.waitFor((m) => m.type === 'error');
+    expect(error.error).toMatchObject({ type: 'server_error', code: 'room_moved' });
+    expect(String((error.error as { message: string }).message)).toContain(
+      (created.response as { id: string }).id,
+    );
+  });
+
   it('hands the room over at once when its owner shuts down', async () => {
     const { agents, gateway, advance } = cluster();
     const a = await gateway('A');
