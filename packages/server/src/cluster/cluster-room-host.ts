@@ -523,9 +523,9 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
     try {
       for (const handle of [...(this.#handles.get(name) ?? [])]) {
         if (handle.released) continue;
-        const lost = handle.open.take();
         const old = handle.placement;
         if (old.at === 'local') continue;
+        const lost = handle.open.take();
         if (old.at === 'remote') this.#toOwner(name, { k: 'leave', member: handle.member });
         handle.placement = { at: 'none' };
         this.#interrupted.delete(handle);
