@@ -215,6 +215,10 @@ try {
 sampleLoad();
 progress('[+] phone calls (fake Twilio)');
 const phone = await telephonyLatencies(QUICK ? 5 : 30);
+progress('[+] multi-process rooms over Redis (test/bench/cluster.ts)');
+spawnSync(process.execPath, [...SOURCE_ARGS, join(HERE, 'cluster.ts'), ...(QUICK ? ['--quick'] : [])], {
+  stdio: 'inherit',
+});
 const totalSeconds = (Date.now() - started) / 1000;
 progress('done');
 
@@ -460,6 +464,7 @@ const md = [
   '',
   existsSync(join(HERE, 'SPEECH.md')) ? readFileSync(join(HERE, 'SPEECH.md'), 'utf8') : '',
   existsSync(join(HERE, 'BARGE_IN_CORPUS.md')) ? readFileSync(join(HERE, 'BARGE_IN_CORPUS.md'), 'utf8') : '',
+  existsSync(join(HERE, 'CLUSTER.md')) ? readFileSync(join(HERE, 'CLUSTER.md'), 'utf8') : '',
   existsSync(soak) ? readFileSync(soak, 'utf8') : '',
   existsSync(profiles) ? readFileSync(profiles, 'utf8') : '',
 ];

@@ -45,6 +45,12 @@ Options:
                   check Twilio's X-Twilio-Signature on phone calls (or set TWILIO_AUTH_TOKEN,
                   which keeps the token out of the process list); without it, phone calls are
                   served only without CHORUS_API_KEYS and only to this machine
+  --bus <url>     share rooms with every gateway on this Redis (redis://HOST:PORT): users of
+                  different processes or machines who name the same config.room are together
+  --bus-lease-ms <n>
+                  how long a shared room's owner lease lasts (default 5000): a dead owner's
+                  rooms move to another gateway within this time
+  --workers <n>   run n gateway processes sharing the port (needs --bus), to use every core
   -h, --help      show this help
 
 Without CHORUS_API_KEYS, only connections from this machine are let in, and of web pages only

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { MAIN_HELP, ROOM_HELP, SAY_HELP, SERVE_HELP } from './help.js';
 import { runRoomCommand } from './room-command.js';
 import { describe, runSay } from './say.js';
-import { DEFAULT_PORT, SHUTDOWN_DEADLINE_MS, startServe } from './serve.js';
+import { DEFAULT_PORT, type RunningServe, SHUTDOWN_DEADLINE_MS, startServe } from './serve.js';
+import { isFirstWorker, isPrimary, parseScale, runWorkers } from './serve-workers.js';
 import { createStyle } from './terminal.js';
 import { UsageError } from './usage-error.js';
 
@@ -147,6 +148,9 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       speed: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'twilio-auth-token': { type: 'string' },
+      bus: { type: 'string' },
+      'bus-lease-ms': { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -154,6 +158,8 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     io.stdout.write(SERVE_HELP);
     return 0;
   }
+  const scale = parseScale(values.bus, values['bus-lease-ms'], values.workers);
+  if (scale.workers > 1 && isPrimary()) return runWorkers(scale.workers, io);
   if (positionals.length > 0)
     throw new UsageError(`serve takes no arguments, got "${positionals.join(' ')}"`);
   const envPort = io.env.PORT?.trim();
@@ -174,9 +180,13 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     ...(speed === undefined ? {} : { local: { speed } }),
     ...(allowOrigins ? { allowOrigins } : {}),
     ...(values['twilio-auth-token'] ? { twilioAuthToken: values['twilio-auth-token'] } : {}),
+    ...(scale.bus ? { bus: scale.bus } : {}),
+    ...(scale.leaseMs ? { busLeaseMs: scale.leaseMs } : {}),
     env: io.env,
     onNotice: (notice) => io.stderr.write(`${err.yellow('notice:')} ${notice}\n`),
   });
+  // With --workers, the first worker speaks for all of them.
+  if (!isFirstWorker()) return waitForSignal(running, io);
   const pad = (label: string) => out.dim(label.padEnd(12));
   // The pages are built in a Chorus checkout; the published CLI does not carry them.
   const notBuilt = (name: string) =>
@@ -193,6 +203,13 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       '',
     ].join('\n'),
   );
+  return waitForSignal(running, io);
+}
+
+/** Runs until SIGINT or SIGTERM, then drains and closes; resolves with the exit code. */
+function waitForSignal(running: RunningServe, io: CliIo): Promise<number> {
+  const out = createStyle(io.stdout, io.env);
+  const err = createStyle(io.stderr, io.env);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -218,7 +235,8 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
         },
       );
     };
-    process.on('SIGINT', stop);
+    // A worker stops when its primary says so (a terminal's Ctrl+C reaches every worker too).
+    if (isPrimary()) process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
 }

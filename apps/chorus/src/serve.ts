@@ -43,6 +43,13 @@ export interface ServeOptions {
    * are served only in loopback dev mode (no `CHORUS_API_KEYS`).
    */
   readonly twilioAuthToken?: string;
+  /**
+   * `redis://HOST:PORT` (`--bus`): share rooms by name with every gateway on the same Redis
+   * (other processes, other machines). Private sessions never touch it.
+   */
+  readonly bus?: string;
+  /** The shared rooms' owner lease in ms (`--bus-lease-ms`, default 5000): how long a dead owner's rooms wait to move. */
+  readonly busLeaseMs?: number;
 }
 
 /** A running `chorus serve`. */
@@ -109,11 +116,19 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     ...(twilio ? { twilio } : {}),
     ...(options.allowOrigins ? { allowedOrigins: options.allowOrigins } : {}),
     env,
+    ...(options.bus
+      ? { cluster: { bus: options.bus, ...(options.busLeaseMs ? { leaseMs: options.busLeaseMs } : {}) } }
+      : {}),
     logger: createGatewayLogger({
       level: options.logLevel ?? env.CHORUS_LOG_LEVEL ?? 'warn',
       destination: process.stderr,
     }),
   });
+  if (options.bus && !(await busReady(gateway))) {
+    options.onNotice?.(
+      `the bus ${options.bus} is not reachable yet: private sessions work, shared rooms are refused until it is`,
+    );
+  }
   const pagesDir = options.pagesDir ?? DEFAULT_PAGES_DIR;
   const pages: StaticPage[] = [
     { prefix: '/playground/', dir: join(pagesDir, 'playground', 'dist') },
@@ -204,4 +219,13 @@ function listenError(error: unknown, port: number, host: string): unknown {
     `port ${port} on ${host} is in use: stop what runs there, or choose another port with --port <n> or the PORT variable (0 picks a free one)`,
     { cause: error },
   );
+}
+
+/** Waits up to 2 s for the gateway's bus to connect. */
+async function busReady(gateway: ChorusServer): Promise<boolean> {
+  for (let waited = 0; waited < 2000; waited += 50) {
+    if (gateway.busAvailable) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return gateway.busAvailable === true;
 }

@@ -293,6 +293,26 @@ export const roomUserMessageSchema = z.object({
   respond: z.boolean().optional(),
 });
 
+/** Chorus addition: what a room lost when it moved to another gateway process (a reply cut mid-way). */
+export const lostResponseSchema = z.object({
+  agent_id: idField,
+  response_id: idField,
+  what: z.literal('response_cut'),
+});
+
+/**
+ * Chorus addition: a shared room moved to another gateway process (its owner stopped or died, or the
+ * bus was interrupted). The agents restarted there with the conversation kept on the bus
+ * (`restored_items` entries of it); `lost` names the replies that were cut. The session goes on.
+ */
+export const serverRoomMovedSchema = z.object({
+  type: z.literal('server_room_moved'),
+  room_id: idField,
+  reason: z.enum(['owner_lost', 'owner_shutdown', 'bus_interrupted', 'lease_lost']),
+  lost: z.array(lostResponseSchema).max(64),
+  restored_items: z.number().int().nonnegative().max(1_000_000).optional(),
+});
+
 /**
  * Chorus addition: the backend rejected a client event (bad JSON, bad field, unknown type) or failed
  * on its own. `path` names the offending field; `event_id` echoes the client's event id, if it sent
@@ -340,6 +360,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   agentTurnMetricsSchema,
   roomFloorChangedSchema,
   roomUserMessageSchema,
+  serverRoomMovedSchema,
   serverErrorSchema,
 ]);
 
@@ -386,5 +407,6 @@ export const SERVER_EVENT_TYPES = [
   'agent_turn_metrics',
   'room_floor_changed',
   'room_user_message',
+  'server_room_moved',
   'server_error',
 ] as const satisfies readonly ServerEvent['type'][];

@@ -264,6 +264,20 @@ export const serverEventArbitraries: ArbitraryMap<ServerEvent> = {
     'room_user_message',
     fc.record({ room_id: id, user_id: id, user_name: id, text }, { requiredKeys: ['user_id', 'text'] }),
   ),
+  server_room_moved: withType(
+    'server_room_moved',
+    fc.record(
+      {
+        room_id: id,
+        reason: fc.constantFrom('owner_lost', 'owner_shutdown', 'bus_interrupted', 'lease_lost'),
+        lost: fc.array(fc.record({ agent_id: id, response_id: id, what: fc.constant('response_cut') }), {
+          maxLength: 3,
+        }),
+        restored_items: count,
+      },
+      { requiredKeys: ['room_id', 'reason', 'lost'] },
+    ),
+  ),
   server_error: withType(
     'server_error',
     fc.record({ code: id, message: text, path: id, event_id: id }, { requiredKeys: ['code', 'message'] }),

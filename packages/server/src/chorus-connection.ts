@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { BinaryAudioKind, decodeBinaryAudio, encodeBinaryAudio } from './binary-audio.js';
 import { DEFAULT_ERROR_DIALECT, type ErrorDialect, errorFrames } from './chorus-dialect.js';
 import { CloseCode } from './close-codes.js';
+import { BusUnavailableError } from './cluster/cluster-bus.js';
 import type { GuardedSocket } from './guarded-socket.js';
 import type { GatewayMetrics } from './metrics.js';
 import { type RoomHost, type RoomLease, UnknownRoomError } from './room-host.js';
@@ -30,6 +31,7 @@ export type GatewayErrorCode =
   | 'session_mismatch'
   | 'unknown_room'
   | 'room_unavailable'
+  | 'bus_unavailable'
   | 'invalid_binary_frame'
   | 'slow_consumer'
   | 'internal_error';
@@ -276,6 +278,8 @@ export class ChorusConnection {
           'config.room',
           eventId,
         );
+      } else if (error instanceof BusUnavailableError) {
+        this.#error('bus_unavailable', error.message, 'config.room', eventId);
       } else {
         this.ctx.logger.error({ err: error, session: this.ctx.sessionId }, 'room failed to start');
         this.#error('room_unavailable', `room "${name}" failed to start`, 'config.room', eventId);

@@ -19,6 +19,10 @@ export {
 export type { GatewayErrorCode } from './chorus-connection.js';
 export { type Clock, systemClock } from './clock.js';
 export { CloseCode } from './close-codes.js';
+export { type BusStats, BusUnavailableError, type ClusterBus } from './cluster/cluster-bus.js';
+export type { ClusterOptions } from './cluster/cluster-options.js';
+export { MemoryBus, MemoryBusNetwork } from './cluster/memory-bus.js';
+export { RedisBus, type RedisBusOptions } from './cluster/redis-bus.js';
 export { createGatewayLogger, REDACTED_PATHS } from './logger.js';
 export { GatewayMetrics } from './metrics.js';
 export { type ChorusServerOptions, DEFAULT_LIMITS, type Limits } from './options.js';

@@ -1,8 +1,10 @@
 import type { Inspector } from '@chorus/inspector';
 import { MAX_CLIENT_EVENT_SIZE } from '@chorus/protocol';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AuthOptions } from './auth.js';
 import type { Clock } from './clock.js';
+import type { ClusterOptions } from './cluster/cluster-options.js';
 import type { InspectPolicy } from './room-host.js';
 import { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
 import type { ServableFactory } from './servable.js';
@@ -101,6 +103,16 @@ export interface ChorusServerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Phone calls through Twilio Media Streams (`/twilio/voice`, `/twilio/media-stream`); off when absent. */
   readonly twilio?: TwilioOptions;
+  /**
+   * Shared rooms across gateway processes and machines over a bus (`{ bus: 'redis://HOST:PORT' }`):
+   * every gateway on the same bus shares rooms by name. Off when absent (rooms live in this process).
+   */
+  readonly cluster?: ClusterOptions;
+  /**
+   * Where shared rooms' turn traces go (default: an OTLP exporter when `OTEL_EXPORTER_OTLP_*` is
+   * set, else the global provider, a no-op unless the application registered one).
+   */
+  readonly tracerProvider?: TracerProvider;
 }
 
 export function resolveLimits(limits: ChorusServerOptions['limits']): Limits {

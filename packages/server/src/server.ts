@@ -9,6 +9,7 @@ import { Authenticator, isLoopback, type Principal } from './auth.js';
 import { ChorusConnection, chorusSlowConsumerNotice } from './chorus-connection.js';
 import { type Clock, systemClock } from './clock.js';
 import { CloseCode } from './close-codes.js';
+import { setUpCluster } from './cluster/cluster-setup.js';
 import { GuardedSocket } from './guarded-socket.js';
 import { rejectUpgrade } from './http-reject.js';
 import { InspectConnection, inspectDroppedNotice } from './inspect-connection.js';
@@ -55,6 +56,8 @@ export interface ChorusServer {
    * mode), and then the caller must answer it. Malformed ids under `/ws/` get 400 naming the rule.
    */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** With `cluster`: whether its bus is reachable now (undefined without one). */
+  readonly busAvailable: boolean | undefined;
   /** Answers `/healthz` and `/metrics`; returns false for other paths, so you can route the rest. */
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
   /**
@@ -115,10 +118,14 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   const metrics = new GatewayMetrics();
   const inspector = options.inspector ?? new Inspector();
   const statelyRelay = new StatelyRelay();
-  const host = new RoomHost(options.rooms, inspector, metrics, logger, clock, {
-    ...DEFAULT_INSPECT_POLICY,
-    ...options.inspect,
-  });
+  const inspectPolicy = { ...DEFAULT_INSPECT_POLICY, ...options.inspect };
+  const cluster = options.cluster
+    ? setUpCluster(options.cluster, options.rooms, inspector, metrics, logger, clock, inspectPolicy, {
+        ...(options.tracerProvider ? { provider: options.tracerProvider } : {}),
+        env: options.env ?? process.env,
+      })
+    : undefined;
+  const host = cluster?.host ?? new RoomHost(options.rooms, inspector, metrics, logger, clock, inspectPolicy);
   const twilio = options.twilio
     ? new TwilioGate(resolveTwilioOptions(options.twilio), auth.insecureDev, (name) => host.has(name), logger)
     : undefined;
@@ -577,6 +584,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       httpServer.closeAllConnections?.();
       await new Promise<void>((resolve) => httpServer?.close(() => resolve()) ?? resolve());
     }
+    await cluster?.close();
     inspector.close();
     statelyRelay.close();
   }
@@ -593,6 +601,9 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     logger,
     get connections() {
       return tracked.size;
+    },
+    get busAvailable() {
+      return cluster?.host.bus.available;
     },
     get address() {
       return address;

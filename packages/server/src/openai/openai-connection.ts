@@ -180,6 +180,19 @@ export class OpenAIConnection {
   /** One event of the agent or room. */
   onAgentEvent(event: ServerEvent): void {
     if (this.#ended) return;
+    if (event.type === 'server_room_moved') {
+      // The room moved to another gateway process: replies it cut end here, and the client is told why.
+      for (const out of this.#mapper.cancelAll()) this.#emit(out);
+      const lost = event.lost.map((l) => l.response_id).join(', ');
+      this.#error(
+        'server_error',
+        'room_moved',
+        `room "${event.room_id}" moved to another gateway process (${event.reason})${lost ? `; replies cut: ${lost}` : ''}; the conversation goes on`,
+        null,
+        null,
+      );
+      return;
+    }
     if (event.type === 'agent_error' && event.error_type === 'invalid_request_error' && this.#causing) {
       // Reported while the agent handled this client's event: that event caused it.
       this.#causing.refused = true;
