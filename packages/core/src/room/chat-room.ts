@@ -25,6 +25,8 @@ import { RoomRouter } from './room-router.js';
 import { waitForAnswers } from './room-send.js';
 import { type RoomSendOptions, type RoomTurnResult, RoomTurns, replyOf } from './room-turns.js';
 import { DEFAULT_USER, RoomUsers } from './room-users.js';
+import { energySpeechDetector } from './speech-activity.js';
+import { VoiceLanes } from './voice-lanes.js';
 
 export type {
   ChatRoomOptions,
@@ -39,6 +41,7 @@ const DEFAULT_TRANSCRIPT_LIMIT = 50;
 /** Member states in which a `client_response_cancel` has something to cancel. */
 const BUSY_STATES: ReadonlySet<string> = new Set(['responding', 'runningTools', 'handingOff']);
 const OWNER_LIMIT = 1024;
+const DEFAULT_MAX_QUEUED_SPEECH_MS = 30_000;
 const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 
 /**
@@ -80,6 +83,8 @@ export class ChatRoom {
   readonly #owners = new BoundedMap<string, string>(OWNER_LIMIT);
   readonly #audioTurns = new AudioTurns();
   readonly #turns: RoomTurns;
+  /** Each user's own input path: whose speech each agent's model hears when. */
+  readonly #voices: VoiceLanes;
   readonly #clock: ChorusClock;
   /** Made once: member delivery runs per audio frame and must not allocate a callback each time. */
   readonly #publish = (event: ServerEvent) => this.#bus.publish(event);
@@ -122,6 +127,13 @@ export class ChatRoom {
     this.#clientShaping = options.clientShaping === true;
     this.#turns = new RoomTurns(this.members.map((m) => m.name));
     this.#clock = options.clock ?? systemClock;
+    const speech = options.speech ?? {};
+    this.#voices = new VoiceLanes({
+      detector: speech.detector ?? (() => energySpeechDetector()),
+      maxQueuedMs: speech.maxQueuedMs ?? DEFAULT_MAX_QUEUED_SPEECH_MS,
+      deliver: (member, event) => this.#input(member, event),
+      dropped: (user, message) => this.#reject(user, serverError('input_audio_dropped', message)),
+    });
 
     this.actor = createActor(roomMachine, {
       input: { roomId: this.id, maxAgentTurns },
@@ -214,7 +226,8 @@ export class ChatRoom {
       this.#memberSubscriptions.push(
         member.events$.subscribe({
           next: (event) => {
-            if (relayed || event.type === 'agent_error') this.#bus.publish(stampRoom(event, this.id));
+            if (relayed || event.type === 'agent_error')
+              this.#bus.publish(stampRoom(this.#voices.observe(event), this.id));
           },
           error: (error: unknown) => {
             this.#bus.publish(serverError('member_failed', `${member.name}: ${describe(error)}`));
@@ -303,14 +316,17 @@ export class ChatRoom {
         });
         return true;
       case 'client_audio_append':
-        for (const member of this.#audioTargets(user)) this.#input(member, event);
+        this.#voices.push(user, event, this.#audioTargets(user));
         return true;
       case 'client_audio_commit':
+        this.actor.send({ type: 'floor.user_turn' });
+        this.#voices.commit(user, this.#audioTargets(user));
+        this.#audioTurns.end(user.id);
+        return true;
       case 'client_image_append':
       case 'client_response_create': {
         if (event.type !== 'client_image_append') this.actor.send({ type: 'floor.user_turn' });
         for (const member of this.#audioTargets(user)) this.#input(member, event);
-        if (event.type === 'client_audio_commit') this.#audioTurns.end(user.id);
         return true;
       }
       case 'client_response_cancel': {
@@ -420,7 +436,10 @@ export class ChatRoom {
   /** Removes a user; their `events$` complete. */
   leave(user: RoomUser | string): void {
     const id = typeof user === 'string' ? user : user.id;
-    this.#users.remove(id, () => this.#audioTurns.end(id));
+    this.#users.remove(id, () => {
+      this.#audioTurns.end(id);
+      this.#voices.leave(id);
+    });
   }
 
   /**
@@ -544,6 +563,7 @@ export class ChatRoom {
     this.#owners.clear();
     this.#router.clear();
     this.#turns.clear();
+    this.#voices.clear();
     this.#audioTurns.clear();
     await this.#bus.close();
     this.actor.stop();

@@ -143,7 +143,7 @@ export class RoomRouter {
         this.#options.audioTurns.endedBy(event.agent_id);
         return;
       case 'agent_input_transcription_done':
-        this.#enqueue(() => this.#userSpoke(event.agent_id, event.transcript));
+        this.#enqueue(() => this.#userSpoke(event.agent_id, event.transcript, event.user_id));
         return;
       default:
         return;
@@ -245,11 +245,14 @@ export class RoomRouter {
     return this.#options.members.some((m) => m.id !== agentId && handoffToolName(m.name) === toolName);
   }
 
-  #userSpoke(agentId: string, transcript: string): void {
+  #userSpoke(agentId: string, transcript: string, userId: string | undefined): void {
     const { actor, members, floor } = this.#options;
     if (actor.getSnapshot().value !== 'running' || transcript.trim() === '') return;
-    const turn = this.#options.audioTurns.heardBy(agentId);
-    const user = turn?.user ?? DEFAULT_USER;
+    const last = this.#options.audioTurns.heardBy(agentId);
+    // The speech is attributed to the user whose turn the model heard; the last turn placed is a
+    // guess only when nobody is named (several users may have spoken since).
+    const user = userId === undefined ? (last?.user ?? DEFAULT_USER) : this.#options.userNamed(userId);
+    const turn = last?.user.id === user.id ? last : undefined;
     actor.send({ type: 'floor.user_turn' });
     floor.remember({ speaker: { kind: 'user', ...user }, text: transcript });
     const heard = new Set(turn?.targets ?? [agentId]);
