@@ -9,8 +9,11 @@ import { audioMs, type SpeechDetector } from './speech-activity.js';
 const PREFIX_MS = 300;
 /** Quiet kept after a waiting user's speech, so the model's own VAD can find the end of the turn. */
 const TRAILING_MS = 1000;
-/** Audio of the lane holder after which an unanswered or unheard turn gives the lane up. */
-const GIVE_UP_MS = 2000;
+/**
+ * Audio of the lane holder after which a turn the model never reported, or never answered, gives
+ * the lane up. Generous: a model may lag the room (a converter loading, a slow first answer).
+ */
+const GIVE_UP_MS = 5000;
 const ATTRIBUTION_LIMIT = 1024;
 
 type AudioEvent = ClientEventOf<'client_audio_append'>;
