@@ -95,7 +95,7 @@ describe('ChatRoom: each user speaks on a path of their own', () => {
   it('a lone user reaches the agent exactly as sent, silence included', async () => {
     const { chat, agent, ann } = await room();
     const kinds = ['quiet', 'quiet', 'voice', 'voice', 'voice', 'voice', 'quiet', 'quiet'] as const;
-    kinds.forEach((kind, i) => ann.handleInput(frame(kind, ANN + i)));
+    for (const [i, kind] of kinds.entries()) ann.handleInput(frame(kind, ANN + i));
     expect(heardBy(agent)).toEqual(kinds.map((_, i) => ANN + i));
     await chat.stop();
   });
