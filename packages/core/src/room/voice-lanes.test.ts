@@ -2,7 +2,7 @@ import { base64FromBytes, bytesFromPcm16, generateSilence, generateTone } from '
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
 import { ChatRoom } from './chat-room.js';
-import { FakeMember } from './fake-member.fixture.js';
+import { FakeMember, transcriptLines } from './fake-member.fixture.js';
 
 // Each user's audio has its own path: frames of two people speaking at once never interleave into
 // one agent's stream. Audio here is a tone (speech) or silence, 20 ms per frame at 16 kHz; each
@@ -148,6 +148,102 @@ describe('ChatRoom: each user speaks on a path of their own', () => {
     // Ann falls quiet; the model never reports her input (a sound its VAD did not take for speech).
     for (let i = 5; i < 5 + 25 + 250; i++) ann.handleInput(frame('quiet', ANN + i));
     expect(heardBy(agent)).toContain('Bob speaks next.');
+    await chat.stop();
+  });
+});
+
+describe('floor, loop guard and views with simultaneous speakers', () => {
+  it('mention floor: the spoken turns go to the agent placed for them, the other hears each attributed', async () => {
+    const a = new FakeMember('a1', 'Agent1');
+    const b = new FakeMember('a2', 'Agent2');
+    const chat = new ChatRoom({ agents: [a, b], floor: 'mention' });
+    await chat.start();
+    const ann = chat.join({ id: 'ann', name: 'Ann' });
+    const bob = chat.join({ id: 'bob', name: 'Bob' });
+    for (let i = 0; i < 10; i++) {
+      ann.handleInput(frame('voice', ANN + i));
+      bob.handleInput(frame('voice', BOB + i));
+    }
+    // Nobody named, nobody holds the floor: the first agent takes spoken turns; Agent2 gets no audio.
+    expect(heardBy(b)).toEqual([]);
+    expect(heardBy(a)).toEqual(Array.from({ length: 10 }, (_, i) => ANN + i));
+    const who = agentOf(a);
+    a.emit({ type: 'agent_input_started', ...who, item_id: 'in_1', audio_start_ms: 0 });
+    a.emit({ type: 'agent_input_done', ...who, item_id: 'in_1', audio_end_ms: 300 });
+    a.emit({ type: 'agent_response_created', ...who, response_id: 'r1' });
+    a.emit({ type: 'agent_state_changed', ...who, state: 'responding' });
+    a.emit({
+      type: 'agent_input_transcription_done',
+      ...who,
+      item_id: 'in_1',
+      transcript: 'Agent2 is quiet',
+    });
+    a.emit({ type: 'agent_state_changed', ...who, state: 'listening' });
+    a.emit({ type: 'agent_input_started', ...who, item_id: 'in_2', audio_start_ms: 300 });
+    a.emit({ type: 'agent_input_transcription_done', ...who, item_id: 'in_2', transcript: 'so am I' });
+    await chat.settled();
+    // Agent2 hears both, each under its speaker's name, as context (the speech was not addressed to it).
+    expect(b.heard).toEqual([
+      { speaker: 'Ann', text: 'Agent2 is quiet', respond: false },
+      { speaker: 'Bob', text: 'so am I', respond: false },
+    ]);
+    await chat.stop();
+  });
+
+  it('loop guard: two users typing at once still get a capped agent chain', async () => {
+    const a = new FakeMember('a1', 'Agent1', { reply: () => 'What do you think, Agent2?' });
+    const b = new FakeMember('a2', 'Agent2', { reply: () => 'No idea, Agent1, you?' });
+    const chat = new ChatRoom({ agents: [a, b], floor: 'mention', maxAgentTurns: 3 });
+    const seen: ServerEvent[] = [];
+    await chat.start({ next: (event) => seen.push(event) });
+    const ann = chat.join({ id: 'ann', name: 'Ann' });
+    const bob = chat.join({ id: 'bob', name: 'Bob' });
+    ann.handleInput({ type: 'client_text_append', text: 'Agent1, start a debate' });
+    bob.handleInput({ type: 'client_text_append', text: 'Agent2, you too' });
+    await chat.settled();
+    expect(chat.agentTurns).toBe(3);
+    expect(seen.filter((e) => e.type === 'room_floor_changed').at(-1)).toMatchObject({
+      agent_id: null,
+      reason: 'loop_guard',
+    });
+    // Each user's request is answered once; then the agents' chain runs 3 turns and is stopped.
+    expect(transcriptLines(seen)).toEqual([
+      'Ann: Agent1, start a debate',
+      'Bob: Agent2, you too',
+      '[floor a1 (mention)]',
+      'Agent1: What do you think, Agent2?',
+      '[floor a2 (mention)]',
+      'Agent2: No idea, Agent1, you?',
+      '[floor a1 (mention)]',
+      'Agent1: What do you think, Agent2?',
+      '[floor a2 (mention)]',
+      'Agent2: No idea, Agent1, you?',
+      '[floor a1 (mention)]',
+      'Agent1: What do you think, Agent2?',
+      '[floor nobody (loop_guard)]',
+    ]);
+    await chat.stop();
+  });
+
+  it("each user's view holds the other's words and the named input events, never their own words", async () => {
+    const { chat, agent, ann, bob, annSees, bobSees } = await room();
+    ann.handleInput({ type: 'client_text_append', text: 'from Ann' });
+    bob.handleInput({ type: 'client_text_append', text: 'from Bob' });
+    for (let i = 0; i < 5; i++) {
+      ann.handleInput(frame('voice', ANN + i));
+      bob.handleInput(frame('voice', BOB + i));
+    }
+    agent.emit({ type: 'agent_input_started', ...agentOf(agent), item_id: 'in_1', audio_start_ms: 0 });
+    await chat.settled();
+    const messages = (view: ServerEvent[]) =>
+      view.flatMap((e) => (e.type === 'room_user_message' ? [e.text] : []));
+    expect(messages(annSees)).toEqual(['from Bob']);
+    expect(messages(bobSees)).toEqual(['from Ann']);
+    for (const view of [annSees, bobSees]) {
+      expect(view.filter((e) => e.type === 'agent_input_started')).toMatchObject([
+        { user_id: 'ann', user_name: 'Ann' },
+      ]);
+    }
     await chat.stop();
   });
 });
