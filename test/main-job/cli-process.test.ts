@@ -195,7 +195,7 @@ describe('chorus room', () => {
     writeFileSync(join(scratch, 'help-example.json'), example as string);
     const { code, stdout, stderr } = await run(
       ['room', 'help-example.json', '--speed', '10'],
-      'Ava, tell me a joke\n',
+      'Ava, tell me a joke\nhello Ava\n',
     );
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -206,6 +206,9 @@ describe('chorus room', () => {
         'Ava › Max tells the jokes.',
         '  ⇢ handoff: Ava → Max',
         'Max › I told a joke once. Nobody laughed.',
+        // Ava is still Ava after handing a request to Max.
+        'you › hello Ava',
+        "Ava › Hello! I'm Ava.",
         '',
       ].join('\n'),
     );
