@@ -187,6 +187,54 @@ describe('chorus room', () => {
     expect(stdout).toBe('you › repeat after me: blue whales sing\nEcho › You said: blue whales sing\n');
   });
 
+  it('answers the example of `chorus room --help` once, from the agent handed the request', async () => {
+    const help = await run(['room', '--help']);
+    // The help's own JSON example, exactly as printed.
+    const example = /^ {2}\{\n[\s\S]*?\n {2}\}$/m.exec(help.stdout)?.[0];
+    expect(example).toBeDefined();
+    writeFileSync(join(scratch, 'help-example.json'), example as string);
+    const { code, stdout, stderr } = await run(
+      ['room', 'help-example.json', '--speed', '10'],
+      'Ava, tell me a joke\nhello Ava\n',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        'you › Ava, tell me a joke',
+        '  ⚙ Ava calls transfer_to_max({})',
+        'Ava › Max tells the jokes.',
+        '  ⇢ handoff: Ava → Max',
+        'Max › I told a joke once. Nobody laughed.',
+        // Ava is still Ava after handing a request to Max.
+        'you › hello Ava',
+        "Ava › Hello! I'm Ava.",
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('answers a front-desk room with a tool and a handoff to billing once per request', async () => {
+    const file = join(ROOT, 'test/main-job/fixtures/front-desk-room.ts');
+    const { code, stdout, stderr } = await run(
+      ['room', file, '--speed', '10'],
+      'Where is order 42?\nI was charged twice last month\n',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      'you › Where is order 42?',
+      '  ⚙ FrontDesk calls lookup_order({"order":"42"})',
+      expect.stringMatching(/^ {2}✓ lookup_order → Order 42 ships tomorrow\. \(\d+ ms\)$/),
+      'FrontDesk › Order 42 ships tomorrow.',
+      'you › I was charged twice last month',
+      '  ⚙ FrontDesk calls transfer_to_billing({})',
+      'FrontDesk › Let me get billing for you.',
+      '  ⇢ handoff: FrontDesk → billing',
+      'billing › I see the double charge and have refunded it.',
+    ]);
+  });
+
   it('explains what is wrong with a bad room file', async () => {
     writeFileSync(
       join(scratch, 'bad.json'),

@@ -23,6 +23,8 @@ const ARROW = '›';
  */
 export class ConversationPrinter {
   private readonly names = new Map<string, string>();
+  /** The agent of the latest handoff, whose rename a room's floor change undoes. */
+  private lastHandoff: string | undefined;
   private readonly pending = new Map<string, Utterance>();
   private readonly tools = new Map<string, RunningTool>();
   private live: string | undefined;
@@ -83,7 +85,10 @@ export class ConversationPrinter {
         }
         return;
       case 'agent_handoff':
+        // One agent swapping personas speaks on as the new one; in a room the floor moves to a
+        // peer instead (a `room_floor_changed` with reason `handoff` follows), and the name stays.
         this.names.set(event.agent_id, event.to);
+        this.lastHandoff = event.agent_id;
         this.line(this.style.dim(`  ⇢ handoff: ${event.from} → ${event.to}`));
         return;
       case 'agent_response_interrupted':
@@ -91,6 +96,9 @@ export class ConversationPrinter {
         return;
       case 'agent_input_transcription_done':
         if (event.transcript) this.user(event.transcript, 'you (heard)');
+        return;
+      case 'room_floor_changed':
+        if (event.reason === 'handoff' && this.lastHandoff !== undefined) this.names.delete(this.lastHandoff);
         return;
       case 'room_user_message':
         this.user(event.text, event.user_name ?? event.user_id);

@@ -19,6 +19,11 @@ export interface ConversationTarget {
 export interface TerminalSession {
   readonly events$: Observable<ServerEvent>;
   say(text: string): void;
+  /**
+   * Says `text` and resolves once it is answered, when the target can tell (a room's `send`);
+   * undefined when it cannot (an agent), and the caller waits for quiet instead.
+   */
+  readonly ask?: (text: string) => Promise<void>;
   leave(): void;
 }
 
@@ -28,9 +33,12 @@ const TERMINAL_USER = { id: 'you', name: 'You' };
 export function openSession(target: ConversationTarget): TerminalSession {
   const view = target.join?.(TERMINAL_USER);
   if (view) {
+    const send = roomSend(target);
     return {
       events$: view.events$,
       say: (text) => view.handleInput({ type: 'client_text_append', text }),
+      // A refused or unanswered input shows as an error event in the view; the prompt goes on.
+      ...(send ? { ask: (text: string) => send(text, TERMINAL_USER).then(noop, noop) } : {}),
       leave: () => view.leave(),
     };
   }
@@ -39,6 +47,17 @@ export function openSession(target: ConversationTarget): TerminalSession {
     say: (text) => target.handleInput({ type: 'client_text_append', text }),
     leave: () => {},
   };
+}
+
+const noop = () => undefined;
+
+/** A room's awaitable `send(text, user)` (`ChatRoom.send`), when the target has one. */
+function roomSend(
+  target: ConversationTarget,
+): ((text: string, user: { id: string; name: string }) => Promise<unknown>) | undefined {
+  const send = (target as { send?: unknown }).send;
+  if (typeof send !== 'function') return undefined;
+  return (text, user) => (send as (t: string, u: typeof user) => Promise<unknown>).call(target, text, user);
 }
 
 /** Whether `value` looks like a room or an agent the CLI can run. */

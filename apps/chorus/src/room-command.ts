@@ -21,7 +21,8 @@ const QUIT = new Set(['/quit', '/exit', 'exit', 'quit']);
 
 /**
  * `chorus room <file>`: runs the room of a TypeScript or JSON file and reads what the user says from
- * stdin, one line per turn; each line waits for the room to fall quiet before the next is read.
+ * stdin, one line per turn; each line waits until the room's agents have answered it (`ChatRoom.send`;
+ * a lone agent: until it falls quiet) before the next is read.
  * Resolves with the exit code when stdin ends or the user types `/quit`.
  */
 export async function runRoomCommand(options: RoomCommandOptions): Promise<number> {
@@ -65,9 +66,12 @@ export async function runRoomCommand(options: RoomCommandOptions): Promise<numbe
       if (QUIT.has(text.toLowerCase())) break;
       if (text !== '') {
         if (!interactive) printer.user(text);
-        const quiet = waitForQuiet(target.events$, 300, 30_000);
-        session.say(text);
-        await quiet;
+        if (session.ask) await session.ask(text);
+        else {
+          const quiet = waitForQuiet(target.events$, 300, 30_000);
+          session.say(text);
+          await quiet;
+        }
       }
       if (interactive) lines.prompt();
     }

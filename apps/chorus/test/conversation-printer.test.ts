@@ -44,6 +44,16 @@ describe('ConversationPrinter', () => {
     expect(out.text).toBe("you › Hello everyone!\nAva › Hello! I'm Ava.\nMax › Hi, I'm Max.\n");
   });
 
+  it('keeps the handing agent its own name when a room passes the floor to a peer', () => {
+    const { out, print } = printer();
+    print.handle({ type: 'agent_handoff', ...who('Ava'), from: 'Ava', to: 'Max' });
+    print.handle({ type: 'room_floor_changed', agent_id: 'Max', reason: 'handoff' });
+    print.handle(done('Max', 'm1', 'A joke.'));
+    print.handle(done('Ava', 'a2', "Hello! I'm Ava."));
+    print.close();
+    expect(out.text).toBe("  ⇢ handoff: Ava → Max\nMax › A joke.\nAva › Hello! I'm Ava.\n");
+  });
+
   it('shows tool calls with their results and durations, handoffs under the new name, and errors', () => {
     const { out, print, advance } = printer();
     print.handle({

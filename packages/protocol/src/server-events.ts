@@ -32,6 +32,15 @@ const agentShape = {
   room_id: idField.optional(),
 };
 
+/**
+ * Chorus addition: whose speech an `agent_input_*` event is about. A room with several users sets
+ * it on every input event, since each user's speech reaches an agent as a turn of its own.
+ */
+const speakerShape = {
+  user_id: idField.optional(),
+  user_name: nameField.optional(),
+};
+
 export const serverSessionCreatedSchema = z.object({
   type: z.literal('server_session_created'),
   session_id: idField,
@@ -146,24 +155,28 @@ export const agentInputTranscriptionDeltaSchema = z.object({
   type: z.literal('agent_input_transcription_delta'),
   ...agentShape,
   ...inputTranscriptionDeltaShape,
+  ...speakerShape,
 });
 
 export const agentInputTranscriptionDoneSchema = z.object({
   type: z.literal('agent_input_transcription_done'),
   ...agentShape,
   ...inputTranscriptionDoneShape,
+  ...speakerShape,
 });
 
 export const agentInputStartedSchema = z.object({
   type: z.literal('agent_input_started'),
   ...agentShape,
   ...agentInputStartedShape,
+  ...speakerShape,
 });
 
 export const agentInputDoneSchema = z.object({
   type: z.literal('agent_input_done'),
   ...agentShape,
   ...agentInputDoneShape,
+  ...speakerShape,
 });
 
 /**

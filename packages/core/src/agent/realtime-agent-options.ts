@@ -7,6 +7,7 @@ import type { Handoff } from '../handoff/handoff.js';
 import type { RealtimeModel, SessionConfig, TurnDetection } from '../model/realtime-model.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { ToolSource } from '../tools/tool-source.js';
+import type { FalseInterruptionOptions } from './false-interruption.js';
 import type { RealtimeAgent } from './realtime-agent.js';
 
 // The agent's configuration surface, kept apart so the class file reads as behaviour only.
@@ -63,6 +64,12 @@ export interface RealtimeAgentOptions {
   readonly toolTimeoutMs?: number;
   /** How long to wait for the model to confirm a cancel before listening anyway (default 1 s). */
   readonly interruptSettleMs?: number;
+  /**
+   * Resume a reply that a sound cut off: when the interrupting input carries no words (or only
+   * backchannels such as "mm-hmm") within `windowMs`, the agent carries on from where the listener
+   * stopped hearing. Off by default.
+   */
+  readonly resumeAfterFalseInterruption?: FalseInterruptionOptions;
   /** How long `stop()` waits for the model to close (default 5 s). */
   readonly closeTimeoutMs?: number;
   /** XState inspection, for the inspector (a root agent only; in a room the room inspects). */

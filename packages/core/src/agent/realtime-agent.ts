@@ -24,6 +24,7 @@ import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
 import { ConversationHistory } from './conversation-history.js';
+import { FalseInterruptionRecovery, resumeInstructions } from './false-interruption.js';
 import { ModelEventRouter } from './model-event-router.js';
 import { PersonaRoster } from './persona-roster.js';
 import type {
@@ -291,6 +292,7 @@ export class RealtimeAgent implements RoomMember {
       addHistory,
       speaker: () => personas.current().name,
     };
+    const recovery = this.falseInterruptions(connection);
     const logic = createAgentLogic({
       connection,
       emitter,
@@ -298,7 +300,8 @@ export class RealtimeAgent implements RoomMember {
       findTool: (name) => personas.findTool(name),
       isPeer: (name) => this.peers.has(name),
       interruptResponse: ({ responseId }) => {
-        if (responseId) interruptResponse(responseId, interruption);
+        const cut = responseId ? interruptResponse(responseId, interruption) : undefined;
+        if (cut) recovery?.cut(cut);
       },
       submitToolOutcomes: (context, respond) =>
         submitToolOutcomes(context.toolOutcomes, respond, connection, this.conversation, addHistory),
@@ -610,6 +613,24 @@ export class RealtimeAgent implements RoomMember {
     this.emitter.emit(
       this.emitter.attributed({ type: 'agent_history_updated', items: this.conversation.items.length }),
     );
+  }
+
+  /** Resuming after false interruptions, when the agent asks for it; ends with the agent. */
+  private falseInterruptions(connection: ModelConnection): FalseInterruptionRecovery | undefined {
+    const options = this.options.resumeAfterFalseInterruption;
+    if (!options) return undefined;
+    const recovery = new FalseInterruptionRecovery({
+      ...options,
+      clock: this.options.clock ?? systemClock,
+      resume: (cut) => {
+        // The model answering the backchannel itself: that answer gives way to the resumed reply.
+        if (this.state === 'responding') this.ref?.send({ type: 'user.cancel' });
+        connection.createResponse({ instructions: resumeInstructions(cut) });
+      },
+    });
+    this.subscriptions.add(this.events$.subscribe((event) => recovery.observe(event)));
+    this.subscriptions.add(() => recovery.dispose());
+    return recovery;
   }
 
   private endsTurn(event: ServerEvent): boolean {

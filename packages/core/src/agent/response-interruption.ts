@@ -2,6 +2,7 @@ import type { ModelConnection } from '../connection/model-connection.js';
 import type { ConversationItem } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import { audioDurationMs } from './audio-math.js';
+import type { CutReply } from './false-interruption.js';
 import type { AssistantItem, AudioItem, StreamingItems } from './streaming-items.js';
 import { heardPositionMs, truncateToHeard } from './truncation.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
@@ -20,7 +21,7 @@ export interface InterruptionScope {
  * Barge-in: stops a response where the listener heard it. Clients learn the heard position, the
  * history keeps only the words that were heard, and the model is cancelled and truncated to match.
  */
-export function interruptResponse(responseId: string, scope: InterruptionScope): void {
+export function interruptResponse(responseId: string, scope: InterruptionScope): CutReply | undefined {
   const { connection, streaming, emitter } = scope;
   streaming.drop(responseId);
   scope.metrics.interrupted(responseId);
@@ -28,7 +29,7 @@ export function interruptResponse(responseId: string, scope: InterruptionScope):
   const itemId = audio?.itemId ?? streaming.firstItemOf(responseId);
   if (itemId === undefined) {
     connection.cancelResponse();
-    return;
+    return undefined;
   }
   const sentMs = audio ? audioDurationMs(audio.bytes, audio.format) : 0;
   const heardMs = audio ? heardPositionMs(sentMs, streaming.playedMs(itemId)) : 0;
@@ -54,6 +55,7 @@ export function interruptResponse(responseId: string, scope: InterruptionScope):
   closeItems(responseId, audio, itemId, heardText, scope);
   connection.cancelResponse();
   if (audio) connection.truncate(itemId, heardMs);
+  return { itemId, heardText, text };
 }
 
 /**

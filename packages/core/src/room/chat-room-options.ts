@@ -5,6 +5,7 @@ import type { ChorusClock } from '../clock.js';
 import type { RoomState, roomMachine } from './chat-room.machine.js';
 import type { FloorName, FloorPolicy, ModeratorFn } from './floor-policy.js';
 import type { RoomMember } from './member.js';
+import type { SpeechDetector } from './speech-activity.js';
 
 // The room's configuration and reporting surface, kept apart so the class file reads as behaviour.
 
@@ -60,6 +61,15 @@ export interface ChatRoomOptions {
    * the room's agents are as the code made them.
    */
   readonly clientShaping?: boolean;
+  /**
+   * Users' speech: each user's audio runs through a detector of its own (default: a level detector
+   * at -40 dBFS), and each agent's model hears one speaker's turn at a time; who speaks during
+   * someone else's turn waits, with at most `maxQueuedMs` of audio queued (default 30 s).
+   */
+  readonly speech?: {
+    readonly detector?: () => SpeechDetector;
+    readonly maxQueuedMs?: number;
+  };
 }
 
 /** One user's view of the room: everything except their own words, and their input. */

@@ -71,11 +71,18 @@ describe('ChatRoom with RealtimeAgents', () => {
     ]);
     // Sales kept its own persona: in a room a handoff to a peer moves the floor, not the session.
     expect(salesModel.callsOf('updateSession')).toEqual([]);
-    expect(billingModel.sent.flatMap((i) => (i.type === 'text' ? [`${i.speaker}: ${i.text}`] : []))).toEqual([
-      'Ann: Sales, my invoice is wrong',
-      'Sales: One moment, please.',
-      'Sales: Sales handed the conversation over to Billing.',
+    // Billing is asked to answer Ann's request itself, after a note saying who handed it over.
+    expect(
+      billingModel.sent.flatMap((i) =>
+        i.type === 'text' ? [`${i.role}/${i.speaker ?? '-'}: ${i.text}`] : [],
+      ),
+    ).toEqual([
+      'user/Ann: Sales, my invoice is wrong',
+      'user/Sales: One moment, please.',
+      "system/-: Sales handed the conversation over to Billing. Answer Ann's request that follows.",
+      'user/Ann: Sales, my invoice is wrong',
     ]);
+    expect(billingModel.callsOf('createResponse')).toHaveLength(1);
 
     await room.stop();
     expect(room.resources()).toMatchObject({
@@ -85,5 +92,45 @@ describe('ChatRoom with RealtimeAgents', () => {
       memberSubscriptions: 0,
     });
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('with floor mention, a handoff whose words name the target gets one answer, to the user request', async () => {
+    const clock = new TestClock();
+    const max = new RealtimeAgent({
+      name: 'Max',
+      instructions: 'You tell jokes.',
+      model: new ScriptedModel({
+        clock,
+        script: [{ match: /joke/i, reply: { text: 'I told a joke once. Nobody laughed.' } }],
+        fallback: { text: "Sorry, I didn't catch that." },
+      }),
+    });
+    const ava = new RealtimeAgent({
+      name: 'Ava',
+      instructions: 'You greet people.',
+      model: new ScriptedModel({
+        clock,
+        script: [
+          {
+            match: /joke/i,
+            reply: { text: 'Max tells the jokes.', toolCalls: [{ name: 'transfer_to_max' }] },
+          },
+        ],
+      }),
+      handoffs: [max],
+    });
+    const room = new ChatRoom({ agents: [ava, max], floor: 'mention', clock });
+    const seen: ServerEvent[] = [];
+    await room.start({ next: (event) => seen.push(event) });
+    room.handleInput({ type: 'client_text_append', text: 'Ava, tell me a joke' }, { id: 'u1', name: 'Ann' });
+    await run(room, clock, 4000);
+
+    const words = seen.flatMap((e) =>
+      e.type === 'agent_response_audio_transcript_done' ? [`${e.agent_name}: ${e.transcript}`] : [],
+    );
+    expect(words).toEqual(['Ava: Max tells the jokes.', 'Max: I told a joke once. Nobody laughed.']);
+    // One response from Max: Ava's words naming him were not a second request.
+    expect(seen.filter((e) => e.type === 'agent_response_created' && e.agent_name === 'Max')).toHaveLength(1);
+    await room.stop();
   });
 });

@@ -285,6 +285,16 @@ describe('ChatRoom broadcast', () => {
     });
     a.emit({ type: 'agent_response_audio_done', ...agent });
     a.emit({ type: 'agent_response_audio_transcript_done', ...agent, transcript: 'Agent2, your view?' });
+    a.emit({
+      type: 'agent_response_done',
+      agent_id: 'a1',
+      agent_name: 'Agent1',
+      response_id: 'r1',
+      input_tokens: 0,
+      output_tokens: 0,
+      metadata: {},
+      status: 'completed',
+    });
     await room.settled();
     expect(b.inputs).toEqual([
       { type: 'client_audio_append', audio: 'AAAA', format: { type: 'audio/pcm', rate: 24000 } },
@@ -616,7 +626,7 @@ describe('ChatRoom floor control', () => {
     expectNothingLeft(room, [a, boss]);
   });
 
-  it('handoff: the floor passes to the target, which is asked to answer', async () => {
+  it('handoff: the floor passes to the target, which answers the user request, not the handoff note', async () => {
     const a = new FakeMember('a1', 'Sales', { reply: () => 'One moment please.' });
     const b = new FakeMember('a2', 'Billing', { reply: () => 'Billing here, how can I help?' });
     const room = new ChatRoom({ agents: [a, b], floor: 'mention' });
@@ -637,7 +647,14 @@ describe('ChatRoom floor control', () => {
     expect(heardLines(b)).toEqual([
       'User: Sales, my invoice is wrong',
       'Sales: One moment please.',
-      '!Sales: Sales handed the conversation over to Billing.',
+      '!User: Sales, my invoice is wrong',
+    ]);
+    expect(b.inputs).toEqual([
+      {
+        type: 'client_text_append',
+        role: 'system',
+        text: "Sales handed the conversation over to Billing. Answer User's request that follows.",
+      },
     ]);
     // The next unaddressed question goes to the last holder: Billing.
     room.handleInput({ type: 'client_text_append', text: 'thanks, and the due date?' });
@@ -666,7 +683,7 @@ describe('ChatRoom floor control', () => {
     ]);
     expect(heardLines(b)).toEqual([
       'User: Sales, help',
-      '!Sales: Sales handed the conversation over to Billing.',
+      '!User: Sales, help',
       'Sales: Transferring you now, Billing.',
     ]);
     await room.stop();

@@ -2,7 +2,7 @@ import { type ClientEvent, parseClientEvent, type ServerEvent } from '@chorus/pr
 import type { Observable, Observer, Subscription } from 'rxjs';
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
 import { refuseShaping, type ShapingReport, shapeMembers } from '../agent/client-shaping.js';
-import { systemClock } from '../clock.js';
+import { type ChorusClock, systemClock } from '../clock.js';
 import { AudioTurns } from './audio-turns.js';
 import { BoundedMap } from './bounded-map.js';
 import { type RoomState, roomMachine } from './chat-room.machine.js';
@@ -22,7 +22,11 @@ import { RoomBus } from './room-bus.js';
 import { serverError, stampRoom } from './room-events.js';
 import { RoomFloor } from './room-floor.js';
 import { RoomRouter } from './room-router.js';
+import { waitForAnswers } from './room-send.js';
+import { type RoomSendOptions, type RoomTurnResult, RoomTurns, replyOf } from './room-turns.js';
 import { DEFAULT_USER, RoomUsers } from './room-users.js';
+import { energySpeechDetector } from './speech-activity.js';
+import { VoiceLanes } from './voice-lanes.js';
 
 export type {
   ChatRoomOptions,
@@ -31,11 +35,14 @@ export type {
   RoomUser,
   RoomUserSession,
 } from './chat-room-options.js';
+export type { RoomReply, RoomSendOptions, RoomTurnResult } from './room-turns.js';
 
 const DEFAULT_TRANSCRIPT_LIMIT = 50;
 /** Member states in which a `client_response_cancel` has something to cancel. */
 const BUSY_STATES: ReadonlySet<string> = new Set(['responding', 'runningTools', 'handingOff']);
 const OWNER_LIMIT = 1024;
+const DEFAULT_MAX_QUEUED_SPEECH_MS = 30_000;
+const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 
 /**
  * A room where several agents and users talk: one root actor (lifecycle, floor, loop guard) with
@@ -75,6 +82,10 @@ export class ChatRoom {
   /** Which agent a tool call, approval or audio item belongs to, for routing client answers. */
   readonly #owners = new BoundedMap<string, string>(OWNER_LIMIT);
   readonly #audioTurns = new AudioTurns();
+  readonly #turns: RoomTurns;
+  /** Each user's own input path: whose speech each agent's model hears when. */
+  readonly #voices: VoiceLanes;
+  readonly #clock: ChorusClock;
   /** Made once: member delivery runs per audio frame and must not allocate a callback each time. */
   readonly #publish = (event: ServerEvent) => this.#bus.publish(event);
   readonly #floor: RoomFloor;
@@ -114,6 +125,15 @@ export class ChatRoom {
     this.relay = options.relay ?? 'text';
     this.events$ = this.#bus.events$;
     this.#clientShaping = options.clientShaping === true;
+    this.#turns = new RoomTurns(this.members.map((m) => m.name));
+    this.#clock = options.clock ?? systemClock;
+    const speech = options.speech ?? {};
+    this.#voices = new VoiceLanes({
+      detector: speech.detector ?? (() => energySpeechDetector()),
+      maxQueuedMs: speech.maxQueuedMs ?? DEFAULT_MAX_QUEUED_SPEECH_MS,
+      deliver: (member, event) => this.#input(member, event),
+      dropped: (user, message) => this.#reject(user, serverError('input_audio_dropped', message)),
+    });
 
     this.actor = createActor(roomMachine, {
       input: { roomId: this.id, maxAgentTurns },
@@ -141,6 +161,7 @@ export class ChatRoom {
       audioTurns: this.#audioTurns,
       userNamed: (id) => this.#users.named(id),
       publish,
+      asked: (id) => this.#turns.asked(id),
     });
     this.actor.on('floor_changed', ({ agentId, reason }) => {
       this.#bus.publish({ type: 'room_floor_changed', room_id: this.id, agent_id: agentId, reason });
@@ -192,6 +213,7 @@ export class ChatRoom {
     this.actor.send({ type: 'room.start' });
     this.#bus.events$.subscribe((event) => {
       try {
+        this.#turns.observe(event);
         this.#router.route(event);
       } catch (error) {
         this.#bus.publish(serverError('room_delivery_failed', `${event.type}: ${describe(error)}`));
@@ -204,7 +226,8 @@ export class ChatRoom {
       this.#memberSubscriptions.push(
         member.events$.subscribe({
           next: (event) => {
-            if (relayed || event.type === 'agent_error') this.#bus.publish(stampRoom(event, this.id));
+            if (relayed || event.type === 'agent_error')
+              this.#bus.publish(stampRoom(this.#voices.observe(event), this.id));
           },
           error: (error: unknown) => {
             this.#bus.publish(serverError('member_failed', `${member.name}: ${describe(error)}`));
@@ -293,14 +316,17 @@ export class ChatRoom {
         });
         return true;
       case 'client_audio_append':
-        for (const member of this.#audioTargets(user)) this.#input(member, event);
+        this.#voices.push(user, event, this.#audioTargets(user));
         return true;
       case 'client_audio_commit':
+        this.actor.send({ type: 'floor.user_turn' });
+        this.#voices.commit(user, this.#audioTargets(user));
+        this.#audioTurns.end(user.id);
+        return true;
       case 'client_image_append':
       case 'client_response_create': {
         if (event.type !== 'client_image_append') this.actor.send({ type: 'floor.user_turn' });
         for (const member of this.#audioTargets(user)) this.#input(member, event);
-        if (event.type === 'client_audio_commit') this.#audioTurns.end(user.id);
         return true;
       }
       case 'client_response_cancel': {
@@ -410,7 +436,10 @@ export class ChatRoom {
   /** Removes a user; their `events$` complete. */
   leave(user: RoomUser | string): void {
     const id = typeof user === 'string' ? user : user.id;
-    this.#users.remove(id, () => this.#audioTurns.end(id));
+    this.#users.remove(id, () => {
+      this.#audioTurns.end(id);
+      this.#voices.leave(id);
+    });
   }
 
   /**
@@ -428,6 +457,43 @@ export class ChatRoom {
       await this.#router.decisions;
       await Promise.resolve();
       if (this.#bus.pending === 0 && this.#router.pendingDecisions === 0) return;
+    }
+  }
+
+  /**
+   * Says `text` in the room as `user` (default: a single user `user`) and resolves once the agents
+   * have answered: the floor decided, every agent asked to respond (the answer's answerers, handoff
+   * targets, follow-ups after tools) has finished its response, and the room is quiet. Resolves
+   * with the replies and every event of the turn; rejects when the input is refused, the room
+   * stops first, or `timeoutMs` (default 60 s, on the room's clock) passes.
+   * ```ts
+   * const { replies } = await room.send('Ava, tell me a joke', { id: 'u1', name: 'Ann' });
+   * ```
+   */
+  async send(text: string, user?: RoomUser, options: RoomSendOptions = {}): Promise<RoomTurnResult> {
+    const events: ServerEvent[] = [];
+    const subscription = this.#bus.events$.subscribe((event) => events.push(event));
+    try {
+      if (!this.handleInput({ type: 'client_text_append', text }, user)) {
+        await this.#bus.drained();
+        const refused = events.find((e) => e.type === 'server_error');
+        throw new Error(
+          `room ${this.id} refused the input${refused?.type === 'server_error' ? `: ${refused.message}` : ''}`,
+        );
+      }
+      await waitForAnswers({
+        roomId: this.id,
+        turns: this.#turns,
+        events$: this.#bus.events$,
+        settled: () => this.settled(),
+        decisions: () => ({ pending: this.#router.pendingDecisions, done: this.#router.decisions }),
+        stopped: () => this.#stopping !== undefined || this.state !== 'running',
+        clock: this.#clock,
+        timeoutMs: options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+      });
+      return { replies: events.flatMap((e) => replyOf(e) ?? []), events };
+    } finally {
+      subscription.unsubscribe();
     }
   }
 
@@ -496,6 +562,8 @@ export class ChatRoom {
     for (const id of this.#users.ids()) this.leave(id);
     this.#owners.clear();
     this.#router.clear();
+    this.#turns.clear();
+    this.#voices.clear();
     this.#audioTurns.clear();
     await this.#bus.close();
     this.actor.stop();

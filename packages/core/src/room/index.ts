@@ -36,3 +36,4 @@ export type { HeardMessage, MemberStartOptions, RoomMember } from './member.js';
 export { type MemberModeratorOptions, MODERATOR_SPEAKER, memberModerator } from './member-moderator.js';
 export { findMentions } from './mention.js';
 export { RoomBus } from './room-bus.js';
+export type { RoomReply, RoomSendOptions, RoomTurnResult } from './room-turns.js';

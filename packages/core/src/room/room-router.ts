@@ -1,5 +1,6 @@
 import type { ClientEvent, ServerEvent, ServerEventOf } from '@chorus/protocol';
 import type { Actor } from 'xstate';
+import { handoffToolName } from '../handoff/handoff.js';
 import type { AudioTurns } from './audio-turns.js';
 import { BoundedMap } from './bounded-map.js';
 import type { roomMachine } from './chat-room.machine.js';
@@ -13,6 +14,12 @@ import { DEFAULT_USER } from './room-users.js';
 
 const SPOKEN_LIMIT = 1024;
 
+/** A user's words an agent was asked to answer. */
+interface HandedRequest {
+  readonly speaker: string;
+  readonly text: string;
+}
+
 export interface RoomRouterOptions {
   readonly actor: Actor<typeof roomMachine>;
   readonly members: readonly RoomMember[];
@@ -24,6 +31,8 @@ export interface RoomRouterOptions {
   readonly audioTurns: AudioTurns;
   readonly userNamed: (id: string) => Required<RoomUser>;
   readonly publish: (event: ServerEvent) => void;
+  /** Told each time a member is asked to respond, so the room knows who still owes an answer. */
+  readonly asked?: (memberId: string) => void;
 }
 
 /**
@@ -34,8 +43,16 @@ export interface RoomRouterOptions {
  */
 export class RoomRouter {
   readonly #options: RoomRouterOptions;
-  /** Responses whose words were relayed; one without words ends its speaker's turn at `done`. */
-  readonly #spokenResponses = new BoundedMap<string, true>(SPOKEN_LIMIT);
+  /**
+   * An agent's final words, held per response until its `done`: only then is it known whether the
+   * response also handed off (a provider may stream the words before or after the call), and words
+   * that come with a handoff must not pick a second answerer.
+   */
+  readonly #pendingWords = new BoundedMap<string, { agentId: string; texts: string[] }>(SPOKEN_LIMIT);
+  /** Responses that called a handoff tool naming another member of the room. */
+  readonly #handingOff = new BoundedMap<string, true>(SPOKEN_LIMIT);
+  /** The latest request each agent was asked to answer, which a handoff passes on to its target. */
+  readonly #requests = new BoundedMap<string, HandedRequest>(SPOKEN_LIMIT);
   #decisions: Promise<void> = Promise.resolve();
   #pendingDecisions = 0;
 
@@ -55,7 +72,9 @@ export class RoomRouter {
 
   /** Forgets which responses were relayed (the room stopped). */
   clear(): void {
-    this.#spokenResponses.clear();
+    this.#pendingWords.clear();
+    this.#handingOff.clear();
+    this.#requests.clear();
   }
 
   route(event: ServerEvent): void {
@@ -73,15 +92,24 @@ export class RoomRouter {
         if (event.interrupted) return;
         const words = finalWords(event) ?? '';
         if (words.trim() === '') return;
-        this.#spokenResponses.set(event.response_id, true);
-        this.#enqueue(() => this.#agentSaid(event.agent_id, words));
+        const pending = this.#pendingWords.get(event.response_id);
+        if (pending) pending.texts.push(words);
+        else this.#pendingWords.set(event.response_id, { agentId: event.agent_id, texts: [words] });
         return;
       }
-      case 'agent_response_done':
-        if (!this.#spokenResponses.delete(event.response_id)) {
+      case 'agent_response_done': {
+        const pending = this.#pendingWords.get(event.response_id);
+        this.#pendingWords.delete(event.response_id);
+        const handingOff = this.#handingOff.delete(event.response_id);
+        if (!pending) {
           this.#enqueue(() => this.#endSilentTurn(event.agent_id));
+          return;
+        }
+        for (const words of pending.texts) {
+          this.#enqueue(() => this.#agentSaid(pending.agentId, words, handingOff));
         }
         return;
+      }
       case 'agent_handoff':
         this.#enqueue(() => this.#handoff(event));
         return;
@@ -104,6 +132,8 @@ export class RoomRouter {
         return;
       case 'agent_response_tool_use_done':
         owners.set(event.tool_use.id, event.agent_id);
+        if (this.#namesPeer(event.agent_id, event.tool_use.name))
+          this.#handingOff.set(event.response_id, true);
         return;
       case 'agent_tool_approval_requested':
         owners.set(event.call_id, event.agent_id);
@@ -113,7 +143,7 @@ export class RoomRouter {
         this.#options.audioTurns.endedBy(event.agent_id);
         return;
       case 'agent_input_transcription_done':
-        this.#enqueue(() => this.#userSpoke(event.agent_id, event.transcript));
+        this.#enqueue(() => this.#userSpoke(event.agent_id, event.transcript, event.user_id));
         return;
       default:
         return;
@@ -145,18 +175,21 @@ export class RoomRouter {
     const granted = await this.#options.floor.decide(utterance, false);
     if (granted === undefined) return;
     for (const member of this.#options.members) {
-      this.#hear(member, { speaker: user.name, text, respond: granted.includes(member.id) });
+      const respond = granted.includes(member.id);
+      if (respond) this.#requests.set(member.id, { speaker: user.name, text });
+      this.#hear(member, { speaker: user.name, text, respond });
     }
   }
 
-  async #agentSaid(agentId: string, text: string): Promise<void> {
+  async #agentSaid(agentId: string, text: string, handingOff = false): Promise<void> {
     const { actor, byId, floor } = this.#options;
     const speaker = byId.get(agentId);
     if (!speaker) return;
     const utterance: RoomUtterance = { speaker: { kind: 'agent', id: speaker.id, name: speaker.name }, text };
     const holder = actor.getSnapshot().context.holder;
-    // Someone else holds the floor (a handoff moved it on): these words are context only.
-    const moved = holder !== null && holder !== agentId;
+    // Someone else holds the floor (a handoff moved it on), or this response hands it on: the words
+    // are context only, so naming the target ("Max tells the jokes") does not ask it a second time.
+    const moved = handingOff || (holder !== null && holder !== agentId);
     if (moved) floor.remember(utterance);
     const granted = moved ? [] : await floor.decide(utterance, true);
     if (granted === undefined) return;
@@ -189,32 +222,55 @@ export class RoomRouter {
     // A handoff to someone outside the room is the agent's own business (it swaps in place).
     if (!from || !target) return;
     if (!floor.grant([target.id], 'handoff', true).includes(target.id)) return;
-    this.#hear(target, {
-      speaker: from.name,
-      text: `${from.name} handed the conversation over to ${target.name}.`,
-      respond: true,
+    const note = `${from.name} handed the conversation over to ${target.name}.`;
+    const request = this.#requests.get(from.id);
+    if (!request) {
+      // Nobody asked the handing agent anything (it handed off on its own): the note is the turn.
+      this.#hear(target, { speaker: from.name, text: note, respond: true });
+      return;
+    }
+    // The target answers what the user asked, not the note: the note is context, and the request
+    // comes again, attributed to whoever made it, as the words to answer.
+    this.#input(target, {
+      type: 'client_text_append',
+      role: 'system',
+      text: `${note} Answer ${request.speaker}'s request that follows.`,
     });
+    this.#requests.set(target.id, request);
+    this.#hear(target, { speaker: request.speaker, text: request.text, respond: true });
   }
 
-  #userSpoke(agentId: string, transcript: string): void {
+  /** Whether `toolName` is the handoff tool of a member other than `agentId`. */
+  #namesPeer(agentId: string, toolName: string): boolean {
+    return this.#options.members.some((m) => m.id !== agentId && handoffToolName(m.name) === toolName);
+  }
+
+  #userSpoke(agentId: string, transcript: string, userId: string | undefined): void {
     const { actor, members, floor } = this.#options;
     if (actor.getSnapshot().value !== 'running' || transcript.trim() === '') return;
-    const turn = this.#options.audioTurns.heardBy(agentId);
-    const user = turn?.user ?? DEFAULT_USER;
+    const last = this.#options.audioTurns.heardBy(agentId);
+    // The speech is attributed to the user whose turn the model heard; the last turn placed is a
+    // guess only when nobody is named (several users may have spoken since).
+    const user = userId === undefined ? (last?.user ?? DEFAULT_USER) : this.#options.userNamed(userId);
+    const turn = last?.user.id === user.id ? last : undefined;
     actor.send({ type: 'floor.user_turn' });
     floor.remember({ speaker: { kind: 'user', ...user }, text: transcript });
     const heard = new Set(turn?.targets ?? [agentId]);
     heard.add(agentId);
+    // The agent that transcribed the turn is the one answering it.
+    this.#requests.set(agentId, { speaker: user.name, text: transcript });
     for (const member of members) {
       if (!heard.has(member.id)) this.#hear(member, { speaker: user.name, text: transcript, respond: false });
     }
   }
 
   #hear(member: RoomMember, message: HeardMessage): void {
+    if (message.respond) this.#options.asked?.(member.id);
     hearSafely(member, message, this.#options.publish);
   }
 
   #input(member: RoomMember, event: ClientEvent): void {
+    if (event.type === 'client_response_create') this.#options.asked?.(member.id);
     inputSafely(member, event, this.#options.publish);
   }
 
