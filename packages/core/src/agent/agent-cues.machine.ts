@@ -47,7 +47,10 @@ export type AgentCuesEvent =
   | { type: 'cue.response_done'; responseId: string }
   /** The user started speaking (or typed): a barge-in for interruptible lines, activity for the idle timer. */
   | { type: 'cue.user_active' }
-  | { type: 'cue.prompt_spoken' };
+  | { type: 'cue.prompt_spoken' }
+  /** The user's client dropped (the gateway holds the session) or came back. */
+  | { type: 'cue.user_away' }
+  | { type: 'cue.user_back' };
 
 /** Effects provided by the agent; here they do nothing, so the definition runs (and charts) alone. */
 const effect = () => {};
@@ -64,7 +67,8 @@ const FREE_STATES = new Set(['listening', 'runningTools']);
  *   user speaking over an interruptible line cancels it (the agent's barge-in does the cutting) and
  *   drops the interruptible lines still queued; `speakingFirmly` (a line said with
  *   `interruptible: false`) is not cut.
- * - `idle`: `off -> waiting -> prompting -> prompted -> ending`. While the agent listens, a silence
+ * - `idle`: `off -> waiting -> prompting -> prompted -> ending`, and `away` while the user's
+ *   client is gone (the gateway holds the session), so nobody is prompted who cannot hear it. While the agent listens, a silence
  *   of `afterMs` queues the prompt; a second silence of `endAfterMs` after it ends the session. Any
  *   user activity, or the agent getting busy, starts the count again.
  */
@@ -147,6 +151,7 @@ export const agentCuesMachine = setup({
   }),
   type: 'parallel',
   on: {
+    'cue.user_away': { target: '.idle.away' },
     'cue.agent_state': { actions: 'rememberAgentState' },
     'cue.say': [{ guard: 'isFull', actions: 'reportRefusedLine' }, { actions: 'enqueue' }],
   },
@@ -184,6 +189,10 @@ export const agentCuesMachine = setup({
       states: {
         off: {
           always: { guard: 'idleArmed', target: 'waiting' },
+        },
+        // Nobody to prompt: the user's client dropped and may come back (the gateway's grace).
+        away: {
+          on: { 'cue.user_back': 'off' },
         },
         waiting: {
           always: { guard: 'agentBusy', target: 'off' },

@@ -118,6 +118,11 @@ export class AgentCues {
     this.#send({ type: 'cue.user_active' });
   }
 
+  /** The user's client dropped (the idle prompt waits) or came back. */
+  away(away: boolean): void {
+    this.#send({ type: away ? 'cue.user_away' : 'cue.user_back' });
+  }
+
   /** Whether a line said with `interruptible: false` is being spoken now. */
   holdsFloorFirmly(): boolean {
     const snapshot = this.#ref?.()?.getSnapshot() as { matches?: (value: unknown) => boolean } | undefined;

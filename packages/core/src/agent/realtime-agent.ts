@@ -218,6 +218,14 @@ export class RealtimeAgent implements RoomMember {
   }
 
   /**
+   * The user's client dropped and the gateway holds the session (`away`), or it came back. While
+   * away the idle prompt waits: nobody is there to hear it. `user` is ignored (one user per agent).
+   */
+  setAway(_user: { readonly id: string } | null, away: boolean): void {
+    this.cues.away(away);
+  }
+
+  /**
    * Speaks a fixed line through the model's voice (a greeting, a scripted disclosure) as soon as
    * the agent is free; it is recorded in the history as the agent's words. `interruptible: false`
    * keeps the user's speech from cutting it off.
