@@ -43,6 +43,11 @@ export interface ServeOptions {
    * are served only in loopback dev mode (no `CHORUS_API_KEYS`).
    */
   readonly twilioAuthToken?: string;
+  /**
+   * How long a Chorus session whose socket dropped is held for its client to resume it, in ms
+   * (`--resume-grace <seconds>`; default 60 s, 0 turns resumption off).
+   */
+  readonly resumeGraceMs?: number;
 }
 
 /** A running `chorus serve`. */
@@ -108,6 +113,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     auth: hasKeys ? {} : { insecureDev: true },
     ...(twilio ? { twilio } : {}),
     ...(options.allowOrigins ? { allowedOrigins: options.allowOrigins } : {}),
+    ...(options.resumeGraceMs === undefined ? {} : { resumption: { graceMs: options.resumeGraceMs } }),
     env,
     logger: createGatewayLogger({
       level: options.logLevel ?? env.CHORUS_LOG_LEVEL ?? 'warn',
