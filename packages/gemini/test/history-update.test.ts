@@ -13,7 +13,8 @@ const msg = (id: string, text: string): ConversationItem => ({ type: 'message', 
 
 describe('GeminiRealtimeModel.updateHistory', () => {
   it('sends appended items as clientContent turns that ask for no answer', async () => {
-    const h = (harness = await Harness.start());
+    harness = await Harness.start();
+    const h = harness;
     await h.model.connect(textSession);
     h.model.updateHistory({
       history: [msg('a', 'one'), msg('b', 'the caller is a VIP')],
@@ -29,7 +30,8 @@ describe('GeminiRealtimeModel.updateHistory', () => {
   });
 
   it('reports a deletion as not applied, sending nothing', async () => {
-    const h = (harness = await Harness.start());
+    harness = await Harness.start();
+    const h = harness;
     await h.model.connect(textSession);
     h.model.updateHistory({ history: [msg('a', 'one')], removed: ['b'], added: [] });
     const error = await h.waitFor('model_error');
