@@ -197,3 +197,25 @@ describe('a client whose socket drops comes back to the same conversation', () =
     await client.waitForType('server_session_created');
   });
 });
+
+describe('coming back on the same URL while the old socket is still open', () => {
+  it('the newer connection takes the session over and resumes it with the token', async () => {
+    const r = await rig();
+    const first = await r.connect();
+    first.send({ type: 'client_session_create', config: {} });
+    const { resume_token: token } = await first.waitForType('server_session_created');
+    await first.waitForType('agent_ready');
+    first.send({ type: 'client_text_append', text: 'story' });
+    await first.waitForType('agent_response_created');
+
+    const second = await r.connect();
+    expect((await first.waitForType('server_session_ended')).reason).toBe('taken_over');
+    await advance(r.clock, 3_000);
+    second.send({ type: 'client_session_create', config: {}, resume_token: token });
+    expect(await second.waitForType('server_session_created')).toMatchObject({ resumed: true });
+    const done = await second.waitForType('agent_response_done');
+    expect(done.status).toBe('completed');
+    expect(ofType(second.messages, 'agent_response_audio_transcript_done')[0]?.transcript).toBe(STORY);
+    expect((await health(r.port)).rooms).toBe(1);
+  });
+});

@@ -148,6 +148,14 @@ export class ChorusConnection implements SessionOwner {
   /** A newer connection to the same session took it over: tell this client, then close. */
   takeOver(): void {
     if (this.#phase === 'ended') return;
+    // The newer connection may be this client coming back: hold the session from now, so nothing
+    // sent before it resumes is lost on this socket.
+    const lease = this.#lease;
+    if (lease && this.#token !== undefined && this.ctx.vault?.hold(this.#token)) {
+      lease.room.setAway?.(this.#user, true);
+      this.#lease = undefined;
+      this.#token = undefined;
+    }
     this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason: 'taken_over' });
     this.#phase = 'ended';
     this.socket.close(CloseCode.sessionTakenOver, 'session taken over by a newer connection');
