@@ -33,7 +33,9 @@ async function zeroLeft(port: number, text: () => Promise<string>): Promise<void
 
 describe('a client vanishing mid-stream leaves nothing behind', () => {
   it('Chorus and OpenAI clients cut off (no close frame) while agents stream audio', async () => {
-    const gateway = await startGateway({ rooms: { talker: longTalker } });
+    // Without resumption: a vanished Chorus client's session would otherwise be held for its grace
+    // period (test/conversations/client-resume.test.ts pins that it is released afterwards).
+    const gateway = await startGateway({ rooms: { talker: longTalker }, resumption: { graceMs: 0 } });
     server = gateway.server;
     const clients: WsClient[] = [];
     for (let i = 0; i < 4; i++) {

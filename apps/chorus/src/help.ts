@@ -3,7 +3,7 @@ export const MAIN_HELP = `chorus: realtime multi-agent voice rooms
 
 Usage:
   chorus serve [--port 8787] [--host 127.0.0.1] [--model local] [--allow-origin <origin>]
-               [--twilio-auth-token <token>]
+               [--twilio-auth-token <token>] [--resume-grace <seconds>]
   chorus say "What's the weather in Paris?" [--room assistant] [--out reply.wav] [--model local]
   chorus room <file.ts|file.json> [--model local]
 
@@ -51,6 +51,9 @@ Options:
                   how long a shared room's owner lease lasts (default 5000): a dead owner's
                   rooms move to another gateway within this time
   --workers <n>   run n gateway processes sharing the port (needs --bus), to use every core
+  --resume-grace <seconds>
+                  how long a session whose connection dropped waits for its client to resume it
+                  (default 60; 0 turns resumption off)
   -h, --help      show this help
 
 Without CHORUS_API_KEYS, only connections from this machine are let in, and of web pages only

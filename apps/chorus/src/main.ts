@@ -61,6 +61,15 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
+/** `--resume-grace <seconds>`: 0 (off) to a day. */
+function parseGraceSeconds(text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > 86_400) {
+    throw new UsageError(`--resume-grace must be a number of seconds from 0 to 86400, got "${text}"`);
+  }
+  return Math.round(seconds * 1000);
+}
+
 function parseSpeed(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const speed = Number(text);
@@ -151,6 +160,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
       bus: { type: 'string' },
       'bus-lease-ms': { type: 'string' },
       workers: { type: 'string' },
+      'resume-grace': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -182,6 +192,9 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number>
     ...(values['twilio-auth-token'] ? { twilioAuthToken: values['twilio-auth-token'] } : {}),
     ...(scale.bus ? { bus: scale.bus } : {}),
     ...(scale.leaseMs ? { busLeaseMs: scale.leaseMs } : {}),
+    ...(values['resume-grace'] === undefined
+      ? {}
+      : { resumeGraceMs: parseGraceSeconds(values['resume-grace']) }),
     env: io.env,
     onNotice: (notice) => io.stderr.write(`${err.yellow('notice:')} ${notice}\n`),
   });

@@ -50,6 +50,11 @@ export interface ServeOptions {
   readonly bus?: string;
   /** The shared rooms' owner lease in ms (`--bus-lease-ms`, default 5000): how long a dead owner's rooms wait to move. */
   readonly busLeaseMs?: number;
+  /**
+   * How long a Chorus session whose socket dropped is held for its client to resume it, in ms
+   * (`--resume-grace <seconds>`; default 60 s, 0 turns resumption off).
+   */
+  readonly resumeGraceMs?: number;
 }
 
 /** A running `chorus serve`. */
@@ -115,6 +120,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     auth: hasKeys ? {} : { insecureDev: true },
     ...(twilio ? { twilio } : {}),
     ...(options.allowOrigins ? { allowedOrigins: options.allowOrigins } : {}),
+    ...(options.resumeGraceMs === undefined ? {} : { resumption: { graceMs: options.resumeGraceMs } }),
     env,
     ...(options.bus
       ? { cluster: { bus: options.bus, ...(options.busLeaseMs ? { leaseMs: options.busLeaseMs } : {}) } }

@@ -73,4 +73,11 @@ describe('chorus main', () => {
     );
     expect((await chorus(['serve', '--allow-origin', 'evil.example'])).code).toBe(2);
   });
+
+  it('refuses a resume grace that is not a number of seconds', async () => {
+    const result = await chorus(['serve', '--resume-grace', 'soon']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--resume-grace must be a number of seconds from 0 to 86400, got "soon"');
+    expect((await chorus(['serve', '--help'])).stdout).toContain('--resume-grace <seconds>');
+  });
 });

@@ -1,3 +1,13 @@
+export { MAX_LINE_CHARS, MAX_PROGRESS_LINES_PER_CALL, type SayOptions } from './agent/agent-cues.js';
+export {
+  type AgentCuesContext,
+  type AgentCuesEvent,
+  type AgentCuesInput,
+  agentCuesMachine,
+  type CueKind,
+  type CueLine,
+  type IdlePromptSettings,
+} from './agent/agent-cues.machine.js';
 export {
   type AgentShape,
   type NotAppliedField,
@@ -6,6 +16,15 @@ export {
   shapeKeys,
 } from './agent/client-shaping.js';
 export { ConversationHistory } from './agent/conversation-history.js';
+export { lineResponse, verbatimInstructions } from './agent/cue-logic.js';
+export {
+  type AddedRun,
+  checkHistory,
+  diffHistory,
+  type HistoryDiff,
+  type HistoryUpdate,
+  MAX_HISTORY_ITEM_CHARS,
+} from './agent/history-edit.js';
 export {
   type HandoffTarget,
   RealtimeAgent,
@@ -67,6 +86,7 @@ export {
   type Tool,
   type ToolApprovalContext,
   type ToolContext,
+  type ToolFiller,
   type ToolOptions,
   toJsonSchema,
   tool,

@@ -4,6 +4,7 @@ import {
   type ConnectOptions,
   type ConversationItem,
   clockNow,
+  type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
@@ -237,6 +238,31 @@ export class GeminiRealtimeModel implements RealtimeModel {
       .catch((cause: unknown) =>
         this.emitError('unsupported_audio_format', `cannot convert audio: ${describe(cause)}`, false),
       );
+  }
+
+  /**
+   * An edit of the agent's history. Gemini Live has no item ids and no way to delete or rewrite a
+   * turn: appended items at the end go as `clientContent` turns (`turnComplete: false`, so no answer
+   * is asked for) on models that take `clientContent` mid-session; anything else is reported as not
+   * applied, and reaches the model only when the history is replayed into a fresh session.
+   */
+  updateHistory(change: HistoryChange): void {
+    if (this.phase === 'closed') return;
+    const tail = change.history.slice(change.history.length - change.added.length);
+    const appendsOnly =
+      change.removed.length === 0 && change.added.every(({ item }, i) => tail[i]?.id === item.id);
+    if (!appendsOnly || !this.dialect.clientContentMidSession) {
+      this.emitError(
+        'history_edit_unsupported',
+        appendsOnly
+          ? 'this Gemini Live model takes no clientContent after setup; the added items reach it when the history is next replayed'
+          : 'Gemini Live cannot delete or rewrite turns; the edit reaches the model when the history is next replayed',
+        false,
+      );
+      return;
+    }
+    const turns = turnsFromHistory(change.added.map(({ item }) => item));
+    this.transmit({ text: JSON.stringify({ clientContent: { turns, turnComplete: false } }), audioBytes: 0 });
   }
 
   async close(): Promise<void> {

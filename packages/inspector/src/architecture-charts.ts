@@ -1,4 +1,10 @@
-import { modelConnectionMachine, realtimeAgentMachine, roomMachine, toolCallMachine } from '@chorus/core';
+import {
+  agentCuesMachine,
+  modelConnectionMachine,
+  realtimeAgentMachine,
+  roomMachine,
+  toolCallMachine,
+} from '@chorus/core';
 import { type ChartableMachine, machineToMermaid } from './mermaid.js';
 
 const START = '<!-- charts:start -->';
@@ -10,6 +16,7 @@ export const DOCUMENTED_MACHINES: ReadonlyArray<{ title: string; machine: Charta
   { title: 'RealtimeAgent (`realtimeAgentMachine`)', machine: realtimeAgentMachine },
   { title: 'Model connection (`modelConnectionMachine`)', machine: modelConnectionMachine },
   { title: 'Tool call (`toolCallMachine`)', machine: toolCallMachine },
+  { title: 'Agent cues: say, fillers, idle prompt (`agentCuesMachine`)', machine: agentCuesMachine },
 ];
 
 /** The generated markdown between the chart markers. */

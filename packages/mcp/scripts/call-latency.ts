@@ -20,7 +20,10 @@ async function measure(label: string, source: ToolSource): Promise<void> {
   for (let i = 0; i < CALLS; i++) {
     const signal = new AbortController().signal;
     const t0 = performance.now();
-    await echo.invoke({ text: 'hi' }, { signal, callId: `c${i}`, agent: undefined as never });
+    await echo.invoke(
+      { text: 'hi' },
+      { signal, callId: `c${i}`, agent: undefined as never, progress: () => {} },
+    );
     times.push(performance.now() - t0);
   }
   await source.close();

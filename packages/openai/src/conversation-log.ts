@@ -37,6 +37,12 @@ export class ConversationLog {
     return this.items.filter((item) => item.type !== 'message' || item.text !== '');
   }
 
+  /** Replaces the whole log (the agent edited its history). */
+  replace(items: readonly ConversationItem[]): void {
+    this.clear();
+    for (const item of items) this.upsert(item);
+  }
+
   clear(): void {
     this.items.length = 0;
     this.byId.clear();

@@ -3,6 +3,7 @@ import {
   type ChorusClock,
   type ConnectOptions,
   type ConversationItem,
+  type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
@@ -22,6 +23,7 @@ import { KeepAlive } from './keep-alive.js';
 import { ProviderEventMapper } from './provider-event-mapper.js';
 import { type Link, openSession, sendWire } from './session-handshake.js';
 import type { WireDialect, WireJson } from './wire-dialect.js';
+import { toWireItem } from './wire-items.js';
 
 /** Timing knobs shared by the OpenAI-style adapters; every timer runs on `clock`. */
 export interface SocketModelTiming {
@@ -286,6 +288,32 @@ export class SocketRealtimeModel implements RealtimeModel {
     if (!this.session) return;
     this.session = { ...this.session, ...patch };
     this.sendClient({ type: 'session.update', session: this.dialect.sessionPayload(this.session) });
+  }
+
+  /**
+   * An edit of the agent's history. OpenAI: `conversation.item.delete` for each removed item, then
+   * `conversation.item.create` with `previous_item_id` for each added one (a replaced item is
+   * deleted and created again under its id). DashScope documents no item events: the history is
+   * carried in the instructions, so the edit is one `session.update`.
+   */
+  updateHistory(change: HistoryChange): void {
+    this.log.replace(change.history);
+    if (!this.session) return;
+    if (this.dialect.replay === 'instructions') {
+      this.sendClient({
+        type: 'session.update',
+        session: this.dialect.sessionPayload(this.session, this.log.snapshot()),
+      });
+      return;
+    }
+    for (const id of change.removed) this.sendClient({ type: 'conversation.item.delete', item_id: id });
+    for (const { item, previousItemId } of change.added) {
+      this.sendClient({
+        type: 'conversation.item.create',
+        previous_item_id: previousItemId ?? 'root',
+        item: toWireItem(item),
+      });
+    }
   }
 
   async close(): Promise<void> {

@@ -80,6 +80,13 @@ export const clientSessionCreateSchema = z.object({
   type: z.literal('client_session_create'),
   ...envelopeShape,
   config: sessionConfigSchema,
+  /**
+   * Chorus addition: continue the session this token came from (`server_session_created.resume_token`)
+   * after the socket dropped: the room, the agents' conversation and the events missed meanwhile. A
+   * token that is unknown, used or past the grace period is refused (`server_error{code:
+   * 'resume_refused', path:'resume_token'}` naming why) and a fresh session is created from `config`.
+   */
+  resume_token: z.string().min(1).max(128).optional(),
 });
 
 export const clientSessionEndSchema = z.object({ type: z.literal('client_session_end'), ...envelopeShape });

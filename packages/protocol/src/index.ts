@@ -7,6 +7,7 @@ export { clientAudioBytes, parseClientAudioBytes } from './client-audio-bytes.js
 export * from './client-events.js';
 export * from './content-blocks.js';
 export * from './errors.js';
+export * from './history-items.js';
 export * from './image-format.js';
 export { checkJsonShape, type JsonShapeProblem } from './json-shape.js';
 export * from './limits.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idField, jsonObjectField, millisecondsField, nameField, textField } from './fields.js';
+import { historyItemSchema, MAX_HISTORY_ITEMS_PER_EVENT } from './history-items.js';
 import { MAX_TEXT_CHARS, MAX_TOOL_TEXT_CHARS } from './limits.js';
 import {
   agentInputDoneShape,
@@ -45,6 +46,14 @@ export const serverSessionCreatedSchema = z.object({
   type: z.literal('server_session_created'),
   session_id: idField,
   config: jsonObjectField.optional(),
+  /**
+   * Chorus addition: the secret a client sends back (`client_session_create.resume_token`) to pick
+   * this session up again after its socket dropped, within the gateway's grace period. Single use:
+   * each resumption hands out a new one. Absent when the gateway does not hold sessions.
+   */
+  resume_token: textField(128).optional(),
+  /** Chorus addition: true when this answers a resumption (the session went on; nothing restarted). */
+  resumed: z.boolean().optional(),
 });
 
 /** A session config field the backend did not apply, and why. */
@@ -259,11 +268,20 @@ export const agentToolApprovalRequestedSchema = z.object({
   arguments: textField(MAX_TOOL_TEXT_CHARS),
 });
 
-/** Chorus addition: the agent's conversation history changed; `items` is its new length. */
+/**
+ * Chorus addition: the agent's conversation history changed; `items` is its new length. The change
+ * itself is listed so a client can keep its own copy: `added` items go after `previous_item_id`
+ * (null: at the start; absent: at the end), `updated` items replace those with the same id, and
+ * `removed` ids are gone (dropped to stay within the history's bound, or deleted).
+ */
 export const agentHistoryUpdatedSchema = z.object({
   type: z.literal('agent_history_updated'),
   ...agentShape,
   items: z.number().int().nonnegative(),
+  added: z.array(historyItemSchema).max(MAX_HISTORY_ITEMS_PER_EVENT).optional(),
+  previous_item_id: idField.nullable().optional(),
+  updated: z.array(historyItemSchema).max(MAX_HISTORY_ITEMS_PER_EVENT).optional(),
+  removed: z.array(idField).max(MAX_HISTORY_ITEMS_PER_EVENT).optional(),
 });
 
 /**
@@ -327,6 +345,19 @@ export const serverRoomMovedSchema = z.object({
 });
 
 /**
+ * Chorus addition: events meant for this client were lost while its socket was away (the gateway's
+ * replay buffer is bounded by bytes): `dropped` events of `dropped_bytes`, the oldest first. Sent
+ * before the replay of the events that were kept.
+ */
+export const serverEventsDroppedSchema = z.object({
+  type: z.literal('server_events_dropped'),
+  session_id: idField,
+  dropped: z.number().int().nonnegative(),
+  dropped_bytes: z.number().int().nonnegative(),
+  reason: textField(1024).optional(),
+});
+
+/**
  * Chorus addition: the backend rejected a client event (bad JSON, bad field, unknown type) or failed
  * on its own. `path` names the offending field; `event_id` echoes the client's event id, if it sent
  * one. The session goes on.
@@ -374,6 +405,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   roomFloorChangedSchema,
   roomUserMessageSchema,
   serverRoomMovedSchema,
+  serverEventsDroppedSchema,
   serverErrorSchema,
 ]);
 
@@ -421,5 +453,6 @@ export const SERVER_EVENT_TYPES = [
   'room_floor_changed',
   'room_user_message',
   'server_room_moved',
+  'server_events_dropped',
   'server_error',
 ] as const satisfies readonly ServerEvent['type'][];

@@ -160,7 +160,15 @@ export const modelEventArbitraries: ArbitraryMap<ModelEvent> = {
 export const serverEventArbitraries: ArbitraryMap<ServerEvent> = {
   server_session_created: withType(
     'server_session_created',
-    fc.record({ session_id: id, config: jsonObject }, { requiredKeys: ['session_id'] }),
+    fc.record(
+      {
+        session_id: id,
+        config: jsonObject,
+        resume_token: id.filter((t) => t.length <= 128),
+        resumed: fc.boolean(),
+      },
+      { requiredKeys: ['session_id'] },
+    ),
   ),
   server_session_updated: withType(
     'server_session_updated',
@@ -276,6 +284,13 @@ export const serverEventArbitraries: ArbitraryMap<ServerEvent> = {
         restored_items: count,
       },
       { requiredKeys: ['room_id', 'reason', 'lost'] },
+    ),
+  ),
+  server_events_dropped: withType(
+    'server_events_dropped',
+    fc.record(
+      { session_id: id, dropped: count, dropped_bytes: count, reason: text },
+      { requiredKeys: ['session_id', 'dropped', 'dropped_bytes'] },
     ),
   ),
   server_error: withType(

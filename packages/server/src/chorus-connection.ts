@@ -16,6 +16,7 @@ import type { GuardedSocket } from './guarded-socket.js';
 import type { GatewayMetrics } from './metrics.js';
 import { type RoomHost, type RoomLease, UnknownRoomError } from './room-host.js';
 import type { RoomUser, Servable } from './servable.js';
+import { SessionRelay } from './session-relay.js';
 import {
   boundedReport,
   emptyReport,
@@ -23,6 +24,7 @@ import {
   refuseExceptSettings,
   unknownKeys,
 } from './session-report.js';
+import type { SessionOwner, SessionVault } from './session-vault.js';
 
 /** A gateway error code beyond the protocol parser's (`invalid_json`, `invalid_event`, `unknown_type`, `too_large`). */
 export type GatewayErrorCode =
@@ -43,6 +45,10 @@ export interface ChorusConnectionContext {
   readonly host: RoomHost;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /** Held sessions and resume tokens; absent: sessions end with their socket. */
+  readonly vault?: SessionVault;
+  /** The client's address, for the per-address bounds of resumption. */
+  readonly address?: string;
 }
 
 /** `ending`: a `client_session_end` is stopping the room; the socket stays open for the next session. */
@@ -61,8 +67,12 @@ function wantsBinaryAudio(config: SessionConfig): boolean {
  * `client_session_end` stops the session's agents (each says `agent_ended`), answers
  * `server_session_ended`, and leaves the socket open for another `client_session_create`.
  */
-export class ChorusConnection {
+export class ChorusConnection implements SessionOwner {
   #phase: Phase = 'awaiting_create';
+  /** The session's listener on its room, which outlives this socket when the session is held. */
+  #relay: SessionRelay | undefined;
+  /** This session's resume token, while it is resumable. */
+  #token: string | undefined;
   /**
    * Events sent while the room starts (clients pipeline `client_session_create` and their first
    * words): kept in order, bounded, and handled once the session is active.
@@ -107,17 +117,47 @@ export class ChorusConnection {
     this.#onEvent(parsed.event);
   }
 
-  /** The socket closed: leave the room. */
+  /**
+   * The socket closed: leave the room, or, when the session is resumable, hold it for the grace
+   * period with the user away (their room keeps going; their events are buffered).
+   */
   async onClosed(): Promise<void> {
     const lease = this.#lease;
+    const token = this.#token;
     this.#phase = 'ended';
     this.#lease = undefined;
+    this.#token = undefined;
+    const resumable = !this.socket.faulted && RESUMABLE_CLOSES.has(this.socket.closeCode ?? CloseCode.normal);
+    if (lease && token !== undefined && resumable && this.ctx.vault?.hold(token)) {
+      lease.room.setAway?.(this.#user, true);
+      return;
+    }
+    this.ctx.vault?.forget(token);
     if (lease) await lease.release();
+  }
+
+  /** Another connection resumed this session while this socket was still open: let it go. */
+  relinquish(): void {
+    this.#lease = undefined;
+    this.#token = undefined;
+    this.#relay = undefined;
+    if (this.#phase === 'ended') return;
+    this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason: 'resumed_elsewhere' });
+    this.#phase = 'ended';
+    this.socket.close(CloseCode.sessionTakenOver, 'session resumed by another connection');
   }
 
   /** A newer connection to the same session took it over: tell this client, then close. */
   takeOver(): void {
     if (this.#phase === 'ended') return;
+    // The newer connection may be this client coming back: hold the session from now, so nothing
+    // sent before it resumes is lost on this socket.
+    const lease = this.#lease;
+    if (lease && this.#token !== undefined && this.ctx.vault?.hold(this.#token)) {
+      lease.room.setAway?.(this.#user, true);
+      this.#lease = undefined;
+      this.#token = undefined;
+    }
     this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason: 'taken_over' });
     this.#phase = 'ended';
     this.socket.close(CloseCode.sessionTakenOver, 'session taken over by a newer connection');
@@ -171,7 +211,7 @@ export class ChorusConnection {
       return;
     }
     if (event.type === 'client_session_create' && this.#phase !== 'ending') {
-      void this.#create(event.config, event.event_id);
+      void this.#create(event.config, event.event_id, event.resume_token);
       return;
     }
     if (this.#phase === 'creating' || this.#phase === 'ending') {
@@ -204,11 +244,12 @@ export class ChorusConnection {
     }
   }
 
-  async #create(config: SessionConfig, eventId: string | undefined): Promise<void> {
+  async #create(config: SessionConfig, eventId: string | undefined, resumeToken?: string): Promise<void> {
     if (this.#phase !== 'awaiting_create') {
       this.#error('session_exists', 'this connection already has a session', 'type', eventId);
       return;
     }
+    if (resumeToken !== undefined && this.#resume(resumeToken, eventId)) return;
     this.#phase = 'creating';
     const shared = config.room !== undefined;
     const name = config.room ?? this.ctx.defaultRoom;
@@ -223,12 +264,10 @@ export class ChorusConnection {
       mergeReport(report, room.shape(config));
     };
     try {
+      const relay = new SessionRelay(this.#listener(), () => undefined);
       const lease = await this.ctx.host.open(
         name,
-        {
-          event: (event, json) => this.#forward(event, json),
-          ended: (reason) => this.#roomEnded(reason),
-        },
+        relay,
         shared ? undefined : `session:${this.ctx.userId}/${this.ctx.sessionId}`,
         this.#user,
         shared ? undefined : shape,
@@ -239,7 +278,9 @@ export class ChorusConnection {
         return;
       }
       this.#lease = lease;
+      this.#relay = relay;
       this.#phase = 'active';
+      this.#token = this.#register(lease, { ...config, room: name });
       if (!shaped) {
         const reason = lease.shared
           ? `room "${name}" is shared: its agents serve everyone`
@@ -253,6 +294,7 @@ export class ChorusConnection {
         type: 'server_session_created',
         session_id: this.ctx.sessionId,
         config: { ...config, room: name },
+        ...(this.#token !== undefined ? { resume_token: this.#token } : {}),
       });
       // The room started before this session was active, so first what it looks like now.
       for (const event of lease.room.present?.() ?? []) this.#forward(event, () => JSON.stringify(event));
@@ -317,6 +359,8 @@ export class ChorusConnection {
   async #end(lease: RoomLease): Promise<void> {
     this.#phase = 'ending';
     this.#lease = undefined;
+    this.ctx.vault?.forget(this.#token);
+    this.#token = undefined;
     this.ctx.metrics.sessions.dec({ route: 'chorus' });
     try {
       if (!lease.shared) await lease.room.stop();
@@ -367,6 +411,8 @@ export class ChorusConnection {
   #roomEnded(reason: string): void {
     if (this.#phase === 'ended' || this.#phase === 'ending') return;
     this.#lease = undefined;
+    this.ctx.vault?.forget(this.#token);
+    this.#token = undefined;
     if (reason === 'shutdown') {
       this.shutdown();
       return;
@@ -374,6 +420,95 @@ export class ChorusConnection {
     this.#send({ type: 'server_session_ended', session_id: this.ctx.sessionId, reason });
     this.#phase = 'ended';
     this.socket.close(CloseCode.sessionEnded, reason);
+  }
+
+  /** This connection as its session's live listener. */
+  #listener() {
+    return {
+      event: (event: ServerEvent, json: () => string) => this.#forward(event, json),
+      ended: (reason: string) => this.#roomEnded(reason),
+    };
+  }
+
+  /** Makes the session resumable; returns its token (undefined: resumption off or full). */
+  #register(lease: RoomLease, config: SessionConfig): string | undefined {
+    const vault = this.ctx.vault;
+    const relay = this.#relay;
+    if (!vault || !relay) return undefined;
+    const token = vault.register(
+      {
+        userId: this.ctx.userId,
+        address: this.ctx.address ?? 'unknown',
+        lease,
+        relay,
+        config,
+        user: { ...this.#user },
+        binaryAudio: this.#binaryAudio,
+        dialect: this.#dialect,
+      },
+      this,
+    );
+    if (token !== undefined) {
+      // The room ending while nobody is connected spends the token (a later resume is told so).
+      relay.attach(this.#listener(), () => vault.endedWhileAway(token));
+    }
+    return token;
+  }
+
+  /**
+   * `client_session_create{resume_token}`: takes the held session back (its room membership, the
+   * agents' conversation, the events missed, with `server_events_dropped` if some were lost), or
+   * refuses naming why, in which case the caller creates a fresh session from the same config.
+   */
+  #resume(token: string, eventId: string | undefined): boolean {
+    const vault = this.ctx.vault;
+    const claim = vault?.claim(token, this.ctx.userId, this.ctx.address ?? 'unknown');
+    if (!vault || !claim?.ok) {
+      const why =
+        claim && !claim.ok ? `${claim.reason}: ${claim.message}` : 'this gateway does not resume sessions';
+      this.#error(
+        'resume_refused',
+        `resume refused (${why}); a fresh session was created`,
+        'resume_token',
+        eventId,
+      );
+      return false;
+    }
+    const held = claim.session;
+    this.#lease = held.lease;
+    this.#relay = held.relay;
+    this.#binaryAudio = held.binaryAudio;
+    this.#dialect = held.dialect;
+    if (held.user.name !== undefined) Object.assign(this.#user, { name: held.user.name });
+    this.#phase = 'active';
+    this.ctx.metrics.sessions.inc({ route: 'chorus' });
+    // Events until now were buffered (or, from a still-open socket, sent there); from here they come
+    // live, so the buffer is taken before the session gets its next token.
+    const buffer = held.relay.attach(this.#listener(), () => undefined);
+    this.#token = this.#register(held.lease, held.config);
+    this.#send({
+      type: 'server_session_created',
+      session_id: this.ctx.sessionId,
+      config: held.config,
+      resumed: true,
+      ...(this.#token !== undefined ? { resume_token: this.#token } : {}),
+    });
+    if (buffer) {
+      const dropped = buffer.dropped;
+      if (dropped.events > 0) {
+        this.#send({
+          type: 'server_events_dropped',
+          session_id: this.ctx.sessionId,
+          dropped: dropped.events,
+          dropped_bytes: dropped.bytes,
+          reason: `the oldest missed events did not fit the ${buffer.maxBytes}-byte replay buffer`,
+        });
+      }
+      for (const event of buffer.drain()) this.#forward(event, () => JSON.stringify(event));
+    }
+    held.lease.room.setAway?.(this.#user, false);
+    this.ctx.logger.info({ session: this.ctx.sessionId, user: this.ctx.userId }, 'session resumed');
+    return true;
   }
 
   #reject(error: ProtocolError): void {
@@ -408,6 +543,14 @@ function agentSettings(config: SessionConfig): SessionConfig | undefined {
   if (config.modalities !== undefined) settings.modalities = config.modalities;
   return Object.keys(settings).length > 0 ? settings : undefined;
 }
+
+/**
+ * Closes after which a session is held for its client to come back: the connection was lost (no
+ * close frame), the client went away (a tab reload), it stopped answering pings, or a newer
+ * connection to the same session took over. A client that closed the socket itself (1000, or a
+ * close frame without a code) has left, and a socket closed for abuse is not kept.
+ */
+const RESUMABLE_CLOSES = new Set<number>([1001, 1006, CloseCode.idleTimeout, CloseCode.sessionTakenOver]);
 
 /** Events a client may send before `server_session_created` (see `#early`). */
 const MAX_EARLY_EVENTS = 256;

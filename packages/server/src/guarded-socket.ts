@@ -55,6 +55,7 @@ export class GuardedSocket {
     ws.on('error', (error) => {
       // ws emits an error before closing with 1009 (maxPayload) or 1002; the close handler cleans up.
       this.logger.debug({ err: error }, 'socket error');
+      this.#faulted = true;
     });
     ws.once('close', (code, reason) => this.#onClose(code, this.#closeReason ?? reason.toString()));
   }
@@ -67,6 +68,7 @@ export class GuardedSocket {
   close(code: number, reason: string): void {
     if (this.#closed || this.ws.readyState >= this.ws.CLOSING) return;
     this.#closeReason = reason;
+    this.#serverCloseCode = code;
     this.onServerClose(code);
     this.ws.close(code, reason);
     // A peer that never answers the close handshake must not hold the socket open.
@@ -132,9 +134,27 @@ export class GuardedSocket {
     }
   }
 
+  /**
+   * How the socket closed: the code the gateway closed it with, else the peer's; undefined while
+   * open. (Resumption holds a session only after some closes: see `ChorusConnection`.)
+   */
+  get closeCode(): number | undefined {
+    return this.#serverCloseCode ?? this.#closeCode;
+  }
+
+  /** Whether the socket failed with a protocol error (oversized or malformed frames) or stopped reading. */
+  get faulted(): boolean {
+    return this.#faulted || this.channel.gaveUp;
+  }
+
+  #closeCode: number | undefined;
+  #serverCloseCode: number | undefined;
+  #faulted = false;
+
   #onClose(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeCode = code;
     if (this.#idle !== undefined) this.clock.clearTimeout(this.#idle);
     if (this.#ping !== undefined) this.clock.clearTimeout(this.#ping);
     this.channel.dispose();

@@ -30,5 +30,10 @@ export { DEFAULT_INSPECT_POLICY, type InspectPolicy } from './room-host.js';
 export { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
 export type { RoomUser, Servable, ServableFactory } from './servable.js';
 export { type ChorusServer, createChorusServer, type DrainResult } from './server.js';
+export {
+  DEFAULT_RESUMPTION,
+  type ResumeRefusal,
+  type ResumptionOptions,
+} from './session-vault.js';
 export { TokenBucket } from './token-bucket.js';
 export * from './twilio/index.js';

@@ -8,6 +8,7 @@ import type { ClusterOptions } from './cluster/cluster-options.js';
 import type { InspectPolicy } from './room-host.js';
 import { DEFAULT_SEND_CHANNEL_OPTIONS, type SendChannelOptions } from './send-channel.js';
 import type { ServableFactory } from './servable.js';
+import type { ResumptionOptions } from './session-vault.js';
 import type { TwilioOptions } from './twilio/twilio-options.js';
 
 /** Abuse limits; every one is per connection unless it says otherwise. */
@@ -101,6 +102,13 @@ export interface ChorusServerOptions {
   readonly clock?: Clock;
   /** Environment read for `CHORUS_API_KEYS` (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Chorus-protocol session resumption: a client whose socket drops may come back within
+   * `graceMs` (default 60 s; 0 turns it off) with `server_session_created.resume_token`. Bounds:
+   * `bufferBytes` of missed events per session, `maxSessions`, `maxHeldPerAddress`,
+   * `maxFailedAttemptsPerAddress`. Not offered on `/v1/realtime` (see the README).
+   */
+  readonly resumption?: Partial<ResumptionOptions>;
   /** Phone calls through Twilio Media Streams (`/twilio/voice`, `/twilio/media-stream`); off when absent. */
   readonly twilio?: TwilioOptions;
   /**

@@ -174,8 +174,16 @@ export class SendChannel {
     this.#poll = this.clock.setTimeout(() => this.#check(), this.options.pollMs);
   }
 
+  /** Whether the channel closed its socket for not reading (1008). */
+  get gaveUp(): boolean {
+    return this.#gaveUp;
+  }
+
+  #gaveUp = false;
+
   #giveUp(reason: string): void {
     if (this.#closed) return;
+    this.#gaveUp = true;
     this.dispose();
     this.hooks.onSlowConsumerClose?.();
     this.ws.close(CloseCode.policyViolation, reason);

@@ -25,6 +25,12 @@ export interface Servable {
    */
   join?(user: RoomUser): RoomUserView | undefined;
   leave?(user: RoomUser): void;
+  /**
+   * The user's client dropped and the gateway holds their session for its grace period (`true`), or
+   * they came back (`false`): the room treats them as away meanwhile (`ChatRoom.setAway`,
+   * `RealtimeAgent.setAway`).
+   */
+  setAway?(user: RoomUser, away: boolean): void;
   /** The room as it is now, as events, for a client that joins it late (`ChatRoom.present`). */
   present?(): ServerEvent[];
   /**

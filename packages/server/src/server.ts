@@ -20,6 +20,7 @@ import { selectSubprotocol, wantsBetaDialect } from './openai/openai-handshake.j
 import { type ChorusServerOptions, type Limits, resolveLimits } from './options.js';
 import { DEFAULT_INSPECT_POLICY, RoomHost } from './room-host.js';
 import { matchRoute, type Route } from './routes.js';
+import { DEFAULT_RESUMPTION, SessionVault } from './session-vault.js';
 import { StatelyRelay } from './stately-relay.js';
 import { TokenBucket } from './token-bucket.js';
 import { PhoneCall } from './twilio/phone-call.js';
@@ -126,6 +127,9 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       })
     : undefined;
   const host = cluster?.host ?? new RoomHost(options.rooms, inspector, metrics, logger, clock, inspectPolicy);
+  const vault = new SessionVault({ ...DEFAULT_RESUMPTION, ...options.resumption }, clock, (held) =>
+    held.lease.release(),
+  );
   const twilio = options.twilio
     ? new TwilioGate(resolveTwilioOptions(options.twilio), auth.insecureDev, (name) => host.has(name), logger)
     : undefined;
@@ -286,7 +290,9 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     wss.handleUpgrade(request, socket, head, (ws) => {
       accepted = true;
       try {
-        onConnection(ws, route, principal, userKey, sessionKey, release, wantsBetaDialect(request));
+        onConnection(ws, route, principal, userKey, sessionKey, release, wantsBetaDialect(request), {
+          address: request.socket.remoteAddress ?? 'unknown',
+        });
       } catch (error) {
         logger.error({ err: error }, 'connection setup failed');
         release();
@@ -304,6 +310,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     sessionKey: string | undefined,
     release: () => void,
     beta: boolean,
+    peer: { readonly address: string } = { address: 'unknown' },
   ): void {
     const id = newId();
     const routeLabel = route.kind;
@@ -378,6 +385,8 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
         host,
         metrics,
         logger: log,
+        vault,
+        address: peer.address,
       });
       onMessage = (data, isBinary) => connection.onFrame(data, isBinary);
       onClosed = async () => {
@@ -555,6 +564,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       ),
     );
     for (const entry of open) entry.shutdown();
+    await vault.close();
     let roomsStopped = false;
     const rooms = host.stopAll().then(() => {
       roomsStopped = true;

@@ -1,7 +1,10 @@
 import { fromPromise } from 'xstate';
 import type { ModelConnection } from '../connection/model-connection.js';
 import { type PreparedToolCall, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
+import type { AgentCuesInput } from './agent-cues.machine.js';
 import type { AgentEmitter } from './agent-emitter.js';
+import type { CueEffects } from './cue-logic.js';
+import { createCueLogic } from './cue-logic.js';
 import type { FoundTool } from './persona-roster.js';
 import { type RealtimeAgentContext, realtimeAgentMachine } from './realtime-agent.machine.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
@@ -19,6 +22,13 @@ export interface AgentEffects {
   readonly swapPersona: (context: RealtimeAgentContext) => void;
   readonly reportGuardrailTrip: (context: RealtimeAgentContext) => void;
   readonly reportToolOutcome: (outcome: ToolOutcome) => void;
+  /** What the cues (say, fillers, progress, idle prompt) do, and their settings. */
+  readonly cues: CueEffects;
+  readonly cueSettings: AgentCuesInput;
+  /** A running tool's progress line. */
+  readonly toolProgress: (callId: string, text: string) => void;
+  /** Whether a line said with `interruptible: false` holds the floor now. */
+  readonly holdsFloorFirmly: () => boolean;
 }
 
 /**
@@ -47,13 +57,24 @@ export function createAgentLogic(effects: AgentEffects) {
         async ({ input, signal }) => {
           const found = effects.findTool(input.name);
           if (!found) throw new Error(`unknown tool ${input.name}`);
-          return found.tool.invoke(input.args, { signal, callId: input.callId, agent: found.persona });
+          return found.tool.invoke(input.args, {
+            signal,
+            callId: input.callId,
+            agent: found.persona,
+            progress: (text) => {
+              if (!signal.aborted) effects.toolProgress(input.callId, text);
+            },
+          });
         },
       ),
     },
   });
   return realtimeAgentMachine.provide({
-    actors: { modelConnection: connection.logic, toolCall },
+    actors: {
+      modelConnection: connection.logic,
+      toolCall,
+      cues: createCueLogic(effects.cues, effects.cueSettings),
+    },
     actions: {
       interruptResponse: ({ context }) => effects.interruptResponse(context),
       submitToolOutcomes: ({ context }) => effects.submitToolOutcomes(context, true),
@@ -101,6 +122,7 @@ export function createAgentLogic(effects: AgentEffects) {
     },
     guards: {
       isPeerHandoff: ({ context }) => context.handoff !== null && effects.isPeer(context.handoff.target),
+      interruptsOnSpeech: ({ context }) => context.interruptOnSpeech && !effects.holdsFloorFirmly(),
     },
   });
 }

@@ -1,5 +1,12 @@
 import type { ConversationItem } from '../model/realtime-model.js';
 
+/** What one `upsert` did, so that clients following the history can do the same. */
+export interface UpsertResult {
+  readonly kind: 'added' | 'updated';
+  /** Ids dropped from the front to stay within the bound. */
+  readonly dropped: readonly string[];
+}
+
 /**
  * The conversation as the agent knows it: user, assistant, tool call and tool result items, with
  * interruptions applied so it holds what was really heard. Bounded: past `maxItems` the oldest
@@ -26,18 +33,24 @@ export class ConversationHistory {
   }
 
   /** Adds an item, or replaces the one with the same id (an assistant item as it completes). */
-  upsert(item: ConversationItem): void {
+  upsert(item: ConversationItem): UpsertResult {
     const index = this.entries.findIndex((existing) => existing.id === item.id);
     if (index >= 0) {
       this.entries = this.entries.map((existing, i) => (i === index ? item : existing));
-      return;
+      return { kind: 'updated', dropped: [] };
     }
     this.entries = [...this.entries, item];
     const excess = this.entries.length - this.maxItems;
-    if (excess > 0) {
-      this.entries = this.entries.slice(excess);
-      this.dropped += excess;
-    }
+    if (excess <= 0) return { kind: 'added', dropped: [] };
+    const dropped = this.entries.slice(0, excess).map((gone) => gone.id);
+    this.entries = this.entries.slice(excess);
+    this.dropped += excess;
+    return { kind: 'added', dropped };
+  }
+
+  /** Replaces the whole history (an edit through `updateHistory`, or a seed); already checked. */
+  replace(items: readonly ConversationItem[]): void {
+    this.entries = [...items];
   }
 
   get(id: string): ConversationItem | undefined {

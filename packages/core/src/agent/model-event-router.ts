@@ -272,6 +272,7 @@ export class ModelEventRouter {
       name: call.name,
       arguments: call.raw_input,
       timeoutMs: found?.tool.timeoutMs ?? this.toolTimeoutMs,
+      filler: found?.tool.filler ? { afterMs: found.tool.filler.after, text: found.tool.filler.text } : null,
     });
   }
 }

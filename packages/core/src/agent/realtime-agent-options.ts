@@ -4,10 +4,16 @@ import type { ChorusClock } from '../clock.js';
 import type { RetryPolicy } from '../connection/retry-policy.js';
 import type { OutputGuardrail, OutputGuardrailSettings } from '../guardrails/output-guardrail.js';
 import type { Handoff } from '../handoff/handoff.js';
-import type { RealtimeModel, SessionConfig, TurnDetection } from '../model/realtime-model.js';
+import type {
+  ConversationItem,
+  RealtimeModel,
+  SessionConfig,
+  TurnDetection,
+} from '../model/realtime-model.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { ToolSource } from '../tools/tool-source.js';
 import type { FalseInterruptionOptions } from './false-interruption.js';
+import type { IdlePromptSettings } from './agent-cues.machine.js';
 import type { RealtimeAgent } from './realtime-agent.js';
 
 // The agent's configuration surface, kept apart so the class file reads as behaviour only.
@@ -60,6 +66,16 @@ export interface RealtimeAgentOptions {
   readonly maxBufferedInputs?: number;
   /** History items kept; older ones are dropped (default 200). */
   readonly historySize?: number;
+  /**
+   * Prior conversation items to start from (resuming yesterday's call); the model gets them when it
+   * connects. Ids must be unique. See also `updateHistory`.
+   */
+  readonly history?: readonly ConversationItem[];
+  /**
+   * Prompt a silent user: after `afterMs` of silence while the agent listens it says `text`, and,
+   * with `endAfterMs`, ends the session after a second silence that long. Off by default.
+   */
+  readonly idlePrompt?: IdlePromptSettings;
   /** Timeout for tools that set none (default 30 s). */
   readonly toolTimeoutMs?: number;
   /** How long to wait for the model to confirm a cancel before listening anyway (default 1 s). */

@@ -59,7 +59,7 @@ describe('realtimeAgentMachine', () => {
     });
     actor.send({ type: 'model.response_done', responseId: 'r3', status: 'completed' });
     actor.send({ type: 'user.cancel' }); // runningTools -> listening, tool aborted
-    expect(Object.keys(actor.getSnapshot().children)).toEqual(['connection']);
+    expect(Object.keys(actor.getSnapshot().children)).toEqual(['connection', 'cues']);
     actor.send({ type: 'model.response_created', responseId: 'r4' });
     actor.send({
       type: 'model.handoff_call',

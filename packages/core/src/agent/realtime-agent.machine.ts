@@ -5,6 +5,7 @@ import {
 } from '../connection/model-connection.machine.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connection/retry-policy.js';
 import { type ToolCallParentEvent, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
+import { agentCuesMachine } from './agent-cues.machine.js';
 
 /** A tool call the agent is running, by call id. */
 export interface RunningToolCall {
@@ -70,6 +71,7 @@ export type RealtimeAgentEvent =
       name: string;
       arguments: string;
       timeoutMs: number;
+      filler?: { readonly afterMs: number; readonly text: string } | null;
     }
   | { type: 'model.handoff_call'; responseId: string; callId: string; toolName: string; target: string }
   | { type: 'model.tool_calls_cancelled'; callIds: readonly string[] }
@@ -98,6 +100,7 @@ export const realtimeAgentMachine = setup({
   actors: {
     modelConnection: modelConnectionMachine,
     toolCall: toolCallMachine,
+    cues: agentCuesMachine,
   },
   actions: {
     // Effects, provided by RealtimeAgent.
@@ -135,6 +138,7 @@ export const realtimeAgentMachine = setup({
           name: event.name,
           arguments: event.arguments,
           timeoutMs: event.timeoutMs,
+          filler: event.filler ?? null,
         },
       });
       enqueue.assign({
@@ -183,6 +187,15 @@ export const realtimeAgentMachine = setup({
       }
       enqueue.assign({ toolCalls: running });
     }),
+    /** A slow tool's filler goes to the cues, which speak it when the floor is free. */
+    forwardFiller: sendTo('cues', ({ event }) => ({
+      type: 'cue.say' as const,
+      line: {
+        text: event.type === 'tool.filler_due' ? event.text : '',
+        kind: 'filler' as const,
+        interruptible: true,
+      },
+    })),
     forwardApproval: sendTo(
       ({ event }) => (event.type === 'tool.approval' ? event.callId : ''),
       ({ event }) => event,
@@ -244,7 +257,7 @@ export const realtimeAgentMachine = setup({
       const callId =
         event.type === 'tool.finished'
           ? event.outcome.callId
-          : event.type === 'tool.approval'
+          : event.type === 'tool.approval' || event.type === 'tool.filler_due'
             ? event.callId
             : undefined;
       return callId !== undefined && callId in context.toolCalls;
@@ -286,15 +299,19 @@ export const realtimeAgentMachine = setup({
       on: { 'agent.start': 'session', 'agent.stop': 'stopped' },
     },
     session: {
-      invoke: {
-        id: 'connection',
-        src: 'modelConnection',
-        input: ({ context }) => ({ retry: context.retry }),
-        onDone: [
-          { guard: 'connectionFailed', target: 'failed', actions: ['abortToolCalls', 'recordProblem'] },
-          { target: 'stopped', actions: ['abortToolCalls', 'recordProblem'] },
-        ],
-      },
+      invoke: [
+        {
+          id: 'connection',
+          src: 'modelConnection',
+          input: ({ context }) => ({ retry: context.retry }),
+          onDone: [
+            { guard: 'connectionFailed', target: 'failed', actions: ['abortToolCalls', 'recordProblem'] },
+            { target: 'stopped', actions: ['abortToolCalls', 'recordProblem'] },
+          ],
+        },
+        // Lines the agent says on its own: `say`, tool fillers and progress, the idle prompt.
+        { id: 'cues', src: 'cues', input: undefined },
+      ],
       initial: 'connecting',
       on: {
         'agent.stop': '.stopping',
@@ -304,6 +321,7 @@ export const realtimeAgentMachine = setup({
         },
         'tool.approval_requested': { actions: 'emitToolApprovalRequest' },
         'tool.finished': { guard: 'isRunningToolCall', actions: ['recordToolOutcome', 'emitToolResult'] },
+        'tool.filler_due': { guard: 'isRunningToolCall', actions: 'forwardFiller' },
         'tool.approval': [
           { guard: 'isRunningToolCall', actions: 'forwardApproval' },
           { actions: 'reportUnknownApproval' },

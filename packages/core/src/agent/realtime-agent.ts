@@ -16,15 +16,17 @@ import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/re
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
 import type { AnyTool } from '../tools/tool.js';
 import { mergeSourceTools, type ToolSource } from '../tools/tool-source.js';
+import { AgentCues, type SayOptions } from './agent-cues.js';
 import { AgentEmitter, describeError } from './agent-emitter.js';
+import { AgentHistory } from './agent-history.js';
 import { createAgentLogic } from './agent-logic.js';
 import { applySessionConfig, type ClientTools, initialSession, personaSession } from './agent-session.js';
 import { AgentToolSources } from './agent-tool-sources.js';
 import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
-import { ConversationHistory } from './conversation-history.js';
 import { FalseInterruptionRecovery, resumeInstructions } from './false-interruption.js';
+import type { HistoryUpdate } from './history-edit.js';
 import { ModelEventRouter } from './model-event-router.js';
 import { PersonaRoster } from './persona-roster.js';
 import type {
@@ -72,7 +74,8 @@ export class RealtimeAgent implements RoomMember {
   private readonly options: RealtimeAgentOptions;
   private readonly emitter: AgentEmitter;
   private readonly subscriptions = new Subscription();
-  private readonly conversation: ConversationHistory;
+  private readonly conversation: AgentHistory;
+  private readonly cues: AgentCues;
   private readonly metrics: TurnMetricsRecorder;
   private readonly streaming = new StreamingItems();
   private readonly personas: PersonaRoster;
@@ -99,9 +102,12 @@ export class RealtimeAgent implements RoomMember {
     this.mcpServers = options.mcpServers ?? [];
     this.outputGuardrails = options.outputGuardrails ?? [];
     this.model = options.model;
-    this.conversation = new ConversationHistory(options.historySize);
     this.metrics = new TurnMetricsRecorder(clockNow(options.clock ?? systemClock));
     this.emitter = new AgentEmitter(this.id, this.name);
+    this.conversation = new AgentHistory(options.historySize, this.emitter);
+    if (options.history) this.conversation.seed(options.history);
+    this.cues = new AgentCues(this.emitter, () => void this.stop());
+    AgentCues.settings(options.idlePrompt);
     this.events$ = this.emitter.events$;
     this.personas = new PersonaRoster(
       this,
@@ -191,7 +197,43 @@ export class RealtimeAgent implements RoomMember {
 
   /** History items dropped to stay within `historySize`. */
   get droppedHistoryItems(): number {
-    return this.conversation.droppedCount;
+    return this.conversation.conversation.droppedCount;
+  }
+
+  /**
+   * Prior conversation items the agent starts from (resuming yesterday's call); the model gets them
+   * when it connects. Before `start` only; a room seeds its agents this way.
+   */
+  seedHistory(items: readonly ConversationItem[]): void {
+    this.conversation.seed(items);
+  }
+
+  /**
+   * Reads, appends, replaces or deletes history items, before or while the agent runs, with the
+   * model's copy updated to match (see the package README for what each provider can apply).
+   * Clients follow through `agent_history_updated`. Returns the history after the edit; throws,
+   * changing nothing, when the new history is invalid (duplicate or empty ids, too many items).
+   */
+  updateHistory(update: HistoryUpdate): readonly ConversationItem[] {
+    return this.conversation.update(update);
+  }
+
+  /**
+   * The user's client dropped and the gateway holds the session (`away`), or it came back. While
+   * away the idle prompt waits: nobody is there to hear it. `user` is ignored (one user per agent).
+   */
+  setAway(_user: { readonly id: string } | null, away: boolean): void {
+    this.cues.away(away);
+  }
+
+  /**
+   * Speaks a fixed line through the model's voice (a greeting, a scripted disclosure) as soon as
+   * the agent is free; it is recorded in the history as the agent's words. `interruptible: false`
+   * keeps the user's speech from cutting it off.
+   */
+  say(text: string, options: SayOptions = {}): void {
+    if (!this.isRunning()) throw new Error(`agent ${this.name} is ${this.state}; start it before say()`);
+    this.cues.say(text, options);
   }
 
   /** The persona in charge after handoffs (the agent itself until one happens). */
@@ -242,6 +284,8 @@ export class RealtimeAgent implements RoomMember {
       history: () => this.conversation.items,
     });
     this.connection = connection;
+    this.conversation.attach(connection);
+    this.cues.attach(connection, () => (this.ref?.getSnapshot() as AgentSnapshot | undefined)?.children.cues);
     this.guardrails = this.createGuardrailMonitor();
     const { emitter, streaming, metrics, personas } = this;
     const addHistory = (item: ConversationItem) => this.addHistory(item);
@@ -304,10 +348,20 @@ export class RealtimeAgent implements RoomMember {
         if (cut) recovery?.cut(cut);
       },
       submitToolOutcomes: (context, respond) =>
-        submitToolOutcomes(context.toolOutcomes, respond, connection, this.conversation, addHistory),
+        submitToolOutcomes(
+          context.toolOutcomes,
+          respond,
+          connection,
+          this.conversation.conversation,
+          addHistory,
+        ),
       swapPersona: (context) => this.swapPersona(context),
       reportGuardrailTrip: (context) => this.reportGuardrailTrip(context),
       reportToolOutcome: (outcome) => reportToolOutcome(outcome, emitter, metrics, addHistory),
+      cues: this.cues.effects(),
+      cueSettings: AgentCues.settings(this.options.idlePrompt),
+      toolProgress: (callId, text) => this.cues.progress(callId, text),
+      holdsFloorFirmly: () => this.cues.holdsFloorFirmly(),
     });
     const input: RealtimeAgentInput = {
       agentName: this.name,
@@ -343,6 +397,7 @@ export class RealtimeAgent implements RoomMember {
     if (!child) throw new Error(`agent ${this.name}: the model connection did not start`);
     connection.attach(child);
     this.subscriptions.add(connection.events$.subscribe((event) => router.route(event)));
+    this.subscriptions.add(connection.events$.subscribe((event) => this.cues.modelEvent(event)));
     this.subscriptions.add(connection.status$.subscribe((status) => this.onConnectionStatus(status)));
     this.session = initialSession(this, this.options, model);
     connection.connect(this.session);
@@ -368,6 +423,7 @@ export class RealtimeAgent implements RoomMember {
       );
       return;
     }
+    if (parsed.event.type === 'client_text_append') this.cues.userActive();
     try {
       (this.input as ClientInput).dispatch(parsed.event);
     } catch (error) {
@@ -382,6 +438,7 @@ export class RealtimeAgent implements RoomMember {
   /** Another participant's words; the agent answers only when `respond` is true. */
   hear(message: HeardMessage): void {
     if (!this.isRunning()) return;
+    if (message.respond) this.cues.userActive();
     (this.input as ClientInput).heard(message);
   }
 
@@ -395,6 +452,7 @@ export class RealtimeAgent implements RoomMember {
   send(text: string): AsyncIterableIterator<ServerEvent> {
     if (!this.isRunning()) throw new Error(`agent ${this.name} is ${this.state}; start it before send()`);
     const stream = new TurnStream(this.events$, (event) => this.endsTurn(event));
+    this.cues.userActive();
     (this.input as ClientInput).userText(text);
     return stream;
   }
@@ -496,6 +554,7 @@ export class RealtimeAgent implements RoomMember {
     this.lastState = state;
     const emitter = this.emitter;
     emitter.emit(emitter.attributed({ type: 'agent_state_changed', state }));
+    this.cues.agentState(state);
     if (state === 'listening' && previous === 'connecting' && !this.announcedReady) {
       this.announcedReady = true;
       emitter.emit(emitter.attributed({ type: 'agent_ready' }));
@@ -609,10 +668,7 @@ export class RealtimeAgent implements RoomMember {
   // --- bookkeeping ----------------------------------------------------------------------------
 
   private addHistory(item: ConversationItem): void {
-    this.conversation.upsert(item);
-    this.emitter.emit(
-      this.emitter.attributed({ type: 'agent_history_updated', items: this.conversation.items.length }),
-    );
+    this.conversation.record(item);
   }
 
   /** Resuming after false interruptions, when the agent asks for it; ends with the agent. */

@@ -241,7 +241,20 @@ describe('tools', () => {
     expect(signals.a?.aborted).toBe(false);
     expect(signals.b?.aborted).toBe(true);
     expect(events.slice(from)).toEqual([
-      { type: 'agent_history_updated', agent_id: 'Ada', agent_name: 'Ada', items: 5 },
+      {
+        type: 'agent_history_updated',
+        agent_id: 'Ada',
+        agent_name: 'Ada',
+        items: 5,
+        added: [
+          {
+            type: 'function_call_output',
+            id: 'b_output',
+            call_id: 'b',
+            output: 'wait was cancelled by the user before it finished',
+          },
+        ],
+      },
       {
         type: 'agent_response_tool_result',
         agent_id: 'Ada',

@@ -98,14 +98,16 @@ export class ModelConnection {
     const history = options.history ?? (() => []);
     this.logic = modelConnectionMachine.provide({
       actors: {
-        connectModel: fromPromise<void, ConnectModelInput>(({ input, signal }) =>
-          model.connect(
+        connectModel: fromPromise<void, ConnectModelInput>(({ input, signal }) => {
+          // A first connection resumes too when the agent was seeded with prior history.
+          const items = history();
+          return model.connect(
             input.session,
-            input.attempt > 0
-              ? { resume: { history: history(), attempt: input.attempt }, signal }
+            input.attempt > 0 || items.length > 0
+              ? { resume: { history: items, attempt: input.attempt }, signal }
               : { signal },
-          ),
-        ),
+          );
+        }),
         closeModel: fromPromise<void, void>(() => model.close()),
       },
       actions: {
@@ -248,7 +250,8 @@ export class ModelConnection {
     return this.ref;
   }
 
-  private isConnected(): boolean {
+  /** Whether the model is connected now (input goes straight to it, not to the buffer). */
+  isConnected(): boolean {
     return this.statusSubject.value.state === 'connected';
   }
 

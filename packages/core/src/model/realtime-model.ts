@@ -40,6 +40,12 @@ export interface RealtimeModel {
   truncate(itemId: string, audioEndMs: number): void;
   /** Changes the session in place on the same connection (handoffs swap instructions/tools/voice). */
   updateSession(patch: Partial<SessionConfig>): void;
+  /**
+   * Brings the model's copy of the conversation in line with an edit of the agent's history
+   * (`RealtimeAgent.updateHistory`). Optional: without it the agent sends appended messages as
+   * input and reports the rest as not applied until the next reconnect replays the history.
+   */
+  updateHistory?(change: HistoryChange): void;
   /** Closes the connection for good; `events$` completes afterwards. */
   close(): Promise<void>;
 }
@@ -59,6 +65,11 @@ export interface ModelCapabilities {
   readonly inputFormats: readonly AudioFormat[];
   /** The format of `model_response_audio_delta` payloads. */
   readonly outputFormat: AudioFormat;
+  /**
+   * The model speaks `ResponseOptions.say` word for word (it has its own speech synthesizer).
+   * Without it the agent asks for the line through instructions, and the model's voice may vary it.
+   */
+  readonly verbatimSpeech?: boolean;
 }
 
 /** A tool as the model sees it: a name, a description and a JSON Schema for the arguments. */
@@ -119,12 +130,26 @@ export type ConversationItem =
       readonly output: string;
     };
 
+/**
+ * An edit of the conversation, as a model applies it: `removed` ids go first (a replaced item's old
+ * copy among them), then each `added` item goes after `previousItemId` (null: at the start), in
+ * order. `history` is the conversation after the edit, for models that rebuild their context whole.
+ */
+export interface HistoryChange {
+  readonly history: readonly ConversationItem[];
+  readonly removed: readonly string[];
+  readonly added: readonly { readonly item: ConversationItem; readonly previousItemId: string | null }[];
+}
+
 export interface ConnectOptions {
-  /** Set on every attempt after the first: what the adapter needs to pick the conversation up again. */
+  /**
+   * Set on every attempt after the first, and on the first when the agent was seeded with prior
+   * history: what the adapter needs to pick the conversation up again.
+   */
   readonly resume?: {
     /** The conversation so far, with truncations applied; adapters that cannot resume natively replay it. */
     readonly history: readonly ConversationItem[];
-    /** The attempt number, from 1. */
+    /** The attempt number, from 1; 0 for a first connection that starts from seeded history. */
     readonly attempt: number;
   };
   readonly signal?: AbortSignal;
@@ -140,6 +165,12 @@ export interface ResponseOptions {
    * keep it out answer in the conversation).
    */
   readonly conversation?: 'auto' | 'none';
+  /**
+   * A fixed line to speak word for word (`RealtimeAgent.say`, tool fillers, idle prompts). Models
+   * with a speech synthesizer of their own (the local model) speak it exactly; realtime providers
+   * get it as instructions to repeat it (see `verbatimInstructions`).
+   */
+  readonly say?: string;
 }
 
 /** What a client or another agent can send to a model. */

@@ -2,6 +2,7 @@ import type { ServerEvent } from '@chorus/protocol';
 import type { Observable } from 'rxjs';
 import type { ActorOptions } from 'xstate';
 import type { ChorusClock } from '../clock.js';
+import type { ConversationItem } from '../model/realtime-model.js';
 import type { RoomState, roomMachine } from './chat-room.machine.js';
 import type { FloorName, FloorPolicy, ModeratorFn } from './floor-policy.js';
 import type { RoomMember } from './member.js';
@@ -70,6 +71,11 @@ export interface ChatRoomOptions {
     readonly detector?: () => SpeechDetector;
     readonly maxQueuedMs?: number;
   };
+  /**
+   * Prior conversation items every agent starts from (resuming yesterday's call in this room); an
+   * agent that cannot be seeded (`seedHistory` missing) is refused with a TypeError.
+   */
+  readonly history?: readonly ConversationItem[];
 }
 
 /** One user's view of the room: everything except their own words, and their input. */

@@ -24,6 +24,7 @@ import { RoomFloor } from './room-floor.js';
 import { RoomRouter } from './room-router.js';
 import { waitForAnswers } from './room-send.js';
 import { type RoomSendOptions, type RoomTurnResult, RoomTurns, replyOf } from './room-turns.js';
+import { seedMembers } from './room-seed.js';
 import { DEFAULT_USER, RoomUsers } from './room-users.js';
 import { energySpeechDetector } from './speech-activity.js';
 import { VoiceLanes } from './voice-lanes.js';
@@ -109,6 +110,7 @@ export class ChatRoom {
       this.#byId.set(member.id, member);
       names.add(name);
     }
+    if (options.history) seedMembers(this.members, options.history);
     const maxAgentTurns = options.maxAgentTurns ?? DEFAULT_MAX_AGENT_TURNS;
     if (!Number.isInteger(maxAgentTurns) || maxAgentTurns < 0) {
       throw new TypeError(`ChatRoom: maxAgentTurns must be a non-negative integer, got ${maxAgentTurns}`);
@@ -148,6 +150,7 @@ export class ChatRoom {
       members: this.members,
       byId: this.#byId,
       transcriptLimit: options.transcriptLimit ?? DEFAULT_TRANSCRIPT_LIMIT,
+      awayUsers: () => this.#users.away,
       signal: this.#abort.signal,
       publish,
     });
@@ -431,6 +434,16 @@ export class ChatRoom {
       (event, who) => this.handleInput(event, who),
       () => this.leave(user),
     );
+  }
+
+  /**
+   * A user's client dropped and the gateway holds their session (`away`), or they came back. Floor
+   * policies see who is away (`FloorContext.awayUsers`); while every user is away the agents hold
+   * their idle prompts, since nobody would hear them.
+   */
+  setAway(user: RoomUser, away: boolean): void {
+    const everyoneAway = this.#users.setAway(user.id, away);
+    for (const member of this.members) member.setAway?.(null, everyoneAway);
   }
 
   /** Removes a user; their `events$` complete. */

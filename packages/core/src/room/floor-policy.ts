@@ -35,6 +35,11 @@ export interface FloorContext {
   readonly transcript: readonly RoomUtterance[];
   /** Aborted when the room stops; a slow policy (a moderator agent) should give up then. */
   readonly signal: AbortSignal;
+  /**
+   * Users whose client dropped and may come back (the gateway holds their session): a policy that
+   * addresses users should skip them. Optional so hand-built contexts stay valid.
+   */
+  readonly awayUsers?: readonly string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer } from 'rxjs';
 import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { ConversationItem } from '../model/realtime-model.js';
 
 /**
  * What a ChatRoom needs from a participant. `RealtimeAgent` implements it; a room never reaches
@@ -27,6 +28,10 @@ export interface RoomMember {
    * floor and should answer now; otherwise it only adds the words to its context.
    */
   hear(message: HeardMessage): void;
+  /** Every user of the room is away (their clients dropped and may come back), or one is back. */
+  setAway?(user: null, away: boolean): void;
+  /** Prior conversation items to start from; called before `start`. */
+  seedHistory?(items: readonly ConversationItem[]): void;
   stop(): Promise<void>;
 }
 

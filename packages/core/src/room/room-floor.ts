@@ -14,6 +14,8 @@ export interface RoomFloorOptions {
   readonly members: readonly RoomMember[];
   readonly byId: ReadonlyMap<string, RoomMember>;
   readonly transcriptLimit: number;
+  /** Users whose client dropped and may come back. */
+  readonly awayUsers: () => readonly string[];
   /** Aborted when the room stops, so a slow policy (a moderator) can give up. */
   readonly signal: AbortSignal;
   readonly publish: (event: ServerEvent) => void;
@@ -93,6 +95,7 @@ export class RoomFloor {
       agentTurns,
       maxAgentTurns,
       transcript,
+      awayUsers: this.#options.awayUsers(),
       signal,
     };
   }

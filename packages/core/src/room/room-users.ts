@@ -19,6 +19,8 @@ interface UserEntry {
  */
 export class RoomUsers {
   readonly #users = new Map<string, UserEntry>();
+  /** Users whose client dropped and may come back (the gateway holds their session). */
+  readonly #away = new Set<string>();
 
   get size(): number {
     return this.#users.size;
@@ -72,11 +74,24 @@ export class RoomUsers {
     const entry = this.#users.get(id);
     if (!entry) return false;
     this.#users.delete(id);
+    this.#away.delete(id);
     beforeClose();
     entry.left$.next();
     entry.left$.complete();
     entry.direct$?.complete();
     return true;
+  }
+
+  /** Marks a user away or back; returns whether every user of the room is away now. */
+  setAway(id: string, away: boolean): boolean {
+    if (away && this.#users.has(id)) this.#away.add(id);
+    else this.#away.delete(id);
+    return this.#users.size > 0 && [...this.#users.keys()].every((user) => this.#away.has(user));
+  }
+
+  /** Ids of the users who are away. */
+  get away(): readonly string[] {
+    return [...this.#away];
   }
 
   ids(): string[] {

@@ -3,6 +3,7 @@ import { type Observable, Subject } from 'rxjs';
 import { type ChorusClock, systemClock } from '../clock.js';
 import {
   type ConnectOptions,
+  type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
@@ -98,6 +99,7 @@ export type ScriptedCall =
   | { readonly method: 'cancelResponse' }
   | { readonly method: 'truncate'; readonly itemId: string; readonly audioEndMs: number }
   | { readonly method: 'updateSession'; readonly patch: Partial<SessionConfig> }
+  | { readonly method: 'updateHistory'; readonly change: HistoryChange }
   | { readonly method: 'close' };
 
 interface Streaming {
@@ -117,6 +119,7 @@ const DEFAULT_CAPABILITIES: ModelCapabilities = {
     { type: 'audio/pcm', rate: 24000 },
   ],
   outputFormat: { type: 'audio/pcm', rate: 24000 },
+  verbatimSpeech: true,
 };
 
 const silenceCache = new Map<number, string>();
@@ -274,6 +277,12 @@ export class ScriptedModel implements RealtimeModel {
     if (this.session) this.session = { ...this.session, ...patch };
   }
 
+  /** Records the edit; the script sees the conversation through its turns, not a history of its own. */
+  updateHistory(change: HistoryChange): void {
+    this.record({ method: 'updateHistory', change });
+    this.requireConnected('updateHistory');
+  }
+
   async close(): Promise<void> {
     this.record({ method: 'close' });
     if (this.closed) return;
@@ -356,6 +365,11 @@ export class ScriptedModel implements RealtimeModel {
 
   private startResponse(options?: ResponseOptions): void {
     if (this.streaming) this.stopStreaming();
+    if (options?.say !== undefined) {
+      // A fixed line answers nothing: the input waiting for an answer stays for the next response.
+      this.stream({ text: options.say }, options);
+      return;
+    }
     const turn: ScriptTurn = {
       text: this.pendingText,
       toolResults: this.pendingToolResults,
@@ -365,7 +379,10 @@ export class ScriptedModel implements RealtimeModel {
     };
     this.pendingText = '';
     this.pendingToolResults = [];
-    const reply = this.resolveReply(turn);
+    this.stream(this.resolveReply(turn), options);
+  }
+
+  private stream(reply: ScriptedReply, options: ResponseOptions | undefined): void {
     const n = ++this.responses;
     const streaming: Streaming = { responseId: `resp_${n}`, itemId: `item_${n}`, timer: undefined };
     this.streaming = streaming;

@@ -17,6 +17,8 @@ export interface ToolCallInput {
   /** The raw JSON arguments the model sent. */
   arguments: string;
   timeoutMs: number;
+  /** A line to speak once if the call runs longer than `afterMs` (the tool's `filler`). */
+  filler?: { readonly afterMs: number; readonly text: string } | null;
 }
 
 export interface ToolCallContext extends ToolCallInput {
@@ -34,7 +36,8 @@ export type PreparedToolCall =
 /** Events a tool call sends its parent agent. */
 export type ToolCallParentEvent =
   | { type: 'tool.approval_requested'; callId: string; name: string; arguments: string }
-  | { type: 'tool.finished'; outcome: ToolOutcome };
+  | { type: 'tool.finished'; outcome: ToolOutcome }
+  | { type: 'tool.filler_due'; callId: string; text: string };
 
 function outcome(context: ToolCallContext, status: ToolOutcome['status'], output: string): ToolOutcome {
   return { callId: context.callId, name: context.name, output, isError: status !== 'succeeded', status };
@@ -45,7 +48,7 @@ function errorMessage(error: unknown): string {
 }
 
 /**
- * One tool call: `preparing -> (awaitingApproval) -> running -> succeeded | failed | timedOut |
+ * One tool call: `preparing -> (awaitingApproval) -> running{working -> fillerDue} -> succeeded | failed | timedOut |
  * rejected | invalid`. Spawned by the agent per call, so calls run in parallel; stopping it (an
  * interruption) aborts the running tool through its `AbortSignal`.
  */
@@ -73,6 +76,13 @@ export const toolCallMachine = setup({
         arguments: context.arguments,
       }),
     ),
+    requestFiller: sendParent(
+      ({ context }): ToolCallParentEvent => ({
+        type: 'tool.filler_due',
+        callId: context.callId,
+        text: context.filler?.text ?? '',
+      }),
+    ),
     reportOutcome: sendParent(
       ({ context }): ToolCallParentEvent => ({
         type: 'tool.finished',
@@ -87,9 +97,11 @@ export const toolCallMachine = setup({
       return output?.ok === true && output.needsApproval;
     },
     isApproved: ({ event }) => event.type === 'tool.approval' && event.approved,
+    hasFiller: ({ context }) => context.filler != null && context.filler.text !== '',
   },
   delays: {
     toolTimeout: ({ context }) => context.timeoutMs,
+    fillerDelay: ({ context }) => context.filler?.afterMs ?? 0,
   },
 }).createMachine({
   id: 'toolCall',
@@ -152,6 +164,12 @@ export const toolCallMachine = setup({
       },
     },
     running: {
+      // A slow call's filler ("Let me check that") is due once, at its threshold.
+      initial: 'working',
+      states: {
+        working: { after: { fillerDelay: { guard: 'hasFiller', target: 'fillerDue' } } },
+        fillerDue: { entry: 'requestFiller' },
+      },
       invoke: {
         src: 'executeTool',
         input: ({ context }) => ({ callId: context.callId, name: context.name, args: context.args }),

@@ -10,6 +10,17 @@ export interface ToolContext {
   readonly callId: string;
   /** The agent whose persona owns the tool. */
   readonly agent: RealtimeAgent;
+  /**
+   * Says how the call is going ("Found three flights, checking prices"): the agent speaks it when
+   * the floor is free, cut off if the user speaks. Bounded per call; extra updates are dropped.
+   */
+  readonly progress: (text: string) => void;
+}
+
+/** A line a slow tool's call speaks once, when it runs past `after` milliseconds. */
+export interface ToolFiller {
+  readonly after: number;
+  readonly text: string;
 }
 
 /** What an approval predicate gets besides the arguments. */
@@ -30,6 +41,8 @@ export interface ToolOptions<S extends ObjectSchema> {
   execute(args: z.infer<S>, context: ToolContext): unknown;
   /** A call running longer becomes an error result (default: the agent's `toolTimeoutMs`). */
   readonly timeoutMs?: number;
+  /** Spoken once if the call runs past `after` ms, e.g. `{ after: 1500, text: 'Let me check that.' }`. */
+  readonly filler?: ToolFiller;
   /** Ask the client (`agent_tool_approval_requested`) before running; a boolean or a predicate. */
   readonly needsApproval?:
     | boolean
@@ -46,6 +59,8 @@ export interface AnyTool {
   /** The definition sent to the model (JSON Schema from the zod parameters). */
   readonly definition: ToolDefinition;
   readonly timeoutMs: number | undefined;
+  /** The line spoken when a call runs long, if any. */
+  readonly filler?: ToolFiller;
   /** Parses the model's raw JSON arguments; a failure names the offending field. */
   parseArguments(raw: string): ParsedArguments;
   requiresApproval(args: unknown, context: ToolApprovalContext): Promise<boolean>;
@@ -75,12 +90,20 @@ export const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  * ```
  */
 export function tool<S extends ObjectSchema>(options: ToolOptions<S>): Tool<S> {
-  const { name, description, parameters, execute, timeoutMs, needsApproval } = options;
+  const { name, description, parameters, execute, timeoutMs, needsApproval, filler } = options;
   if (!TOOL_NAME.test(name)) {
     throw new TypeError(`tool name "${name}" must be 1-64 letters, digits, "_" or "-"`);
   }
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new RangeError(`tool ${name}: timeoutMs must be a positive number, got ${timeoutMs}`);
+  }
+  if (
+    filler !== undefined &&
+    !(Number.isFinite(filler.after) && filler.after >= 0 && filler.text.length <= 1000)
+  ) {
+    throw new RangeError(
+      `tool ${name}: filler.after must be a number >= 0 and filler.text at most 1000 characters`,
+    );
   }
   const definition: ToolDefinition = { name, description, parameters: toJsonSchema(parameters) };
   return {
@@ -90,6 +113,7 @@ export function tool<S extends ObjectSchema>(options: ToolOptions<S>): Tool<S> {
     parameters,
     definition,
     timeoutMs,
+    ...(filler !== undefined ? { filler } : {}),
     parseArguments: (raw) => parseToolArguments(name, parameters, raw),
     async requiresApproval(args, context) {
       if (typeof needsApproval === 'function') return needsApproval(args as z.infer<S>, context);

@@ -3,6 +3,7 @@ import {
   type ChorusClock,
   type ConnectOptions,
   type ConversationItem,
+  type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
@@ -14,7 +15,7 @@ import {
 } from '@chorus/core';
 import type { ModelEvent } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
-import type { Brain } from '../brain/brain.js';
+import type { Brain, BrainOutput } from '../brain/brain.js';
 import { idMaker } from '../ids.js';
 import { pocketsphinxTranscriber } from '../stt/pocketsphinx.js';
 import { NO_TRANSCRIBER_MESSAGE, NOT_TRANSCRIBED_MESSAGE, type Transcriber } from '../stt/transcriber.js';
@@ -117,6 +118,8 @@ export class LocalModel implements RealtimeModel {
       serverVad: options.vad !== null,
       inputFormats: INPUT_FORMATS,
       outputFormat: DEFAULT_OUTPUT,
+      // It has its own synthesizer: a fixed line (`say`) is spoken exactly, without the brain.
+      verbatimSpeech: true,
     };
     this.events$ = this.subject.asObservable();
   }
@@ -243,6 +246,20 @@ export class LocalModel implements RealtimeModel {
     const item = this.historyItems[index];
     if (!words || !item || item.type !== 'message') return;
     this.historyItems[index] = { ...item, text: heardText(words, Math.max(0, audioEndMs)) };
+  }
+
+  /** An edit of the agent's history: the brain sees the edited conversation from the next response on. */
+  updateHistory(change: HistoryChange): void {
+    const removed = new Set(change.removed);
+    const items = this.historyItems.filter((item) => !removed.has(item.id));
+    for (const { item, previousItemId } of change.added) {
+      const previous =
+        previousItemId === null ? -1 : items.findIndex((existing) => existing.id === previousItemId);
+      // An anchor the model never had (an item it kept out) puts the item at the end.
+      const at = previousItemId === null ? 0 : previous < 0 ? items.length : previous + 1;
+      items.splice(at, 0, item);
+    }
+    this.historyItems = items;
   }
 
   updateSession(patch: Partial<SessionConfig>): void {
@@ -527,7 +544,8 @@ export class LocalModel implements RealtimeModel {
         signal: active.abort.signal,
         ...(options.instructions !== undefined ? { responseInstructions: options.instructions } : {}),
       };
-      for await (const output of this.brain.respond(request)) {
+      const outputs = options.say !== undefined ? sayOnly(options.say) : this.brain.respond(request);
+      for await (const output of outputs) {
         if (active.cancelled || this.state !== 'connected') break;
         if (output.type === 'text') addText(output.delta);
         else this.emitToolCall(responseId, output.callId, output.name, output.arguments, session);
@@ -700,4 +718,9 @@ function countWords(items: readonly ConversationItem[]): number {
     words += text.split(/\s+/).filter(Boolean).length;
   }
   return words;
+}
+
+/** A fixed line as brain output, so it is spoken (or written) like any answer. */
+async function* sayOnly(text: string): AsyncIterable<BrainOutput> {
+  yield { type: 'text', delta: text };
 }
