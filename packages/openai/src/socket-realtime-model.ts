@@ -22,6 +22,7 @@ import { KeepAlive } from './keep-alive.js';
 import { ProviderEventMapper } from './provider-event-mapper.js';
 import { type Link, openSession, sendWire } from './session-handshake.js';
 import type { WireDialect, WireJson } from './wire-dialect.js';
+import { OUT_OF_BAND_TAG, toWireInputItem, toWireTool } from './wire-items.js';
 
 /** Timing knobs shared by the OpenAI-style adapters; every timer runs on `clock`. */
 export interface SocketModelTiming {
@@ -231,6 +232,11 @@ export class SocketRealtimeModel implements RealtimeModel {
     if (options.instructions !== undefined) response.instructions = options.instructions;
     if (options.modalities !== undefined) response.output_modalities = [...options.modalities];
     if (options.conversation !== undefined) response.conversation = options.conversation;
+    // OpenAI's documented way to recognise an out-of-band response: a metadata tag it echoes back.
+    if (options.conversation === 'none') response.metadata = { [OUT_OF_BAND_TAG]: 'none' };
+    if (options.input !== undefined) response.input = options.input.map(toWireInputItem);
+    if (options.tools !== undefined) response.tools = options.tools.map(toWireTool);
+    if (options.toolChoice !== undefined) response.tool_choice = options.toolChoice;
     this.sendClient(
       Object.keys(response).length === 0
         ? { type: 'response.create' }

@@ -61,7 +61,11 @@ export const toolResultBlockSchema = z.object({
 
 export type ToolResultBlock = z.infer<typeof toolResultBlockSchema>;
 
-export const responseCreatedShape = { response_id: idField };
+export const responseCreatedShape = {
+  response_id: idField,
+  /** `none`: an out-of-band response; its output stays out of the conversation (and the history). */
+  conversation: z.enum(['auto', 'none']).optional(),
+};
 
 export const responseDoneShape = {
   response_id: idField,

@@ -124,6 +124,11 @@ export const agentResponseToolUseDoneSchema = z.object({
   type: z.literal('agent_response_tool_use_done'),
   ...agentShape,
   ...agentToolUseShape,
+  /**
+   * Chorus addition: the client runs this tool itself (it declared it for the session or for this
+   * response); the agent runs nothing and waits for its `client_tool_result`.
+   */
+  client_tool: z.boolean().optional(),
 });
 
 export const agentResponseToolResultSchema = z.object({

@@ -51,6 +51,8 @@ export interface ModelCapabilities {
   readonly truncation: boolean;
   /** Image input via `send({ type: 'image' })`. */
   readonly imageInput: boolean;
+  /** `createResponse` honours `input` (a per-response context) and `tools`/`toolChoice`. */
+  readonly responseInput?: boolean;
   /** Text input via `send({ type: 'text' })`. */
   readonly textInput: boolean;
   /** The model detects turns from the audio itself (server VAD). */
@@ -140,6 +142,15 @@ export interface ResponseOptions {
    * keep it out answer in the conversation).
    */
   readonly conversation?: 'auto' | 'none';
+  /**
+   * The context this response sees instead of the conversation (`[]`: none). Models without
+   * `capabilities.responseInput` cannot honour it; the agent refuses such a request.
+   */
+  readonly input?: readonly ConversationItem[];
+  /** The tools offered for this response only, instead of the session's. */
+  readonly tools?: readonly ToolDefinition[];
+  /** How the model may use tools in this response only. */
+  readonly toolChoice?: 'auto' | 'none' | 'required' | { readonly type: 'function'; readonly name: string };
 }
 
 /** What a client or another agent can send to a model. */

@@ -112,6 +112,7 @@ const DEFAULT_CAPABILITIES: ModelCapabilities = {
   imageInput: true,
   textInput: true,
   serverVad: true,
+  responseInput: true,
   inputFormats: [
     { type: 'audio/pcm', rate: 16000 },
     { type: 'audio/pcm', rate: 24000 },
@@ -372,7 +373,12 @@ export class ScriptedModel implements RealtimeModel {
     const steps = this.planSteps(streaming, reply, options?.modalities);
     queueMicrotask(() => {
       if (this.streaming !== streaming) return;
-      this.emit({ type: 'model_response_created', response_id: streaming.responseId });
+      this.emit({
+        type: 'model_response_created',
+        response_id: streaming.responseId,
+        // It holds no conversation, so an out-of-band response is kept out of it trivially.
+        ...(options?.conversation === 'none' ? { conversation: 'none' as const } : {}),
+      });
       this.runSteps(streaming, steps, reply.delayMs ?? 0);
     });
   }
