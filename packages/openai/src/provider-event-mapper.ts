@@ -7,7 +7,7 @@ import {
   looksLikeBase64,
 } from '@chorus/audio';
 import { toolUseInput } from '@chorus/core';
-import { type AudioFormat, base64ByteLength, type ModelEvent } from '@chorus/protocol';
+import { type AudioFormat, base64ByteLength, type ModelEvent, providerErrorCode } from '@chorus/protocol';
 import type { OpenAIErrorDetail, OpenAIItem, OpenAIServerEvent } from '@chorus/protocol/openai';
 import type { ConversationLog } from './conversation-log.js';
 import { OUT_OF_BAND_TAG } from './wire-items.js';
@@ -108,8 +108,8 @@ export class ProviderEventMapper {
       case 'conversation.item.input_audio_transcription.failed':
         emit({
           type: 'model_error',
-          error_type: event.error.type,
-          code: event.error.code ?? 'transcription_failed',
+          error_type: providerErrorCode(event.error.type),
+          code: event.error.code ? providerErrorCode(event.error.code) : 'transcription_failed',
           message: `${this.provider}: ${event.error.message ?? 'input transcription failed'}`,
           fatal: false,
         });

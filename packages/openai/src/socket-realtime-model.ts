@@ -11,7 +11,13 @@ import {
   type SessionConfig,
   systemClock,
 } from '@chorus/core';
-import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import {
+  type AudioFormat,
+  type ErrorCode,
+  type ErrorType,
+  type ModelEvent,
+  providerErrorCode,
+} from '@chorus/protocol';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import { type Observable, Subject } from 'rxjs';
 import WebSocket from 'ws';
@@ -209,8 +215,8 @@ export class SocketRealtimeModel implements RealtimeModel {
         if (event) this.sendClient(event);
         else
           this.emitError(
+            'invalid_request_error',
             'unsupported_input',
-            'image_input_unsupported',
             `${this.provider} takes no image input`,
           );
         break;
@@ -319,7 +325,7 @@ export class SocketRealtimeModel implements RealtimeModel {
   }
 
   /** Reports input the provider cannot take as a non-fatal `model_error` naming why. */
-  protected reportInputError(code: string, message: string): void {
+  protected reportInputError(code: ErrorCode, message: string): void {
     this.emitError('invalid_request_error', code, message);
   }
 
@@ -361,7 +367,7 @@ export class SocketRealtimeModel implements RealtimeModel {
             if (!parsed.ok) {
               this.emitError(
                 'invalid_server_event',
-                'invalid_server_event',
+                'invalid_server_message',
                 `${this.provider}: ${parsed.error.message}`,
               );
             } else if (parsed.unknown) {
@@ -376,8 +382,8 @@ export class SocketRealtimeModel implements RealtimeModel {
           },
           onReplayRefused: (error) =>
             this.emitError(
-              error.type,
-              error.code ?? 'replay_failed',
+              providerErrorCode(error.type),
+              error.code ? providerErrorCode(error.code) : 'replay_failed',
               `${this.provider}: replay: ${error.message ?? ''}`,
             ),
         },
@@ -509,14 +515,16 @@ export class SocketRealtimeModel implements RealtimeModel {
 
   private onProviderError(error: OpenAIErrorDetail): void {
     const severity = classifyProviderError(error);
-    const code = error.code ?? error.type;
+    // The provider's own code and type, passed on as they came.
+    const code = providerErrorCode(error.code ?? error.type);
+    const type = providerErrorCode(error.type);
     const message = `${this.provider}: ${error.message ?? error.type}`;
     if (severity === 'fatal') {
-      this.reportFatal(code, message, error.type);
+      this.reportFatal(code, message, type);
       this.endSession(`fatal error: ${code}`, false);
       return;
     }
-    this.emitError(error.type, code, message);
+    this.emitError(type, code, message);
     if (severity === 'retryable') this.endSession(`retryable error: ${code}`, true);
   }
 
@@ -526,7 +534,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     const link = this.link;
     if (!link || link.ws.readyState !== WebSocket.OPEN) {
       this.emitError(
-        'not_connected',
+        'connection',
         'not_connected',
         `${this.provider}: ${event.type} sent while not connected`,
       );
@@ -539,7 +547,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     const providerIn = this.providerIn;
     const converter = this.toProvider;
     if (!providerIn || !converter) {
-      this.emitError('not_connected', 'not_connected', `${this.provider}: audio sent before connect()`);
+      this.emitError('connection', 'not_connected', `${this.provider}: audio sent before connect()`);
       return;
     }
     let bytes: Uint8Array;
@@ -547,7 +555,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     else if (sameFormat(format, converter.from)) bytes = converter.convert(audio);
     else {
       this.emitError(
-        'invalid_input',
+        'invalid_request_error',
         'audio_format_mismatch',
         `${this.provider}: audio in ${format.type}@${format.rate} but the session takes ${converter.from.type}@${converter.from.rate}`,
       );
@@ -563,12 +571,12 @@ export class SocketRealtimeModel implements RealtimeModel {
     if (!this.closed) this.subject.next(event);
   }
 
-  private emitError(errorType: string, code: string, message: string): void {
+  private emitError(errorType: ErrorType, code: ErrorCode, message: string): void {
     this.emit({ type: 'model_error', error_type: errorType, code, message, fatal: false });
   }
 
   /** Reports the one fatal error of this model's life; later ones are consequences of it. */
-  private reportFatal(code: string, message: string, errorType: string): void {
+  private reportFatal(code: ErrorCode, message: string, errorType: ErrorType): void {
     if (this.fatalReported) return;
     this.fatalReported = true;
     this.emit({ type: 'model_error', error_type: errorType, code, message, fatal: true });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { audioFormatSchema } from './audio-format.js';
 import { base64Field } from './base64.js';
 import { toolOutputSchema } from './content-blocks.js';
+import { errorCodeField, errorTypeField } from './error-codes.js';
 import {
   idField,
   jsonObjectField,
@@ -153,8 +154,8 @@ export const agentInputStartedShape = { item_id: idField, audio_start_ms: millis
 export const agentInputDoneShape = { item_id: idField, audio_end_ms: millisecondsField.int() };
 
 export const errorShape = {
-  error_type: textField(256),
-  code: textField(256),
+  error_type: errorTypeField,
+  code: errorCodeField,
   message: textField(16 * 1024),
   /**
    * Chorus addition: whether the session cannot go on (bad key, exhausted quota). Non-fatal errors

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodeField } from './error-codes.js';
 import { idField, jsonObjectField, millisecondsField, nameField, textField } from './fields.js';
 import { MAX_TEXT_CHARS, MAX_TOOL_TEXT_CHARS } from './limits.js';
 import {
@@ -305,7 +306,7 @@ export const roomUserMessageSchema = z.object({
  */
 export const serverErrorSchema = z.object({
   type: z.literal('server_error'),
-  code: textField(256),
+  code: errorCodeField,
   message: textField(16 * 1024),
   path: textField(1024).optional(),
   event_id: idField.optional(),

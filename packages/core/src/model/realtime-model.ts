@@ -1,4 +1,4 @@
-import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import type { AudioFormat, ErrorCode, ModelEvent } from '@chorus/protocol';
 import type { Observable } from 'rxjs';
 
 /**
@@ -176,9 +176,9 @@ export type ModelInput =
 
 /** Why `connect` failed; `fatal` errors (bad key, quota, billing) are never retried. */
 export class ModelConnectError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fatal: boolean;
-  constructor(code: string, message: string, options: { fatal: boolean; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options: { fatal: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'ModelConnectError';
     this.code = code;

@@ -1,4 +1,5 @@
 import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import { providerErrorCode } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import { type ChorusClock, systemClock } from '../clock.js';
 import {
@@ -228,7 +229,11 @@ export class ScriptedModel implements RealtimeModel {
     const failure = this.failures.shift();
     if (failure) {
       throw new ModelConnectError(
-        failure.code ?? (failure.fatal ? 'invalid_api_key' : 'network_error'),
+        failure.code === undefined
+          ? failure.fatal
+            ? 'invalid_api_key'
+            : 'network_error'
+          : providerErrorCode(failure.code),
         failure.message ?? (failure.fatal ? 'scripted fatal connect failure' : 'scripted connect failure'),
         { fatal: failure.fatal },
       );

@@ -4,6 +4,8 @@ import {
   type ClientEvent,
   type ClientEventInput,
   checkJsonShape,
+  type ErrorCode,
+  type ErrorType,
   parseClientEvent,
   type ServerEvent,
 } from '@chorus/protocol';
@@ -723,7 +725,13 @@ export class OpenAIConnection {
     this.#error('invalid_request_error', 'item_not_found', `no item with id "${itemId}"`, 'item_id', eventId);
   }
 
-  #error(type: string, code: string, message: string, param: string | null, eventId: string | null): void {
+  #error(
+    type: ErrorType,
+    code: ErrorCode,
+    message: string,
+    param: string | null,
+    eventId: string | null,
+  ): void {
     this.ctx.metrics.clientErrors.inc({ route: 'openai', code });
     if (eventId) {
       const index = this.#pendingCreates.findIndex((p) => p.eventId === eventId);

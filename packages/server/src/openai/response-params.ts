@@ -1,4 +1,4 @@
-import type { ClientEventInput, ResponseInputItem } from '@chorus/protocol';
+import type { ClientEventInput, ErrorCode, ResponseInputItem } from '@chorus/protocol';
 import type { OpenAIResponseParams } from '@chorus/protocol/openai';
 import type { Refusal } from './client-bounds.js';
 import type { ConversationStore } from './conversation-store.js';
@@ -11,7 +11,7 @@ export type ResponseRequest =
   | { readonly ok: true; readonly fields: Omit<ResponseCreate, 'type'> }
   | { readonly ok: false; readonly refusal: Refusal };
 
-const refuse = (code: string, message: string, param: string): ResponseRequest => ({
+const refuse = (code: ErrorCode, message: string, param: string): ResponseRequest => ({
   ok: false,
   refusal: { code, message, param },
 });
