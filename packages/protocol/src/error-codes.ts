@@ -54,7 +54,7 @@ export const ERROR_CODES = {
   session_exists: 'gateway',
   /** The event names another session than the socket's. */
   session_mismatch: 'gateway',
-  /** An event arrived while the session was starting and could not be kept (queue full), or the start failed. */
+  /** An event arrived while the session was starting and could not be kept (more than it holds meanwhile). */
   session_starting: 'gateway',
   /** `config.room` (or the model name) names no room this server serves. */
   unknown_room: 'gateway',
