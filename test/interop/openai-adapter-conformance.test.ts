@@ -72,6 +72,15 @@ describe('OpenAI adapter and fake against the official openai SDK types', () => 
     m.send({ type: 'text', text: 'Write it' });
     m.createResponse();
     await r.waitFor('model_response_done', 5);
+    // Out of band, with its own input, tools and tool choice.
+    m.createResponse({
+      conversation: 'none',
+      input: [{ type: 'message', id: 'input_0', role: 'user', text: 'Summarise the call.' }],
+      tools: [{ name: 'note', description: 'Takes a note.', parameters: { type: 'object', properties: {} } }],
+      toolChoice: { type: 'function', name: 'note' },
+    });
+    await r.waitFor('model_response_done', 6);
+    expect(r.ofType('model_response_created').at(-1)).toMatchObject({ conversation: 'none' });
 
     const sent = f.received.map((frame) => frame.event);
     const sentTypes = new Set(sent.map((e) => e?.type));

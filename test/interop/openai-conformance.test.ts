@@ -173,8 +173,29 @@ describe('/v1/realtime conformance with the official openai SDK types (openai 7.
     const limits = await c.waitFor('rate_limits.updated', from);
     expect(limits.rate_limits).toEqual([{ name: 'requests', limit: 100, remaining: 99, reset_seconds: 1 }]);
 
+    // Out of band, with its own input, tools and tool choice: response output, no conversation items.
+    from = c.frames.length;
+    c.send({
+      type: 'response.create',
+      response: {
+        conversation: 'none',
+        metadata: { purpose: 'summary' },
+        input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Summarise.' }] }],
+        tools: [{ type: 'function', name: 'note', parameters: { type: 'object', properties: {} } }],
+        tool_choice: 'none',
+      },
+    });
+    const outOfBand = await c.waitFor('response.done', from);
+    expect(outOfBand.response).toMatchObject({ metadata: { purpose: 'summary' } });
+    expect(c.all('conversation.item.added', from)).toEqual([]);
+
     // Errors the service would send too.
     from = c.frames.length;
+    c.send({
+      type: 'session.update',
+      event_id: 'evt_transcription',
+      session: { type: 'transcription', audio: { input: { transcription: { model: 'gpt-4o-transcribe' } } } },
+    });
     c.send({ type: 'input_audio_buffer.commit', event_id: 'evt_empty_commit' });
     c.send({ type: 'conversation.item.retrieve', item_id: 'item_missing', event_id: 'evt_missing' });
     c.send({ type: 'response.cancel', event_id: 'evt_cancel_idle' });
@@ -184,7 +205,13 @@ describe('/v1/realtime conformance with the official openai SDK types (openai 7.
       from,
     );
 
-    const provoked = new Set(['evt_empty_commit', 'evt_missing', 'evt_cancel_idle', 'evt_unknown']);
+    const provoked = new Set([
+      'evt_empty_commit',
+      'evt_missing',
+      'evt_cancel_idle',
+      'evt_unknown',
+      'evt_transcription',
+    ]);
     const unexpected = errorsOf(c.frames).filter((e) => !provoked.has(e.event_id ?? ''));
     expect(unexpected).toEqual([]);
 

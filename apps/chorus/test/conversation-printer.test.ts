@@ -81,7 +81,7 @@ describe('ConversationPrinter', () => {
       type: 'agent_error',
       ...who('assistant'),
       error_type: 'server_error',
-      code: 'x',
+      code: 'internal_error',
       message: 'it broke',
       fatal: false,
     });

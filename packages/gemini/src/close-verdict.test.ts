@@ -30,9 +30,9 @@ describe('classifyClose', () => {
     ],
     [1011, 'Internal error occurred.', false, 'server_error', false],
     [1011, 'Deadline expired before operation could complete.', false, 'server_error', false],
-    [1011, 'Resource has been exhausted (e.g. check quota).', false, 'rate_limited', false],
+    [1011, 'Resource has been exhausted (e.g. check quota).', false, 'rate_limit_exceeded', false],
     // Google's per-minute/per-day 429 text mentions billing but refills: retry with backoff.
-    [1011, QUOTA_429, false, 'rate_limited', false],
+    [1011, QUOTA_429, false, 'rate_limit_exceeded', false],
     [1011, CREDIT, false, 'credit_exhausted', true],
     [1008, CREDIT, true, 'credit_exhausted', true],
     [1006, '', false, 'connection_lost', false],
@@ -48,7 +48,7 @@ describe('classifyHttpRefusal', () => {
     [402, 'credit_exhausted', true],
     [403, 'invalid_api_key', true],
     [404, 'not_found', true],
-    [429, 'rate_limited', false],
+    [429, 'rate_limit_exceeded', false],
     [503, 'http_503', false],
   ] as const)('HTTP %i -> %s, fatal %s', (status, code, fatal) => {
     expect(classifyHttpRefusal(status)).toMatchObject({ code, fatal });

@@ -1,7 +1,8 @@
+import type { ErrorCode } from '@chorus/protocol';
 /** What a close or a refused upgrade means for the session. */
 export interface CloseVerdict {
   /** A stable code for logs and `model_error.code`, e.g. `invalid_api_key`, `server_error`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Never retried: a bad key, an unknown model, exhausted prepaid credit, a setup the service refuses. */
   readonly fatal: boolean;
   readonly message: string;
@@ -61,7 +62,7 @@ export function classifyClose(code: number, reason: string, context: { resuming:
   if (code === 1007 && mentions(reason, 'api key', 'api_key'))
     return { code: 'invalid_api_key', fatal: true, message: `Gemini refused the API key (1007${said})` };
   if (RATE_LIMITED.test(reason))
-    return { code: 'rate_limited', fatal: false, message: `Gemini rate limit (${code}${said})` };
+    return { code: 'rate_limit_exceeded', fatal: false, message: `Gemini rate limit (${code}${said})` };
   if ((code === 1007 || code === 1008) && context.resuming) {
     return {
       code: 'resume_rejected',
@@ -102,7 +103,8 @@ export function classifyHttpRefusal(status: number): CloseVerdict {
       fatal: true,
       message: 'Gemini Live endpoint not found (HTTP 404): check the URL',
     };
-  if (status === 429) return { code: 'rate_limited', fatal: false, message: 'Gemini rate limit (HTTP 429)' };
+  if (status === 429)
+    return { code: 'rate_limit_exceeded', fatal: false, message: 'Gemini rate limit (HTTP 429)' };
   return {
     code: `http_${status}`,
     fatal: false,

@@ -13,7 +13,7 @@ import {
   type SessionConfig,
   systemClock,
 } from '@chorus/core';
-import type { ModelEvent } from '@chorus/protocol';
+import type { ErrorCode, ModelEvent } from '@chorus/protocol';
 import {
   GEMINI_LIVE_URL,
   type GeminiServerMessage,
@@ -628,7 +628,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
     for (const event of events) this.emit(event);
   }
 
-  private emitError(code: string, message: string, fatal: boolean): void {
+  private emitError(code: ErrorCode, message: string, fatal: boolean): void {
     this.emit({ type: 'model_error', error_type: fatal ? 'fatal' : 'provider', code, message, fatal });
   }
 }

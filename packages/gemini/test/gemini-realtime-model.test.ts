@@ -370,9 +370,15 @@ describe('GeminiRealtimeModel faults', () => {
   it('treats a rate limit as retryable, by close and by HTTP 429', async () => {
     const h = await start();
     h.fake.inject({ type: 'rate_limit' });
-    await expect(h.model.connect(baseSession)).rejects.toMatchObject({ code: 'rate_limited', fatal: false });
+    await expect(h.model.connect(baseSession)).rejects.toMatchObject({
+      code: 'rate_limit_exceeded',
+      fatal: false,
+    });
     h.fake.inject({ type: 'rate_limit', via: 'http' });
-    await expect(h.model.connect(baseSession)).rejects.toMatchObject({ code: 'rate_limited', fatal: false });
+    await expect(h.model.connect(baseSession)).rejects.toMatchObject({
+      code: 'rate_limit_exceeded',
+      fatal: false,
+    });
     await h.model.connect(baseSession);
     expect(h.of('model_session_created')).toHaveLength(1);
   });

@@ -8,6 +8,7 @@ import {
   type ToolSource,
   type ToolSourceContext,
 } from '@chorus/core';
+import type { ErrorCode as ChorusErrorCode } from '@chorus/protocol';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -311,7 +312,7 @@ export abstract class MCPServer implements ToolSource {
     }
   }
 
-  private report(code: string, message: string): void {
+  private report(code: ChorusErrorCode, message: string): void {
     for (const context of this.contexts) context.report({ code, message });
   }
 }

@@ -1,3 +1,4 @@
+import { type ErrorCode, providerErrorCode } from '@chorus/protocol';
 /** How an adapter treats a provider error. */
 export type ErrorSeverity = 'fatal' | 'retryable' | 'recoverable';
 
@@ -54,7 +55,7 @@ export function classifyProviderError(error: {
  * Classifies a close frame: OpenAI closes with 3000 `type.code` (and 4000 after a refusal that
  * repeats); DashScope with 1008 and a code.
  */
-export function classifyClose(code: number, reason: string): { fatal: boolean; code: string } {
+export function classifyClose(code: number, reason: string): { fatal: boolean; code: ErrorCode } {
   const parts = reason
     .split('.')
     .map((p) => p.trim())
@@ -62,18 +63,18 @@ export function classifyClose(code: number, reason: string): { fatal: boolean; c
   const name = parts.at(-1) ?? reason;
   // OpenAI closes with 4000 after an error it will repeat on every retry (an invalid model, the
   // beta shape refused): the error frame before it says why.
-  if (code === 4000) return { fatal: true, code: name === '' ? 'closed_4000' : name };
+  if (code === 4000) return { fatal: true, code: name === '' ? 'closed_4000' : providerErrorCode(name) };
   if (
     (code === 3000 || code === 1008 || code === 4001 || code === 4003) &&
     classifyProviderError({ type: parts[0], code: name }) === 'fatal'
   ) {
-    return { fatal: true, code: name };
+    return { fatal: true, code: providerErrorCode(name) };
   }
   return { fatal: false, code: code === 1006 ? 'connection_lost' : `closed_${code}` };
 }
 
 /** Classifies an HTTP status refusing the WebSocket upgrade. */
-export function classifyHttpStatus(status: number): { fatal: boolean; code: string } {
+export function classifyHttpStatus(status: number): { fatal: boolean; code: ErrorCode } {
   if (status === 401) return { fatal: true, code: 'invalid_api_key' };
   if (status === 403) return { fatal: true, code: 'forbidden' };
   if (status === 404) return { fatal: true, code: 'not_found' };

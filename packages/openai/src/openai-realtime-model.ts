@@ -40,6 +40,7 @@ const CAPABILITIES: ModelCapabilities = {
   imageInput: true,
   textInput: true,
   serverVad: true,
+  responseInput: true,
   inputFormats: [
     { type: 'audio/pcm', rate: 24000 },
     { type: 'audio/pcmu', rate: 8000 },

@@ -1,6 +1,7 @@
 import type { SessionConfig, TurnDetection } from '@chorus/core';
 import type { AudioFormat } from '@chorus/protocol';
 import type { OpenAISession } from '@chorus/protocol/openai';
+import { toWireTool } from './wire-items.js';
 
 /** The GA wire format for a Chorus audio format: G.711 passes through, PCM is always 24 kHz. */
 export function openaiWireFormat(format: AudioFormat): AudioFormat {
@@ -64,12 +65,7 @@ export function openaiSession(config: SessionConfig): OpenAISession {
       },
       output,
     },
-    tools: config.tools.map((tool) => ({
-      type: 'function' as const,
-      name: tool.name,
-      description: tool.description,
-      parameters: { ...tool.parameters },
-    })),
+    tools: config.tools.map(toWireTool),
     tool_choice: 'auto',
     ...extra,
   };

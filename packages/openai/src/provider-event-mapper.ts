@@ -7,9 +7,21 @@ import {
   looksLikeBase64,
 } from '@chorus/audio';
 import { toolUseInput } from '@chorus/core';
-import { type AudioFormat, base64ByteLength, type ModelEvent } from '@chorus/protocol';
+import { type AudioFormat, base64ByteLength, type ModelEvent, providerErrorCode } from '@chorus/protocol';
 import type { OpenAIErrorDetail, OpenAIItem, OpenAIServerEvent } from '@chorus/protocol/openai';
 import type { ConversationLog } from './conversation-log.js';
+import { OUT_OF_BAND_TAG } from './wire-items.js';
+
+type WireResponse = Extract<OpenAIServerEvent, { type: 'response.created' }>['response'];
+
+/**
+ * Out of band: the service says `conversation_id: null` (its docs), or echoes the tag the adapter put
+ * in the response's metadata when it asked for `conversation: 'none'`.
+ */
+function isOutOfBand(response: WireResponse): boolean {
+  const metadata = response.metadata as Record<string, unknown> | null | undefined;
+  return response.conversation_id === null || metadata?.[OUT_OF_BAND_TAG] === 'none';
+}
 
 /** What the mapper reports back to the model that owns it. */
 export interface MapperHooks {
@@ -36,6 +48,8 @@ interface ToolCallState {
 export class ProviderEventMapper {
   private readonly toolCalls = new Map<string, ToolCallState>();
   private readonly audioMs = new Map<string, number>();
+  /** Responses in flight that the service keeps out of the conversation. */
+  private readonly outOfBand = new Set<string>();
   private fromProvider: AudioConverter | undefined;
   private providerOut: AudioFormat | undefined;
 
@@ -94,8 +108,8 @@ export class ProviderEventMapper {
       case 'conversation.item.input_audio_transcription.failed':
         emit({
           type: 'model_error',
-          error_type: event.error.type,
-          code: event.error.code ?? 'transcription_failed',
+          error_type: providerErrorCode(event.error.type),
+          code: event.error.code ? providerErrorCode(event.error.code) : 'transcription_failed',
           message: `${this.provider}: ${event.error.message ?? 'input transcription failed'}`,
           fatal: false,
         });
@@ -111,10 +125,20 @@ export class ProviderEventMapper {
           })),
         });
         break;
-      case 'response.created':
+      case 'response.created': {
         this.hooks.onResponseStarted(event.response.id);
-        emit({ type: 'model_response_created', response_id: event.response.id });
+        const outOfBand = isOutOfBand(event.response);
+        if (outOfBand) {
+          this.outOfBand.add(event.response.id);
+          if (this.outOfBand.size > 64) this.outOfBand.delete(this.outOfBand.values().next().value ?? '');
+        }
+        emit({
+          type: 'model_response_created',
+          response_id: event.response.id,
+          ...(outOfBand ? { conversation: 'none' as const } : {}),
+        });
         break;
+      }
       case 'response.output_audio.delta':
         this.onAudioDelta(event.response_id, event.item_id, event.delta);
         break;
@@ -208,6 +232,7 @@ export class ProviderEventMapper {
 
   private onResponseDone(response: Extract<OpenAIServerEvent, { type: 'response.done' }>['response']): void {
     this.hooks.onResponseFinished(response.id);
+    this.outOfBand.delete(response.id);
     const details = response.status_details;
     if (response.status === 'failed' && details?.error) this.hooks.onProviderError(details.error);
     const metadata: Record<string, unknown> = {};
@@ -235,13 +260,14 @@ export class ProviderEventMapper {
         this.raw({ type: 'response.output_item.done', response_id: responseId, item });
         return;
       }
-      this.log.upsert({
-        type: 'function_call',
-        id: key,
-        callId: item.call_id,
-        name: item.name,
-        arguments: item.arguments,
-      });
+      if (!this.outOfBand.has(responseId))
+        this.log.upsert({
+          type: 'function_call',
+          id: key,
+          callId: item.call_id,
+          name: item.name,
+          arguments: item.arguments,
+        });
       this.hooks.emit({
         type: 'model_response_tool_use_done',
         response_id: responseId,
@@ -265,7 +291,9 @@ export class ProviderEventMapper {
               : '',
         )
         .join('');
-      this.log.upsert({ type: 'message', id: item.id, role: 'assistant', text });
+      // An out-of-band answer is not part of the conversation a renewed session replays.
+      if (!this.outOfBand.has(responseId))
+        this.log.upsert({ type: 'message', id: item.id, role: 'assistant', text });
     }
     this.raw({ type: 'response.output_item.done', response_id: responseId, item });
   }

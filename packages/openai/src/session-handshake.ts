@@ -1,4 +1,5 @@
 import { type ChorusClock, type ConversationItem, ModelConnectError, type SessionConfig } from '@chorus/core';
+import { type ErrorCode, providerErrorCode } from '@chorus/protocol';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import WebSocket from 'ws';
 import { ClockTimer } from './clock-timer.js';
@@ -58,7 +59,7 @@ export function openSession(options: HandshakeOptions): Promise<Link> {
     let sessionAccepted = false;
     let replayAcked = lastReplayId === undefined;
 
-    const fail = (code: string, message: string, fatal: boolean, cause?: unknown) => {
+    const fail = (code: ErrorCode, message: string, fatal: boolean, cause?: unknown) => {
       if (settled) return;
       settled = true;
       timer.cancel();
@@ -147,7 +148,11 @@ export function openSession(options: HandshakeOptions): Promise<Link> {
           }
           // A refused session.update would be refused again: nothing a retry can fix.
           const fatal = severity !== 'retryable';
-          fail(event.error.code ?? event.error.type, event.error.message ?? event.error.type, fatal);
+          fail(
+            providerErrorCode(event.error.code ?? event.error.type),
+            event.error.message ?? event.error.type,
+            fatal,
+          );
           return;
         }
       }

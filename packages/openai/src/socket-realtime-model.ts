@@ -12,7 +12,13 @@ import {
   type SessionConfig,
   systemClock,
 } from '@chorus/core';
-import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import {
+  type AudioFormat,
+  type ErrorCode,
+  type ErrorType,
+  type ModelEvent,
+  providerErrorCode,
+} from '@chorus/protocol';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import { type Observable, Subject } from 'rxjs';
 import WebSocket from 'ws';
@@ -23,7 +29,7 @@ import { KeepAlive } from './keep-alive.js';
 import { ProviderEventMapper } from './provider-event-mapper.js';
 import { type Link, openSession, sendWire } from './session-handshake.js';
 import type { WireDialect, WireJson } from './wire-dialect.js';
-import { toWireItem } from './wire-items.js';
+import { OUT_OF_BAND_TAG, toWireInputItem, toWireItem, toWireTool } from './wire-items.js';
 
 /** Timing knobs shared by the OpenAI-style adapters; every timer runs on `clock`. */
 export interface SocketModelTiming {
@@ -210,8 +216,8 @@ export class SocketRealtimeModel implements RealtimeModel {
         if (event) this.sendClient(event);
         else
           this.emitError(
+            'invalid_request_error',
             'unsupported_input',
-            'image_input_unsupported',
             `${this.provider} takes no image input`,
           );
         break;
@@ -233,6 +239,11 @@ export class SocketRealtimeModel implements RealtimeModel {
     if (options.instructions !== undefined) response.instructions = options.instructions;
     if (options.modalities !== undefined) response.output_modalities = [...options.modalities];
     if (options.conversation !== undefined) response.conversation = options.conversation;
+    // OpenAI's documented way to recognise an out-of-band response: a metadata tag it echoes back.
+    if (options.conversation === 'none') response.metadata = { [OUT_OF_BAND_TAG]: 'none' };
+    if (options.input !== undefined) response.input = options.input.map(toWireInputItem);
+    if (options.tools !== undefined) response.tools = options.tools.map(toWireTool);
+    if (options.toolChoice !== undefined) response.tool_choice = options.toolChoice;
     this.sendClient(
       Object.keys(response).length === 0
         ? { type: 'response.create' }
@@ -341,7 +352,7 @@ export class SocketRealtimeModel implements RealtimeModel {
   }
 
   /** Reports input the provider cannot take as a non-fatal `model_error` naming why. */
-  protected reportInputError(code: string, message: string): void {
+  protected reportInputError(code: ErrorCode, message: string): void {
     this.emitError('invalid_request_error', code, message);
   }
 
@@ -383,7 +394,7 @@ export class SocketRealtimeModel implements RealtimeModel {
             if (!parsed.ok) {
               this.emitError(
                 'invalid_server_event',
-                'invalid_server_event',
+                'invalid_server_message',
                 `${this.provider}: ${parsed.error.message}`,
               );
             } else if (parsed.unknown) {
@@ -398,8 +409,8 @@ export class SocketRealtimeModel implements RealtimeModel {
           },
           onReplayRefused: (error) =>
             this.emitError(
-              error.type,
-              error.code ?? 'replay_failed',
+              providerErrorCode(error.type),
+              error.code ? providerErrorCode(error.code) : 'replay_failed',
               `${this.provider}: replay: ${error.message ?? ''}`,
             ),
         },
@@ -531,14 +542,16 @@ export class SocketRealtimeModel implements RealtimeModel {
 
   private onProviderError(error: OpenAIErrorDetail): void {
     const severity = classifyProviderError(error);
-    const code = error.code ?? error.type;
+    // The provider's own code and type, passed on as they came.
+    const code = providerErrorCode(error.code ?? error.type);
+    const type = providerErrorCode(error.type);
     const message = `${this.provider}: ${error.message ?? error.type}`;
     if (severity === 'fatal') {
-      this.reportFatal(code, message, error.type);
+      this.reportFatal(code, message, type);
       this.endSession(`fatal error: ${code}`, false);
       return;
     }
-    this.emitError(error.type, code, message);
+    this.emitError(type, code, message);
     if (severity === 'retryable') this.endSession(`retryable error: ${code}`, true);
   }
 
@@ -548,7 +561,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     const link = this.link;
     if (!link || link.ws.readyState !== WebSocket.OPEN) {
       this.emitError(
-        'not_connected',
+        'connection',
         'not_connected',
         `${this.provider}: ${event.type} sent while not connected`,
       );
@@ -561,7 +574,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     const providerIn = this.providerIn;
     const converter = this.toProvider;
     if (!providerIn || !converter) {
-      this.emitError('not_connected', 'not_connected', `${this.provider}: audio sent before connect()`);
+      this.emitError('connection', 'not_connected', `${this.provider}: audio sent before connect()`);
       return;
     }
     let bytes: Uint8Array;
@@ -569,7 +582,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     else if (sameFormat(format, converter.from)) bytes = converter.convert(audio);
     else {
       this.emitError(
-        'invalid_input',
+        'invalid_request_error',
         'audio_format_mismatch',
         `${this.provider}: audio in ${format.type}@${format.rate} but the session takes ${converter.from.type}@${converter.from.rate}`,
       );
@@ -585,12 +598,12 @@ export class SocketRealtimeModel implements RealtimeModel {
     if (!this.closed) this.subject.next(event);
   }
 
-  private emitError(errorType: string, code: string, message: string): void {
+  private emitError(errorType: ErrorType, code: ErrorCode, message: string): void {
     this.emit({ type: 'model_error', error_type: errorType, code, message, fatal: false });
   }
 
   /** Reports the one fatal error of this model's life; later ones are consequences of it. */
-  private reportFatal(code: string, message: string, errorType: string): void {
+  private reportFatal(code: ErrorCode, message: string, errorType: ErrorType): void {
     if (this.fatalReported) return;
     this.fatalReported = true;
     this.emit({ type: 'model_error', error_type: errorType, code, message, fatal: true });

@@ -30,9 +30,56 @@ describe('OpenAIRealtimeModel per-response options and seeded history', () => {
     await r.waitFor('model_response_done');
     expect(f.receivedOfType('response.create')[0]?.event).toEqual({
       type: 'response.create',
-      response: { instructions: 'Summarise.', output_modalities: ['text'], conversation: 'none' },
+      response: {
+        instructions: 'Summarise.',
+        output_modalities: ['text'],
+        conversation: 'none',
+        // OpenAI's documented way to tell an out-of-band response apart: metadata it echoes back.
+        metadata: { chorus_conversation: 'none' },
+      },
     });
     expect(r.ofType('model_response_text_done')).toHaveLength(1);
+    expect(r.ofType('model_response_created')[0]).toMatchObject({ conversation: 'none' });
+  });
+
+  it('keeps an out-of-band answer out of the conversation a renewed session replays', async () => {
+    const { f, m, r } = await rig.start();
+    await m.connect({ ...session, modalities: ['text'] });
+    f.queueResponse({ text: 'In band.' }, { text: 'Out of band.' });
+    m.send({ type: 'text', text: 'Hi' });
+    m.createResponse();
+    await r.waitFor('model_response_done');
+    m.createResponse({ conversation: 'none' });
+    await r.waitFor('model_response_done', 2);
+    expect(m.conversation().map((item) => (item.type === 'message' ? item.text : item.type))).toEqual([
+      'Hi',
+      'In band.',
+    ]);
+    expect(r.ofType('model_response_created').map((e) => e.conversation)).toEqual([undefined, 'none']);
+  });
+
+  it('sends a response input, tools and tool_choice in response.create', async () => {
+    const { f, m, r } = await rig.start();
+    await m.connect(session);
+    m.createResponse({
+      conversation: 'none',
+      input: [{ type: 'message', id: 'input_0', role: 'user', text: 'Summarise this.' }],
+      tools: [{ name: 'note', description: 'Takes a note.', parameters: { type: 'object', properties: {} } }],
+      toolChoice: 'required',
+    });
+    await r.waitFor('model_response_done');
+    expect(f.receivedOfType('response.create')[0]?.event?.response).toMatchObject({
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Summarise this.' }] }],
+      tools: [
+        {
+          type: 'function',
+          name: 'note',
+          description: 'Takes a note.',
+          parameters: { type: 'object', properties: {} },
+        },
+      ],
+      tool_choice: 'required',
+    });
   });
 
   it('seeds assistant words as output_text and system words as input_text', async () => {

@@ -9,6 +9,7 @@ import {
   MAX_IMAGE_BASE64_CHARS,
   MAX_INSTRUCTIONS_CHARS,
   MAX_TEXT_CHARS,
+  MAX_TOOL_TEXT_CHARS,
 } from './limits.js';
 
 // ClientEvents: what a frontend sends to the backend, in AgentScope's names. `session_id` is
@@ -22,6 +23,50 @@ const envelopeShape = {
 
 /** Output modalities a session may ask for. */
 export const MODALITIES = ['audio', 'text'] as const;
+
+/** At most this many tools a client declares at once (session or one response). */
+export const MAX_CLIENT_TOOLS = 128;
+
+/** A tool the client runs itself, declared as a JSON-schema function. */
+export const clientToolSchema = z.object({
+  name: nameField,
+  description: textField(MAX_INSTRUCTIONS_CHARS).optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** At most this many items a `client_response_create` may give as the response's own context. */
+export const MAX_RESPONSE_INPUT_ITEMS = 1024;
+
+/**
+ * One item of a response's own context (`client_response_create.input`), in the agent's history
+ * form: a message, a tool call, or a tool call's output.
+ */
+export const responseInputItemSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('message'),
+    role: z.enum(['user', 'assistant', 'system']),
+    text: textField(MAX_TEXT_CHARS),
+  }),
+  z.object({
+    type: z.literal('function_call'),
+    call_id: idField,
+    name: nameField,
+    arguments: textField(MAX_TOOL_TEXT_CHARS),
+  }),
+  z.object({
+    type: z.literal('function_call_output'),
+    call_id: idField,
+    output: textField(MAX_TOOL_TEXT_CHARS),
+  }),
+]);
+export type ResponseInputItem = z.infer<typeof responseInputItemSchema>;
+
+/** How the model may use tools in one response: OpenAI's modes, or one function by name. */
+export const toolChoiceSchema = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.object({ type: z.literal('function'), name: nameField }),
+]);
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
 
 /**
  * Session configuration. Known fields are validated; unknown fields pass through untouched so
@@ -49,16 +94,7 @@ export const sessionConfigSchema = z.looseObject({
    * agent's (the client's declaration of it is ignored and reported in `server_session_updated`),
    * so one call never gets two answers. Replaces the previous list.
    */
-  client_tools: z
-    .array(
-      z.object({
-        name: nameField,
-        description: textField(MAX_INSTRUCTIONS_CHARS).optional(),
-        parameters: z.record(z.string(), z.unknown()).optional(),
-      }),
-    )
-    .max(128)
-    .optional(),
+  client_tools: z.array(clientToolSchema).max(MAX_CLIENT_TOOLS).optional(),
   /**
    * Chorus addition: how the agent detects turns in the user's audio. `none` leaves turns to the
    * client (`client_audio_commit` + `client_response_create`); `create_response: false` keeps the
@@ -100,6 +136,18 @@ export const clientResponseCreateSchema = z.object({
   modalities: z.array(z.enum(MODALITIES)).min(1).max(2).optional(),
   /** Chorus addition: `none` asks for an out-of-band answer the model keeps out of its conversation. */
   conversation: z.enum(['auto', 'none']).optional(),
+  /**
+   * Chorus addition: the context this response sees instead of the conversation (`[]`: none). Usually
+   * with `conversation: 'none'`; models that cannot take a per-response context refuse the response.
+   */
+  input: z.array(responseInputItemSchema).max(MAX_RESPONSE_INPUT_ITEMS).optional(),
+  /**
+   * Chorus addition: the client's tools for this response only, instead of its `client_tools`; the
+   * agent's own tools stay offered (a name they use stays the agent's).
+   */
+  tools: z.array(clientToolSchema).max(MAX_CLIENT_TOOLS).optional(),
+  /** Chorus addition: how the model may use tools in this response only. */
+  tool_choice: toolChoiceSchema.optional(),
 });
 
 export const clientResponseCancelSchema = z.object({

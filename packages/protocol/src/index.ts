@@ -6,6 +6,7 @@ export { base64ByteLength, isBase64 } from './base64.js';
 export { clientAudioBytes, parseClientAudioBytes } from './client-audio-bytes.js';
 export * from './client-events.js';
 export * from './content-blocks.js';
+export * from './error-codes.js';
 export * from './errors.js';
 export * from './history-items.js';
 export * from './image-format.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { audioFormatSchema } from './audio-format.js';
 import { base64Field } from './base64.js';
 import { toolOutputSchema } from './content-blocks.js';
+import { errorCodeField, errorTypeField } from './error-codes.js';
 import {
   idField,
   jsonObjectField,
@@ -61,7 +62,11 @@ export const toolResultBlockSchema = z.object({
 
 export type ToolResultBlock = z.infer<typeof toolResultBlockSchema>;
 
-export const responseCreatedShape = { response_id: idField };
+export const responseCreatedShape = {
+  response_id: idField,
+  /** `none`: an out-of-band response; its output stays out of the conversation (and the history). */
+  conversation: z.enum(['auto', 'none']).optional(),
+};
 
 export const responseDoneShape = {
   response_id: idField,
@@ -149,8 +154,8 @@ export const agentInputStartedShape = { item_id: idField, audio_start_ms: millis
 export const agentInputDoneShape = { item_id: idField, audio_end_ms: millisecondsField.int() };
 
 export const errorShape = {
-  error_type: textField(256),
-  code: textField(256),
+  error_type: errorTypeField,
+  code: errorCodeField,
   message: textField(16 * 1024),
   /**
    * Chorus addition: whether the session cannot go on (bad key, exhausted quota). Non-fatal errors

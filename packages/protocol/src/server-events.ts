@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorCodeField } from './error-codes.js';
 import { idField, jsonObjectField, millisecondsField, nameField, textField } from './fields.js';
 import { historyItemSchema, MAX_HISTORY_ITEMS_PER_EVENT } from './history-items.js';
 import { MAX_TEXT_CHARS, MAX_TOOL_TEXT_CHARS } from './limits.js';
@@ -142,6 +143,11 @@ export const agentResponseToolUseDoneSchema = z.object({
   type: z.literal('agent_response_tool_use_done'),
   ...agentShape,
   ...agentToolUseShape,
+  /**
+   * Chorus addition: the client runs this tool itself (it declared it for the session or for this
+   * response); the agent runs nothing and waits for its `client_tool_result`.
+   */
+  client_tool: z.boolean().optional(),
 });
 
 export const agentResponseToolResultSchema = z.object({
@@ -364,7 +370,7 @@ export const serverEventsDroppedSchema = z.object({
  */
 export const serverErrorSchema = z.object({
   type: z.literal('server_error'),
-  code: textField(256),
+  code: errorCodeField,
   message: textField(16 * 1024),
   path: textField(1024).optional(),
   event_id: idField.optional(),

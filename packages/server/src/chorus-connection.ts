@@ -1,7 +1,9 @@
 import { base64FromBytes } from '@chorus/audio';
 import {
   type ClientEvent,
+  type ErrorCodeOf,
   type ProtocolError,
+  type ProtocolErrorCode,
   parseClientAudioBytes,
   parseClientEvent,
   type ServerEvent,
@@ -26,17 +28,11 @@ import {
 } from './session-report.js';
 import type { SessionOwner, SessionVault } from './session-vault.js';
 
-/** A gateway error code beyond the protocol parser's (`invalid_json`, `invalid_event`, `unknown_type`, `too_large`). */
-export type GatewayErrorCode =
-  | 'no_session'
-  | 'session_exists'
-  | 'session_mismatch'
-  | 'unknown_room'
-  | 'room_unavailable'
-  | 'bus_unavailable'
-  | 'invalid_binary_frame'
-  | 'slow_consumer'
-  | 'internal_error';
+/**
+ * A gateway error code beyond the protocol parser's (`invalid_json`, `invalid_event`, `unknown_type`,
+ * `too_large`); declared with their meanings in `@chorus/protocol`'s `ERROR_CODES`.
+ */
+export type GatewayErrorCode = ErrorCodeOf<'gateway'>;
 
 export interface ChorusConnectionContext {
   readonly userId: string;
@@ -515,7 +511,7 @@ export class ChorusConnection implements SessionOwner {
     this.#error(error.code, error.message, error.path, error.event_id);
   }
 
-  #error(code: string, message: string, path?: string, eventId?: string): void {
+  #error(code: GatewayErrorCode | ProtocolErrorCode, message: string, path?: string, eventId?: string): void {
     this.ctx.metrics.clientErrors.inc({ route: 'chorus', code });
     for (const frame of errorFrames(this.#dialect, { code, message, path, eventId })) this.#send(frame);
   }

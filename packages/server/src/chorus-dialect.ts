@@ -1,4 +1,4 @@
-import { GATEWAY_AGENT_ID, type ServerEvent, type SessionConfig } from '@chorus/protocol';
+import { type ErrorCode, GATEWAY_AGENT_ID, type ServerEvent, type SessionConfig } from '@chorus/protocol';
 
 /**
  * How a Chorus client hears about errors in its own frames. AgentScope frontends handle `agent_error`
@@ -12,7 +12,7 @@ export const DEFAULT_ERROR_DIALECT: ErrorDialect = 'both';
 
 /** A problem with one client frame, or the gateway's own. */
 export interface ClientProblem {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly path?: string | undefined;
   readonly eventId?: string | undefined;

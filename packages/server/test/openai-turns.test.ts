@@ -243,11 +243,11 @@ describe('/v1/realtime turns as the OpenAI service holds them', () => {
       (m) => m.type === 'conversation.item.added' && (m.item as { role?: string }).role === 'assistant',
     );
     expect(assistantItems).toEqual([]);
-    c.send({ type: 'response.create', event_id: 'with_tools', response: { tools: [] } });
+    c.send({ type: 'response.create', event_id: 'with_prompt', response: { prompt: { id: 'pmpt_1' } } });
     const refused = await c.waitFor(
-      (m) => m.type === 'error' && (m.error as { event_id?: string }).event_id === 'with_tools',
+      (m) => m.type === 'error' && (m.error as { event_id?: string }).event_id === 'with_prompt',
     );
-    expect(refused.error).toMatchObject({ code: 'unsupported_parameter', param: 'response.tools' });
+    expect(refused.error).toMatchObject({ code: 'unsupported_parameter', param: 'response.prompt' });
     c.ws.terminate();
   });
 

@@ -1,4 +1,4 @@
-import type { ServerEvent, ServerEventOf } from '@chorus/protocol';
+import type { ErrorCode, ErrorType, ServerEvent, ServerEventOf } from '@chorus/protocol';
 import { type Observable, type Observer, Subject } from 'rxjs';
 
 type ServerEventType = ServerEvent['type'];
@@ -77,7 +77,7 @@ export class AgentEmitter {
     }
   }
 
-  emitError(errorType: string, code: string, message: string, fatal = false): void {
+  emitError(errorType: ErrorType, code: ErrorCode, message: string, fatal = false): void {
     this.emit(this.attributed({ type: 'agent_error', error_type: errorType, code, message, fatal }));
   }
 
@@ -86,7 +86,7 @@ export class AgentEmitter {
    * `model_error` ends the connection, and the agent's failure that follows repeats its code and
    * message, so clients would otherwise see the one error twice.
    */
-  emitFatalOnce(errorType: string, code: string, message: string): void {
+  emitFatalOnce(errorType: ErrorType, code: ErrorCode, message: string): void {
     if (this.reportedFatalCodes.has(code)) return;
     this.reportedFatalCodes.add(code);
     this.emitError(errorType, code, message, true);

@@ -1,10 +1,23 @@
-import { type ClientEvent, type ClientEventOf, clientAudioBytes, toolResultText } from '@chorus/protocol';
+import {
+  type ClientEvent,
+  type ClientEventOf,
+  clientAudioBytes,
+  type ResponseInputItem,
+  toolResultText,
+} from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
-import type { ConversationItem, RealtimeModel, ResponseOptions } from '../model/realtime-model.js';
+import type {
+  ConversationItem,
+  RealtimeModel,
+  ResponseOptions,
+  ToolDefinition,
+} from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
 import type { StreamingItems } from './streaming-items.js';
+
+type ClientTool = NonNullable<ClientEventOf<'client_response_create'>['tools']>[number];
 
 export interface ClientInputOptions {
   readonly connection: ModelConnection;
@@ -18,15 +31,36 @@ export interface ClientInputOptions {
   readonly state: () => RealtimeAgentState;
   readonly applySession: (event: ClientEventOf<'client_session_create'>) => void;
   readonly stop: () => void;
+  /** The tools the model is offered for one response given the client's tools for it. */
+  readonly responseTools?: (declared: readonly ClientTool[]) => readonly ToolDefinition[];
 }
 
 /** The per-response options a `client_response_create` carries, or undefined when it has none. */
-function responseOptionsOf(event: ClientEventOf<'client_response_create'>): ResponseOptions | undefined {
+function responseOptionsOf(
+  event: ClientEventOf<'client_response_create'>,
+  responseTools: ClientInputOptions['responseTools'],
+): ResponseOptions | undefined {
   const options: { -readonly [K in keyof ResponseOptions]: ResponseOptions[K] } = {};
   if (event.instructions !== undefined) options.instructions = event.instructions;
   if (event.modalities !== undefined) options.modalities = event.modalities;
   if (event.conversation !== undefined) options.conversation = event.conversation;
+  if (event.input !== undefined) options.input = event.input.map(historyItemOf);
+  if (event.tools !== undefined && responseTools) options.tools = responseTools(event.tools);
+  if (event.tool_choice !== undefined) options.toolChoice = event.tool_choice;
   return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** A response's own context item in the history's form (ids are local to that response). */
+function historyItemOf(item: ResponseInputItem, index: number): ConversationItem {
+  const id = `input_${index}`;
+  switch (item.type) {
+    case 'message':
+      return { type: 'message', id, role: item.role, text: item.text };
+    case 'function_call':
+      return { type: 'function_call', id, callId: item.call_id, name: item.name, arguments: item.arguments };
+    case 'function_call_output':
+      return { type: 'function_call_output', id, callId: item.call_id, output: item.output };
+  }
 }
 
 /**
@@ -61,7 +95,16 @@ export class ClientInput {
         // Already answering (or about to) the latest input: one response per input, not two.
         const state = this.options.state();
         if (this.responseRequested || state === 'responding' || state === 'runningTools') return;
-        connection.createResponse(responseOptionsOf(event));
+        const model = this.options.model;
+        if ((event.input || event.tools || event.tool_choice) && !model.capabilities.responseInput) {
+          emitter.emitError(
+            'invalid_request_error',
+            'unsupported_parameter',
+            `client_response_create: the ${model.provider} model takes no per-response input, tools or tool_choice`,
+          );
+          return;
+        }
+        connection.createResponse(responseOptionsOf(event, this.options.responseTools));
         return;
       }
       case 'client_response_cancel': {

@@ -45,6 +45,9 @@ export class ModelEventRouter {
   private readonly toolTimeoutMs: number;
   private readonly isClientTool: (name: string) => boolean;
 
+  /** Out-of-band responses in flight: their output is emitted but kept out of the history. */
+  private readonly outOfBand = new Set<string>();
+
   constructor(options: ModelEventRouterOptions) {
     this.emitter = options.emitter;
     this.streaming = options.streaming;
@@ -56,6 +59,11 @@ export class ModelEventRouter {
     this.responseSettled = options.responseSettled;
     this.toolTimeoutMs = options.toolTimeoutMs ?? 30_000;
     this.isClientTool = options.isClientTool ?? (() => false);
+  }
+
+  /** Whether the response was asked for out of band (`conversation: 'none'`) and is still running. */
+  isOutOfBand(responseId: string | undefined): boolean {
+    return responseId !== undefined && this.outOfBand.has(responseId);
   }
 
   route(event: ModelEvent): void {
@@ -123,6 +131,11 @@ export class ModelEventRouter {
       }
       case 'model_response_created':
         this.responseSettled();
+        if (event.conversation === 'none') {
+          this.outOfBand.add(event.response_id);
+          // A response whose done never came (a lost connection) is forgotten past this many.
+          if (this.outOfBand.size > 64) this.outOfBand.delete(this.outOfBand.values().next().value ?? '');
+        }
         this.metrics.responseCreated(event.response_id);
         emitter.emit(emitter.attributed({ ...event, type: 'agent_response_created' }));
         this.toActor({ type: 'model.response_created', responseId: event.response_id });
@@ -196,8 +209,10 @@ export class ModelEventRouter {
   private responseDone(event: ModelEventOf<'model_response_done'>): void {
     const emitter = this.emitter;
     const responseId = event.response_id;
+    const outOfBand = this.outOfBand.delete(responseId);
     if (!this.streaming.isDropped(responseId)) {
       for (const [itemId, item] of this.streaming.itemsOf(responseId)) {
+        if (outOfBand) break;
         this.addHistory({
           type: 'message',
           id: itemId,
@@ -241,15 +256,17 @@ export class ModelEventRouter {
         response_id: event.response_id,
         item_id: event.item_id,
         tool_use: toolUseBlock(event),
+        ...(this.isClientTool(call.name) ? { client_tool: true } : {}),
       }),
     );
-    this.addHistory({
-      type: 'function_call',
-      id: event.item_id,
-      callId: call.id,
-      name: call.name,
-      arguments: call.raw_input,
-    });
+    if (!this.outOfBand.has(event.response_id))
+      this.addHistory({
+        type: 'function_call',
+        id: event.item_id,
+        callId: call.id,
+        name: call.name,
+        arguments: call.raw_input,
+      });
     const target = this.personas.current().handoffs.find((h) => h.toolName === call.name);
     if (target) {
       this.personas.include(target.agent);

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@chorus/protocol';
 import { assign, enqueueActions, not, sendTo, setup } from 'xstate';
 import {
   type ModelConnectionOutput,
@@ -45,7 +46,7 @@ export interface RealtimeAgentContext {
   toolOutcomes: ToolOutcome[];
   handoff: PendingHandoff | null;
   trip: RecordedTrip | null;
-  problem: { code: string; message: string } | null;
+  problem: { code: ErrorCode; message: string } | null;
 }
 
 export interface RealtimeAgentInput {

@@ -294,6 +294,7 @@ export class RealtimeAgent implements RoomMember {
       own: () => new Set(personaSession(personas.current(), undefined).tools.map((t) => t.name)),
       current: new Set(),
     };
+    let responseClientTools: ReadonlySet<string> = new Set();
     const clientInput = new ClientInput({
       connection,
       model,
@@ -314,6 +315,21 @@ export class RealtimeAgent implements RoomMember {
           clientTools,
         ),
       stop: () => void this.stop(),
+      // A response's own client tools replace the session's for it; the agent's own stay offered.
+      responseTools: (declared) => {
+        const own = clientTools.own();
+        const accepted = declared.filter((t) => !own.has(t.name));
+        responseClientTools = new Set(accepted.map((t) => t.name));
+        const session = this.session as SessionConfig;
+        return [
+          ...session.tools.filter((t) => !clientTools.current.has(t.name)),
+          ...accepted.map((t) => ({
+            name: t.name,
+            description: t.description ?? '',
+            parameters: t.parameters ?? { type: 'object', properties: {} },
+          })),
+        ];
+      },
     });
     this.input = clientInput;
     const router = new ModelEventRouter({
@@ -325,7 +341,7 @@ export class RealtimeAgent implements RoomMember {
       addHistory,
       toActor,
       responseSettled: () => clientInput.responseSettled(),
-      isClientTool: (name) => clientTools.current.has(name),
+      isClientTool: (name) => clientTools.current.has(name) || responseClientTools.has(name),
       toolTimeoutMs: this.options.toolTimeoutMs,
     });
     const interruption = {
@@ -344,7 +360,12 @@ export class RealtimeAgent implements RoomMember {
       findTool: (name) => personas.findTool(name),
       isPeer: (name) => this.peers.has(name),
       interruptResponse: ({ responseId }) => {
-        const cut = responseId ? interruptResponse(responseId, interruption) : undefined;
+        // An out-of-band response's heard words stay out of the history too.
+        if (!responseId) return;
+        const scope = router.isOutOfBand(responseId)
+          ? { ...interruption, addHistory: () => {} }
+          : interruption;
+        const cut = interruptResponse(responseId, scope);
         if (cut) recovery?.cut(cut);
       },
       submitToolOutcomes: (context, respond) =>

@@ -1,10 +1,12 @@
+import type { ErrorCode } from '@chorus/protocol';
+import { providerErrorCode } from '@chorus/protocol';
 import { assign, fromPromise, setup } from 'xstate';
 import type { SessionConfig } from '../model/realtime-model.js';
 import { DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy, retryDelay } from './retry-policy.js';
 
 /** Why the connection failed or ended, in a form that survives serialization. */
 export interface ConnectionProblem {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly fatal: boolean;
 }
@@ -32,7 +34,7 @@ export type ModelConnectionEvent =
   | { type: 'session.update'; patch: Partial<SessionConfig> }
   | { type: 'stop' }
   | { type: 'model.session_ended'; retryable: boolean; reason: string }
-  | { type: 'model.fatal_error'; code: string; message: string }
+  | { type: 'model.fatal_error'; code: ErrorCode; message: string }
   | { type: 'model.input_started' }
   | { type: 'model.input_done' }
   | { type: 'model.response_created' }
@@ -53,7 +55,8 @@ export function describeConnectError(error: unknown): ConnectionProblem {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {
-      code: typeof code === 'string' ? code : 'connect_failed',
+      // A foreign error's own code (a socket's ECONNRESET) is passed on as it came.
+      code: typeof code === 'string' ? providerErrorCode(code) : 'connect_failed',
       message: error.message,
       fatal: (error as { fatal?: unknown }).fatal === true,
     };

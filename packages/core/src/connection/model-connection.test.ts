@@ -1,4 +1,5 @@
 import type { ModelEvent } from '@chorus/protocol';
+import { providerErrorCode } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
 import type { SessionConfig } from '../model/realtime-model.js';
 import { ScriptedModel } from '../testing/scripted-model.js';
@@ -179,8 +180,8 @@ describe('ModelConnection', () => {
     await second.connection.start(session);
     second.model.emit({
       type: 'model_error',
-      error_type: 'auth',
-      code: 'revoked',
+      error_type: providerErrorCode('auth'),
+      code: providerErrorCode('revoked'),
       message: 'key revoked',
       fatal: true,
     });

@@ -1,4 +1,4 @@
-import type { ModelEvent } from '@chorus/protocol';
+import type { ErrorCode, ModelEvent } from '@chorus/protocol';
 import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
 import { type Actor, type AnyActorRef, assign, createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { type ChorusClock, systemClock } from '../clock.js';
@@ -48,12 +48,12 @@ export type ConnectionStatus =
 
 /** `start()` rejected: the connection failed for good (fatal error, or out of attempts). */
 export class ModelConnectionFailedError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fatal: boolean;
   constructor(problem: ConnectionProblem | null) {
     super(problem?.message ?? 'the model connection failed');
     this.name = 'ModelConnectionFailedError';
-    this.code = problem?.code ?? 'connection_failed';
+    this.code = problem?.code ?? 'connect_failed';
     this.fatal = problem?.fatal ?? false;
   }
 }
@@ -299,7 +299,7 @@ export class ModelConnection {
     this.overflowReported = false;
   }
 
-  private emitError(code: string, message: string, fatal = false): void {
+  private emitError(code: ErrorCode, message: string, fatal = false): void {
     if (this.eventsSubject.closed) return;
     this.eventsSubject.next({ type: 'model_error', error_type: 'connection', code, message, fatal });
   }

@@ -16,7 +16,7 @@ describe('retry policy', () => {
 
   it('never retries fatal errors and stops after maxAttempts', () => {
     const fatal = new ModelConnectError('invalid_api_key', 'bad key', { fatal: true });
-    const transient = new ModelConnectError('network', 'reset', { fatal: false });
+    const transient = new ModelConnectError('network_error', 'reset', { fatal: false });
     expect(mayRetry(policy, 1, fatal)).toBe(false);
     expect(mayRetry(policy, 1, transient)).toBe(true);
     expect(mayRetry(policy, 4, transient)).toBe(true);

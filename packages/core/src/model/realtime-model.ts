@@ -1,4 +1,4 @@
-import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import type { AudioFormat, ErrorCode, ModelEvent } from '@chorus/protocol';
 import type { Observable } from 'rxjs';
 
 /**
@@ -57,6 +57,8 @@ export interface ModelCapabilities {
   readonly truncation: boolean;
   /** Image input via `send({ type: 'image' })`. */
   readonly imageInput: boolean;
+  /** `createResponse` honours `input` (a per-response context) and `tools`/`toolChoice`. */
+  readonly responseInput?: boolean;
   /** Text input via `send({ type: 'text' })`. */
   readonly textInput: boolean;
   /** The model detects turns from the audio itself (server VAD). */
@@ -171,6 +173,15 @@ export interface ResponseOptions {
    * get it as instructions to repeat it (see `verbatimInstructions`).
    */
   readonly say?: string;
+  /**
+   * The context this response sees instead of the conversation (`[]`: none). Models without
+   * `capabilities.responseInput` cannot honour it; the agent refuses such a request.
+   */
+  readonly input?: readonly ConversationItem[];
+  /** The tools offered for this response only, instead of the session's. */
+  readonly tools?: readonly ToolDefinition[];
+  /** How the model may use tools in this response only. */
+  readonly toolChoice?: 'auto' | 'none' | 'required' | { readonly type: 'function'; readonly name: string };
 }
 
 /** What a client or another agent can send to a model. */
@@ -196,9 +207,9 @@ export type ModelInput =
 
 /** Why `connect` failed; `fatal` errors (bad key, quota, billing) are never retried. */
 export class ModelConnectError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly fatal: boolean;
-  constructor(code: string, message: string, options: { fatal: boolean; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options: { fatal: boolean; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.name = 'ModelConnectError';
     this.code = code;

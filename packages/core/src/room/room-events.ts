@@ -1,7 +1,7 @@
-import type { ServerEvent } from '@chorus/protocol';
+import type { ErrorCode, ServerEvent } from '@chorus/protocol';
 
 /** A `server_error` event. */
-export function serverError(code: string, message: string, eventId?: string, path?: string): ServerEvent {
+export function serverError(code: ErrorCode, message: string, eventId?: string, path?: string): ServerEvent {
   return {
     type: 'server_error',
     code,

@@ -1,4 +1,5 @@
 import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import { providerErrorCode } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import { type ChorusClock, systemClock } from '../clock.js';
 import {
@@ -114,6 +115,7 @@ const DEFAULT_CAPABILITIES: ModelCapabilities = {
   imageInput: true,
   textInput: true,
   serverVad: true,
+  responseInput: true,
   inputFormats: [
     { type: 'audio/pcm', rate: 16000 },
     { type: 'audio/pcm', rate: 24000 },
@@ -230,7 +232,11 @@ export class ScriptedModel implements RealtimeModel {
     const failure = this.failures.shift();
     if (failure) {
       throw new ModelConnectError(
-        failure.code ?? (failure.fatal ? 'invalid_api_key' : 'network_error'),
+        failure.code === undefined
+          ? failure.fatal
+            ? 'invalid_api_key'
+            : 'network_error'
+          : providerErrorCode(failure.code),
         failure.message ?? (failure.fatal ? 'scripted fatal connect failure' : 'scripted connect failure'),
         { fatal: failure.fatal },
       );
@@ -389,7 +395,12 @@ export class ScriptedModel implements RealtimeModel {
     const steps = this.planSteps(streaming, reply, options?.modalities);
     queueMicrotask(() => {
       if (this.streaming !== streaming) return;
-      this.emit({ type: 'model_response_created', response_id: streaming.responseId });
+      this.emit({
+        type: 'model_response_created',
+        response_id: streaming.responseId,
+        // It holds no conversation, so an out-of-band response is kept out of it trivially.
+        ...(options?.conversation === 'none' ? { conversation: 'none' as const } : {}),
+      });
       this.runSteps(streaming, steps, reply.delayMs ?? 0);
     });
   }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@chorus/protocol';
 import type { ChorusClock } from '../clock.js';
 import type { AnyTool } from './tool.js';
 
@@ -32,7 +33,7 @@ export interface ToolSourceContext {
 
 export interface ToolSourceProblem {
   /** e.g. `tool_source_crashed`, `tool_source_unreachable`, `tool_dropped`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 

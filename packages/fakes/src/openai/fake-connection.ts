@@ -1,3 +1,4 @@
+import { OPENAI_TRANSCRIPTION_ON_REALTIME } from '@chorus/protocol/openai';
 import type { WebSocket } from 'ws';
 import type { FakeDialect, FakeErrorSpec, FakeSessionView } from './dialect.js';
 import { decodeSamples, EnergyVad } from './energy-vad.js';
@@ -341,6 +342,12 @@ export class FakeConnection {
   }
 
   private updateSession(event: Json): void {
+    if (this.dialect.provider === 'openai' && (event.session as Json | undefined)?.type === 'transcription') {
+      // The service's answer on a realtime connection; the session goes on.
+      const { type, code, message, param } = OPENAI_TRANSCRIPTION_ON_REALTIME;
+      this.sendError({ type, code, message, param }, event.event_id);
+      return;
+    }
     const merged = this.dialect.mergeSession(this.session, event.session as Json);
     if ('error' in merged) {
       this.sendError(merged.error, event.event_id);
@@ -513,12 +520,21 @@ export class FakeConnection {
   }
 
   private respond(options: Json | undefined): void {
+    // `input` is the response's own context instead of the conversation; references name its items.
+    const input = Array.isArray(options?.input) ? (options.input as Json[]) : undefined;
+    const context = input
+      ? input.map((item) => (item.type === 'item_reference' ? this.findItem(String(item.id)) : item))
+      : this.conversation;
     const script = this.host.nextScript({
       connectionId: this.id,
-      conversation: this.conversation.map((item) => structuredClone(item)),
+      conversation: context
+        .filter((item): item is Json => item !== undefined)
+        .map((item) => structuredClone(item)),
       lastUserText: this.lastUserText,
       options,
     });
+    // An out-of-band response adds nothing to the conversation (no `conversation.item.*` either).
+    const outOfBand = options?.conversation === 'none';
     const response = new ScriptedResponse(
       {
         beta: this.beta,
@@ -527,7 +543,10 @@ export class FakeConnection {
         view: this.view,
         isClosed: () => this.closed,
         sendGA: (event) => this.sendGA(event),
-        addItem: (item) => this.addItem(item, undefined),
+        addItem: (item) => {
+          if (!outOfBand) this.addItem(item, undefined);
+        },
+        outOfBand,
         nextId: (prefix) => this.host.nextId(prefix),
         inject: (fault) => this.inject(fault),
         addAudioMs: (itemId, ms) =>

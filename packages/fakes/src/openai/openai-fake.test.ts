@@ -44,6 +44,39 @@ describe('fake OpenAI Realtime', () => {
     expectValidFrames(fake);
   });
 
+  it('keeps an out-of-band response out of its conversation: a later response does not see it', async () => {
+    const seen: (readonly unknown[])[] = [];
+    const { fake, c } = await connect(undefined, {
+      responder: (request) => {
+        seen.push(request.conversation.map((item) => item.role));
+        return { text: 'Fine.' };
+      },
+    });
+    c.send({ type: 'response.create', response: { conversation: 'none', metadata: { purpose: 'probe' } } });
+    await c.waitForType('response.done');
+    const created = c.ofType('response.created')[0]?.response as Record<string, unknown>;
+    expect(created.metadata).toEqual({ purpose: 'probe' });
+    expect(created).not.toHaveProperty('conversation_id');
+    expect(c.ofType('conversation.item.added')).toEqual([]);
+    c.send({ type: 'response.create' });
+    await c.waitForType('response.done', 2);
+    expect(seen).toEqual([[], []]);
+    expect(c.ofType('response.created')[1]?.response).toMatchObject({ conversation_id: 'conv_fake' });
+    expectValidFrames(fake);
+  });
+
+  it('refuses session.type "transcription" on a realtime connection as the service does (param unverified)', async () => {
+    const { c } = await connect();
+    c.send({ type: 'session.update', event_id: 'e1', session: { type: 'transcription' } });
+    await c.waitForType('error');
+    expect(c.ofType('error')[0]?.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'invalid_parameter',
+      param: 'session.type',
+      event_id: 'e1',
+    });
+  });
+
   it('answers a wrong key with invalid_api_key and close 3000', async () => {
     await pair.serve(() => startFakeOpenAIRealtime());
     const client = await pair.open('', { Authorization: 'Bearer nope' });

@@ -15,8 +15,10 @@ export interface ResponseContext {
   isClosed(): boolean;
   /** Sends a GA-named event (renamed for the dialect by the connection). */
   sendGA(event: { type: string } & Json): void;
-  /** Adds an item to the conversation (and announces it). */
+  /** Adds an item to the conversation (and announces it); nothing for an out-of-band response. */
   addItem(item: Json): void;
+  /** `conversation: 'none'`: the response belongs to no conversation. */
+  readonly outOfBand: boolean;
   nextId(prefix: string): string;
   inject(fault: FakeFault): void;
   addAudioMs(itemId: string, ms: number): void;
@@ -44,6 +46,8 @@ export class ScriptedResponse {
   private chunks = 0;
   private readonly output: Json[] = [];
   private readonly modalities: ('text' | 'audio')[];
+  /** What `response.created`/`.done` say of the response besides its state. */
+  private readonly about: Json;
 
   constructor(
     private readonly ctx: ResponseContext,
@@ -53,6 +57,13 @@ export class ScriptedResponse {
     this.id = ctx.nextId('resp');
     this.modalities = (options?.output_modalities as ('text' | 'audio')[] | undefined) ??
       (options?.modalities as ('text' | 'audio')[] | undefined) ?? [...ctx.view.modalities];
+    // The service echoes a response's metadata, and names its conversation unless it is out of band
+    // (its docs say `conversation_id: null` then; the SDK types allow only a string, so it is left out).
+    const metadata = options?.metadata;
+    this.about = {
+      ...(ctx.outOfBand ? {} : { conversation_id: 'conv_fake' }),
+      ...(metadata && typeof metadata === 'object' ? { metadata } : {}),
+    };
   }
 
   cancel(reason: string): void {
@@ -78,6 +89,7 @@ export class ScriptedResponse {
         status: 'in_progress',
         output: [],
         output_modalities: this.modalities,
+        ...this.about,
       },
     });
     // The service reports the key's limits as each response starts (figures as in its docs' example).
@@ -106,6 +118,7 @@ export class ScriptedResponse {
         ...(this.cancelled ? { status_details: { type: 'cancelled', reason: this.cancelReason } } : {}),
         output: this.output,
         output_modalities: this.modalities,
+        ...this.about,
         usage: { total_tokens: 10 + this.chunks, input_tokens: 10, output_tokens: this.chunks },
       },
     });
@@ -141,7 +154,8 @@ export class ScriptedResponse {
       output_index: outputIndex,
       item,
     });
-    if (!this.ctx.beta) this.ctx.sendGA({ type: 'conversation.item.done', previous_item_id: null, item });
+    if (!this.ctx.beta && !this.ctx.outOfBand)
+      this.ctx.sendGA({ type: 'conversation.item.done', previous_item_id: null, item });
   }
 
   private async message(words: string[]): Promise<void> {

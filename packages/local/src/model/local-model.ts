@@ -13,7 +13,7 @@ import {
   systemClock,
   toolUseInput,
 } from '@chorus/core';
-import type { ModelEvent } from '@chorus/protocol';
+import type { ErrorCode, ErrorType, ModelEvent } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import type { Brain, BrainOutput } from '../brain/brain.js';
 import { idMaker } from '../ids.js';
@@ -669,7 +669,7 @@ export class LocalModel implements RealtimeModel {
 
   // --- events ---------------------------------------------------------------------------------
 
-  private emitError(errorType: string, code: string, message: string): void {
+  private emitError(errorType: ErrorType, code: ErrorCode, message: string): void {
     this.emit({ type: 'model_error', error_type: errorType, code, message, fatal: false });
   }
 

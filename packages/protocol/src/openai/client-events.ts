@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { MAX_AUDIO_BASE64_CHARS } from '../limits.js';
 import { openaiItemSchema } from './items.js';
-import { openaiResponseParamsSchema, openaiSessionSchema } from './session.js';
+import {
+  openaiResponseParamsSchema,
+  openaiSessionSchema,
+  openaiTranscriptionSessionSchema,
+} from './session.js';
 import { openaiIdSchema } from './shared.js';
 
 // Client events of the OpenAI Realtime GA API. `event_id` is optional; the service echoes it in errors.
@@ -15,7 +19,11 @@ const envelope = <T extends string>(type: T) => ({
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export const openaiClientEventSchemas = {
-  'session.update': z.object({ ...envelope('session.update'), session: openaiSessionSchema }),
+  'session.update': z.object({
+    ...envelope('session.update'),
+    /** A realtime session, or a transcription session (which a realtime connection refuses). */
+    session: z.discriminatedUnion('type', [openaiSessionSchema, openaiTranscriptionSessionSchema]),
+  }),
   'input_audio_buffer.append': z.object({
     ...envelope('input_audio_buffer.append'),
     /** Base64 audio in the session's input format. */

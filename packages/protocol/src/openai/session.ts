@@ -3,6 +3,7 @@ import { MAX_ID_CHARS, MAX_INSTRUCTIONS_CHARS } from '../limits.js';
 import { openaiItemSchema } from './items.js';
 import {
   openaiAudioFormatSchema,
+  openaiIdSchema,
   openaiMaxTokensSchema,
   openaiNoiseReductionSchema,
   openaiToolChoiceSchema,
@@ -67,6 +68,30 @@ export const openaiSessionSchema = z.looseObject({
 });
 export type OpenAISession = z.infer<typeof openaiSessionSchema>;
 
+/**
+ * A transcription session (`session.type: "transcription"`): what OpenAI serves on a connection
+ * opened with `?intent=transcription`. A realtime connection refuses to become one, so only its
+ * discriminant is read here; the rest is kept as sent.
+ */
+export const openaiTranscriptionSessionSchema = z.looseObject({ type: z.literal('transcription') });
+export type OpenAITranscriptionSession = z.infer<typeof openaiTranscriptionSessionSchema>;
+
+/**
+ * What OpenAI answers a `session.update` with `session.type: "transcription"` on a realtime
+ * connection (`?model=`): an `invalid_request_error` with this code and message, as users of the
+ * live service report it (crmitchelmore/justspeaktoit PR 427, 2026); the session goes on. The
+ * `param` is not in that report (unverified).
+ */
+export const OPENAI_TRANSCRIPTION_ON_REALTIME = {
+  type: 'invalid_request_error',
+  code: 'invalid_parameter',
+  message: 'Passing a transcription session update event to a realtime session is not allowed.',
+  param: 'session.type',
+} as const;
+
+/** A reference to an item of the session, accepted only in `response.create{response.input}`. */
+export const openaiItemReferenceSchema = z.object({ type: z.literal('item_reference'), id: openaiIdSchema });
+
 /** Response options for `response.create` (GA). */
 export const openaiResponseParamsSchema = z.looseObject({
   /** `auto` adds the response to the conversation; `none` makes an out-of-band response. */
@@ -75,8 +100,14 @@ export const openaiResponseParamsSchema = z.looseObject({
   instructions: z.string().max(MAX_INSTRUCTIONS_CHARS).optional(),
   tools: z.array(openaiToolSchema).max(128).optional(),
   tool_choice: openaiToolChoiceSchema.optional(),
-  /** Items forming the context of an out-of-band response (instead of the conversation). */
-  input: z.array(openaiItemSchema).max(1024).optional(),
+  /**
+   * Items forming this response's context instead of the conversation (`[]`: none); an
+   * `item_reference` names an item of the session by id.
+   */
+  input: z
+    .array(z.union([openaiItemSchema, openaiItemReferenceSchema]))
+    .max(1024)
+    .optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
   audio: z.object({ output: openaiAudioOutputSchema.optional() }).optional(),
   max_output_tokens: openaiMaxTokensSchema.optional(),

@@ -1,4 +1,4 @@
-import { G711_SAMPLE_RATE } from '@chorus/protocol';
+import { type ErrorCode, G711_SAMPLE_RATE } from '@chorus/protocol';
 import { OPENAI_PCM_RATE, type OpenAISession } from '@chorus/protocol/openai';
 
 /**
@@ -10,7 +10,7 @@ import { OPENAI_PCM_RATE, type OpenAISession } from '@chorus/protocol/openai';
 
 /** A refusal, worded for an OpenAI `error{type:'invalid_request_error'}` naming `param`. */
 export interface Refusal {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly param: string;
 }

@@ -4,14 +4,18 @@ import {
   type ClientEvent,
   type ClientEventInput,
   checkJsonShape,
+  type ErrorCode,
+  type ErrorType,
   parseClientEvent,
   type ServerEvent,
 } from '@chorus/protocol';
 import {
+  OPENAI_TRANSCRIPTION_ON_REALTIME,
   type OpenAIClientEvent,
   type OpenAIResponseParams,
   type OpenAIServerEvent,
   type OpenAISession,
+  type OpenAITranscriptionSession,
   openaiVoiceName,
   parseOpenAIClientEvent,
   serverEventToBeta,
@@ -34,6 +38,7 @@ import {
   mergeOpenAISession,
   outputFormatOf,
 } from './openai-session-config.js';
+import { responseRequestOf } from './response-params.js';
 
 export interface OpenAIConnectionContext {
   readonly connectionId: string;
@@ -55,8 +60,6 @@ export interface OpenAIConnectionContext {
 const MAX_QUEUED_AGENT_EVENTS = 1024;
 /** Bytes of frames kept while the room starts (besides the count of 256). */
 const MAX_EARLY_BYTES = 4 * 1024 * 1024;
-/** `response.create` parameters a Chorus agent cannot honour for a single response. */
-const UNSUPPORTED_RESPONSE_PARAMS = ['input', 'tools', 'tool_choice', 'prompt'] as const;
 /** Tool calls awaiting the client's output whose names are kept (the oldest are forgotten past this). */
 const MAX_OPEN_TOOL_CALLS = 256;
 /** The shortest audio a commit accepts (the service refuses less than 100 ms). */
@@ -247,7 +250,13 @@ export class OpenAIConnection {
     this.roomEnded('shutdown');
   }
 
-  #sessionUpdate(update: OpenAISession, eventId: string | null): void {
+  #sessionUpdate(update: OpenAISession | OpenAITranscriptionSession, eventId: string | null): void {
+    if (update.type === 'transcription') {
+      // A realtime connection stays one, as on OpenAI (transcription sessions are not served here).
+      const { type, code, message, param } = OPENAI_TRANSCRIPTION_ON_REALTIME;
+      this.#error(type, code, message, param, eventId);
+      return;
+    }
     const refused = refuseSessionUpdate(update);
     if (refused) {
       this.#error('invalid_request_error', refused.code, refused.message, refused.param, eventId);
@@ -471,35 +480,15 @@ export class OpenAIConnection {
       return;
     }
     // What a Chorus agent cannot do for one response is refused by name, never dropped unsaid.
-    for (const key of UNSUPPORTED_RESPONSE_PARAMS) {
-      if (params?.[key] === undefined) continue;
-      this.#error(
-        'invalid_request_error',
-        'unsupported_parameter',
-        `response.${key} is not supported here: the agent answers from its own conversation and tools`,
-        `response.${key}`,
-        eventId,
-      );
+    const mapped = responseRequestOf(params, this.#store);
+    if (!mapped.ok) {
+      const { code, message, param } = mapped.refusal;
+      this.#error('invalid_request_error', code, message, param, eventId);
       return;
     }
-    const conversation = params?.conversation ?? 'auto';
-    if (conversation !== 'auto' && conversation !== 'none') {
-      this.#error(
-        'invalid_request_error',
-        'invalid_value',
-        'response.conversation must be "auto" or "none"',
-        'response.conversation',
-        eventId,
-      );
-      return;
-    }
+    const conversation = mapped.fields.conversation ?? 'auto';
     const modalities = params?.output_modalities ?? this.#session.output_modalities ?? ['audio'];
-    const request: ClientEventInput = {
-      type: 'client_response_create',
-      ...(params?.instructions === undefined ? {} : { instructions: params.instructions }),
-      ...(params?.output_modalities === undefined ? {} : { modalities: [...params.output_modalities] }),
-      ...(conversation === 'none' ? { conversation } : {}),
-    };
+    const request: ClientEventInput = { type: 'client_response_create', ...mapped.fields };
     const timer = this.ctx.clock.setTimeout(() => {
       const index = this.#pendingCreates.findIndex((p) => p.timer === timer);
       if (index < 0) return;
@@ -749,7 +738,13 @@ export class OpenAIConnection {
     this.#error('invalid_request_error', 'item_not_found', `no item with id "${itemId}"`, 'item_id', eventId);
   }
 
-  #error(type: string, code: string, message: string, param: string | null, eventId: string | null): void {
+  #error(
+    type: ErrorType,
+    code: ErrorCode,
+    message: string,
+    param: string | null,
+    eventId: string | null,
+  ): void {
     this.ctx.metrics.clientErrors.inc({ route: 'openai', code });
     if (eventId) {
       const index = this.#pendingCreates.findIndex((p) => p.eventId === eventId);

@@ -1,10 +1,10 @@
-import type { AudioFormat, ClientEventInput } from '@chorus/protocol';
+import type { AudioFormat, ClientEventInput, ErrorCode } from '@chorus/protocol';
 import type { OpenAIClientEventOf } from '@chorus/protocol/openai';
 
 /** What one `conversation.item.create` becomes: Chorus client events, or a reason it cannot be served. */
 export type ItemInput =
   | { readonly ok: true; readonly events: ClientEventInput[] }
-  | { readonly ok: false; readonly code: string; readonly message: string; readonly param: string };
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly param: string };
 
 const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,(.*)$/i;
 

@@ -32,6 +32,8 @@ export interface ResponseParams {
 
 /** Input items whose start and end times are known, for the transcription's `usage` (bounded). */
 const MAX_TIMED_INPUTS = 64;
+/** Client tool calls remembered until their output comes (the oldest are forgotten past this). */
+const MAX_CLIENT_CALLS = 256;
 
 /**
  * Maps the Chorus agent's server events (`agent_*`) onto OpenAI Realtime GA server events, keeping
@@ -52,6 +54,8 @@ export class OpenAISessionMapper {
   readonly #interruptedItems = new Set<string>();
   readonly #expected: ResponseParams[] = [];
   readonly #inputTimes = new Map<string, { start: number; end?: number }>();
+  /** Calls that went out as the client's own (session or per-response tools), awaiting its output. */
+  readonly #clientCalls = new Set<string>();
   #lastResponseId: string | undefined;
 
   constructor(
@@ -162,7 +166,8 @@ export class OpenAISessionMapper {
         return this.#toolCall(event);
       case 'agent_response_tool_result':
         // The client's own tool: it created the output item itself with conversation.item.create.
-        if (this.isClientTool(event.tool_result.name)) return [];
+        if (this.#clientCalls.delete(event.tool_result.id) || this.isClientTool(event.tool_result.name))
+          return [];
         return this.#itemAddedAndDone({
           id: `item_out_${event.tool_result.id}`,
           object: 'realtime.item',
@@ -393,7 +398,10 @@ export class OpenAISessionMapper {
       name: call.name,
       arguments: call.raw_input,
     };
-    if (!this.isClientTool(call.name)) return this.#itemAddedAndDone(item);
+    if (event.client_tool !== true && !this.isClientTool(call.name)) return this.#itemAddedAndDone(item);
+    this.#clientCalls.add(call.id);
+    if (this.#clientCalls.size > MAX_CLIENT_CALLS)
+      this.#clientCalls.delete(this.#clientCalls.values().next().value ?? '');
     const [response, out] = this.#response(event.agent_id, event.response_id);
     const outputIndex = response.output.length;
     response.output.push(item);

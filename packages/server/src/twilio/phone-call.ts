@@ -96,7 +96,7 @@ export class PhoneCall {
     const message = this.dialect.parse(data, isBinary);
     if (message.kind === 'ignored') return;
     if (message.kind === 'invalid') {
-      this.#error(message.path, message.message);
+      this.#refuseMessage(message.path, message.message);
       return;
     }
     if (message.kind === 'start') {
@@ -104,11 +104,11 @@ export class PhoneCall {
       return;
     }
     if (this.#phase === 'awaiting_start') {
-      this.#error('event', `"${message.kind}" before the stream's start`);
+      this.#refuseMessage('event', `"${message.kind}" before the stream's start`);
       return;
     }
     if (message.streamId !== this.#streamSid) {
-      this.#error('streamSid', `is not this stream's (${this.#streamSid})`);
+      this.#refuseMessage('streamSid', `is not this stream's (${this.#streamSid})`);
       return;
     }
     switch (message.kind) {
@@ -209,7 +209,7 @@ export class PhoneCall {
 
   #start(streamId: string, callId: string, parameters: Readonly<Record<string, string>>): void {
     if (this.#phase !== 'awaiting_start') {
-      this.#error('event', 'the stream started twice');
+      this.#refuseMessage('event', 'the stream started twice');
       return;
     }
     this.#phase = 'joining';
@@ -244,7 +244,7 @@ export class PhoneCall {
       for (const frame of this.#early.splice(0)) this.#callerAudio(frame);
     } catch (error) {
       if (error instanceof UnknownRoomError) {
-        this.#error(
+        this.#refuseMessage(
           'start.customParameters',
           `${error.message}; known rooms: ${this.ctx.host.names.join(', ')}`,
         );
@@ -383,7 +383,7 @@ export class PhoneCall {
   }
 
   /** The phone side shows nothing a stream sends back about errors, so they are logged, naming the field. */
-  #error(path: string, message: string): void {
+  #refuseMessage(path: string, message: string): void {
     this.stats.errors++;
     this.ctx.metrics.clientErrors.inc({ route: this.dialect.name, code: 'invalid_message' });
     this.ctx.logger.warn({ call: this.#callSid, path, message }, 'refused a Media Streams message');
