@@ -1,5 +1,6 @@
 import { fromPromise } from 'xstate';
 import type { ModelConnection } from '../connection/model-connection.js';
+import type { DigitCollector } from '../tools/collect-digits.js';
 import { type PreparedToolCall, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { FoundTool } from './persona-roster.js';
@@ -19,6 +20,7 @@ export interface AgentEffects {
   readonly swapPersona: (context: RealtimeAgentContext) => void;
   readonly reportGuardrailTrip: (context: RealtimeAgentContext) => void;
   readonly reportToolOutcome: (outcome: ToolOutcome) => void;
+  readonly digits: DigitCollector;
 }
 
 /**
@@ -47,7 +49,12 @@ export function createAgentLogic(effects: AgentEffects) {
         async ({ input, signal }) => {
           const found = effects.findTool(input.name);
           if (!found) throw new Error(`unknown tool ${input.name}`);
-          return found.tool.invoke(input.args, { signal, callId: input.callId, agent: found.persona });
+          return found.tool.invoke(input.args, {
+            signal,
+            callId: input.callId,
+            agent: found.persona,
+            collectDigits: (options = {}) => effects.digits.collect(input.callId, options, signal),
+          });
         },
       ),
     },

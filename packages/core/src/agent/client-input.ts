@@ -2,6 +2,7 @@ import { type ClientEvent, type ClientEventOf, clientAudioBytes, toolResultText 
 import type { ModelConnection } from '../connection/model-connection.js';
 import type { ConversationItem, RealtimeModel, ResponseOptions } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
+import type { DigitCollector } from '../tools/collect-digits.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
 import type { StreamingItems } from './streaming-items.js';
@@ -18,6 +19,8 @@ export interface ClientInputOptions {
   readonly state: () => RealtimeAgentState;
   readonly applySession: (event: ClientEventOf<'client_session_create'>) => void;
   readonly stop: () => void;
+  /** Takes keypad digits while a tool waits for them. */
+  readonly digits?: DigitCollector;
 }
 
 /** The per-response options a `client_response_create` carries, or undefined when it has none. */
@@ -79,6 +82,8 @@ export class ClientInput {
         return;
       }
       case 'client_text_append':
+        if (event.role !== 'system' && event.role !== 'assistant' && this.options.digits?.offer(event.text))
+          return;
         if (event.role === 'system' || event.role === 'assistant') this.seed(event.text, event.role);
         else if (event.respond === false) this.heard({ text: event.text, respond: false });
         else this.userText(event.text);

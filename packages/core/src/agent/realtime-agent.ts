@@ -14,6 +14,7 @@ import {
 import { type Handoff, handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
+import { DigitCollector } from '../tools/collect-digits.js';
 import type { AnyTool } from '../tools/tool.js';
 import { mergeSourceTools, type ToolSource } from '../tools/tool-source.js';
 import { AgentEmitter, describeError } from './agent-emitter.js';
@@ -249,6 +250,7 @@ export class RealtimeAgent implements RoomMember {
       own: () => new Set(personaSession(personas.current(), undefined).tools.map((t) => t.name)),
       current: new Set(),
     };
+    const digits = new DigitCollector(this.options.clock ?? systemClock);
     const clientInput = new ClientInput({
       connection,
       model,
@@ -269,6 +271,7 @@ export class RealtimeAgent implements RoomMember {
           clientTools,
         ),
       stop: () => void this.stop(),
+      digits,
     });
     this.input = clientInput;
     const router = new ModelEventRouter({
@@ -305,6 +308,7 @@ export class RealtimeAgent implements RoomMember {
       swapPersona: (context) => this.swapPersona(context),
       reportGuardrailTrip: (context) => this.reportGuardrailTrip(context),
       reportToolOutcome: (outcome) => reportToolOutcome(outcome, emitter, metrics, addHistory),
+      digits,
     });
     const input: RealtimeAgentInput = {
       agentName: this.name,

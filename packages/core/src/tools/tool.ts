@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RealtimeAgent } from '../agent/realtime-agent.js';
 import type { JsonSchema, ToolDefinition } from '../model/realtime-model.js';
+import type { CollectDigitsOptions, CollectedDigits } from './collect-digits.js';
 
 /** What a tool's `execute` gets besides its arguments. */
 export interface ToolContext {
@@ -10,6 +11,13 @@ export interface ToolContext {
   readonly callId: string;
   /** The agent whose persona owns the tool. */
   readonly agent: RealtimeAgent;
+  /**
+   * Asks the user for keypad digits (a phone caller's DTMF, or typed `DTMF: 1234`): resolves with
+   * what was typed once `max` digits, the terminator or the timeout ends the entry (see
+   * `collect-digits.ts`); rejects when the call is aborted. Always there when an agent runs the tool;
+   * optional so that contexts built by hand (benchmarks, other runners) need not provide it.
+   */
+  readonly collectDigits?: (options?: CollectDigitsOptions) => Promise<CollectedDigits>;
 }
 
 /** What an approval predicate gets besides the arguments. */
