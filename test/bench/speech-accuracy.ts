@@ -6,7 +6,7 @@
  * configuration: word error rate (WER) and intent accuracy (did the room's rules brain pick the intent
  * the sentence was written for, or its fallback for a free sentence).
  *
- *   node --conditions=@chorus/source --import tsx test/bench/speech-accuracy.ts [--quick]
+ *   node --conditions=@chorus/source --import tsx test/bench/speech-accuracy.ts [--quick | --rendering=N]
  *
  * Also run by `npm run bench`. Prints figures, writes test/bench/SPEECH.md, asserts nothing.
  */
@@ -208,7 +208,13 @@ export async function speechAccuracy(quick = QUICK): Promise<SpeechAccuracyResul
   // applied below to the same pair of texts.
   const fallback = new PocketsphinxTranscriber(cli, { minSimilarity: 0 });
   const dictionary = parsePronunciations(readFileSync(DEBIAN_POCKETSPHINX_DICTIONARY, 'utf8'));
-  const renderings = quick ? RENDERINGS.slice(0, 1) : RENDERINGS;
+  // `--rendering=N` runs the N-th rendering alone (to spread the full run over several sittings).
+  const only = process.argv.find((a) => a.startsWith('--rendering='));
+  const renderings = only
+    ? RENDERINGS.slice(Number(only.split('=')[1]), Number(only.split('=')[1]) + 1)
+    : quick
+      ? RENDERINGS.slice(0, 1)
+      : RENDERINGS;
   const dir = mkdtempSync(join(tmpdir(), 'chorus-speech-bench-'));
   const random = seeded(NOISE_SEED);
   // tallies[condition][config]
@@ -335,5 +341,5 @@ export function writeSpeechResults(result: SpeechAccuracyResult): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await speechAccuracy();
-  if (result) writeSpeechResults(result);
+  if (result && !process.argv.some((a) => a.startsWith('--rendering='))) writeSpeechResults(result);
 }
