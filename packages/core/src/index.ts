@@ -78,6 +78,16 @@ export {
 export { type Handoff, type HandoffOptions, handoff, handoffToolName } from './handoff/handoff.js';
 export * from './model/realtime-model.js';
 export * from './room/index.js';
+export {
+  type CollectDigitsOptions,
+  type CollectedDigits,
+  DigitCollector,
+  DTMF_TEXT_PREFIX,
+  dtmfText,
+  MAX_DIGITS,
+  MAX_DIGITS_TIMEOUT_MS,
+  parseDtmfText,
+} from './tools/collect-digits.js';
 export { type JsonSchemaToolOptions, jsonSchemaTool } from './tools/json-schema-tool.js';
 export {
   type AnyTool,

@@ -21,6 +21,7 @@ export { LocalModel } from './model/local-model.js';
 export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';
 export { findExecutable } from './stt/find-executable.js';
+export { fillHighBand, highBandDb, isNarrowband } from './stt/narrowband.js';
 export { type Pronunciations, parsePronunciations, phoneSimilarity } from './stt/phone-similarity.js';
 export {
   chooseTranscript,

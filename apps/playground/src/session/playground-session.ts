@@ -75,7 +75,7 @@ export class PlaygroundSession {
       onEvent: (event) => this.#onEvent(event),
       onAudio: (frame) => {
         this.binaryFramesReceived++;
-        this.player.enqueue(frame.audio, frame.rate, frame.itemId);
+        this.player.enqueue(frame.audio, frame.rate, frame.itemId, frame.agentId);
         // The model only needs to know that this response's audio started (latency per turn).
         this.model.apply({
           type: 'agent_response_audio_delta',
@@ -178,7 +178,7 @@ export class PlaygroundSession {
     }
     if (event.type === 'agent_response_audio_delta') {
       if (event.format.type === 'audio/pcm') {
-        this.player.enqueue(bytesFromBase64(event.delta), event.format.rate, event.item_id);
+        this.player.enqueue(bytesFromBase64(event.delta), event.format.rate, event.item_id, event.agent_id);
       } else if (!this.#unsupportedAudioNoticed) {
         this.#unsupportedAudioNoticed = true;
         this.problems++;

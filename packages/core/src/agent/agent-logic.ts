@@ -1,5 +1,6 @@
 import { fromPromise } from 'xstate';
 import type { ModelConnection } from '../connection/model-connection.js';
+import type { DigitCollector } from '../tools/collect-digits.js';
 import { type PreparedToolCall, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
 import type { AgentCuesInput } from './agent-cues.machine.js';
 import type { AgentEmitter } from './agent-emitter.js';
@@ -29,6 +30,7 @@ export interface AgentEffects {
   readonly toolProgress: (callId: string, text: string) => void;
   /** Whether a line said with `interruptible: false` holds the floor now. */
   readonly holdsFloorFirmly: () => boolean;
+  readonly digits: DigitCollector;
 }
 
 /**
@@ -64,6 +66,7 @@ export function createAgentLogic(effects: AgentEffects) {
             progress: (text) => {
               if (!signal.aborted) effects.toolProgress(input.callId, text);
             },
+            collectDigits: (options = {}) => effects.digits.collect(input.callId, options, signal),
           });
         },
       ),

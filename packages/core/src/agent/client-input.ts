@@ -13,6 +13,7 @@ import type {
   ToolDefinition,
 } from '../model/realtime-model.js';
 import type { HeardMessage } from '../room/member.js';
+import type { DigitCollector } from '../tools/collect-digits.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
 import type { StreamingItems } from './streaming-items.js';
@@ -33,6 +34,8 @@ export interface ClientInputOptions {
   readonly stop: () => void;
   /** The tools the model is offered for one response given the client's tools for it. */
   readonly responseTools?: (declared: readonly ClientTool[]) => readonly ToolDefinition[];
+  /** Takes keypad digits while a tool waits for them. */
+  readonly digits?: DigitCollector;
 }
 
 /** The per-response options a `client_response_create` carries, or undefined when it has none. */
@@ -122,6 +125,8 @@ export class ClientInput {
         return;
       }
       case 'client_text_append':
+        if (event.role !== 'system' && event.role !== 'assistant' && this.options.digits?.offer(event.text))
+          return;
         if (event.role === 'system' || event.role === 'assistant') this.seed(event.text, event.role);
         else if (event.respond === false) this.heard({ text: event.text, respond: false });
         else this.userText(event.text);

@@ -14,6 +14,7 @@ import {
 import { type Handoff, handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
+import { DigitCollector } from '../tools/collect-digits.js';
 import type { AnyTool } from '../tools/tool.js';
 import { mergeSourceTools, type ToolSource } from '../tools/tool-source.js';
 import { AgentCues, type SayOptions } from './agent-cues.js';
@@ -295,6 +296,7 @@ export class RealtimeAgent implements RoomMember {
       current: new Set(),
     };
     let responseClientTools: ReadonlySet<string> = new Set();
+    const digits = new DigitCollector(this.options.clock ?? systemClock);
     const clientInput = new ClientInput({
       connection,
       model,
@@ -330,6 +332,7 @@ export class RealtimeAgent implements RoomMember {
           })),
         ];
       },
+      digits,
     });
     this.input = clientInput;
     const router = new ModelEventRouter({
@@ -383,6 +386,7 @@ export class RealtimeAgent implements RoomMember {
       cueSettings: AgentCues.settings(this.options.idlePrompt),
       toolProgress: (callId, text) => this.cues.progress(callId, text),
       holdsFloorFirmly: () => this.cues.holdsFloorFirmly(),
+      digits,
     });
     const input: RealtimeAgentInput = {
       agentName: this.name,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RealtimeAgent } from '../agent/realtime-agent.js';
 import type { JsonSchema, ToolDefinition } from '../model/realtime-model.js';
+import type { CollectDigitsOptions, CollectedDigits } from './collect-digits.js';
 
 /** What a tool's `execute` gets besides its arguments. */
 export interface ToolContext {
@@ -15,6 +16,13 @@ export interface ToolContext {
    * the floor is free, cut off if the user speaks. Bounded per call; extra updates are dropped.
    */
   readonly progress: (text: string) => void;
+  /**
+   * Asks the user for keypad digits (a phone caller's DTMF, or typed `DTMF: 1234`): resolves with
+   * what was typed once `max` digits, the terminator or the timeout ends the entry (see
+   * `collect-digits.ts`); rejects when the call is aborted. Always there when an agent runs the tool;
+   * optional so that contexts built by hand (benchmarks, other runners) need not provide it.
+   */
+  readonly collectDigits?: (options?: CollectDigitsOptions) => Promise<CollectedDigits>;
 }
 
 /** A line a slow tool's call speaks once, when it runs past `after` milliseconds. */

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeWav } from '@chorus/audio';
+import { encodeWav, resamplePcm16 } from '@chorus/audio';
 import { findExecutable } from './find-executable.js';
 import { buildJsgfGrammar, buildPhraseGrammar } from './jsgf-grammar.js';
+import { fillHighBand, isNarrowband } from './narrowband.js';
 import { type Pronunciations, parsePronunciations, phoneSimilarity } from './phone-similarity.js';
 import { runProcess } from './run-process.js';
 import type { TranscribeOptions, Transcriber } from './transcriber.js';
@@ -56,6 +57,12 @@ export interface PocketsphinxOptions {
    * to be kept (default {@link DEFAULT_MIN_SIMILARITY}).
    */
   readonly minSimilarity?: number;
+  /**
+   * Telephone audio (8 kHz, or 16 kHz with nothing above 4 kHz) gets its empty upper band filled with
+   * quiet noise before decoding, which the wideband model needs (see `narrowband.ts`). `'auto'`
+   * (default) detects it; `false` decodes the audio as it is.
+   */
+  readonly narrowband?: 'auto' | false;
   /** @deprecated use `bias: 'none'`; `false` means no grammar. */
   readonly useGrammar?: boolean;
 }
@@ -134,12 +141,18 @@ export class PocketsphinxTranscriber implements Transcriber {
   ) {}
 
   async transcribe(audio: Int16Array, sampleRate: number, options: TranscribeOptions = {}): Promise<string> {
-    if (sampleRate !== 16000) throw new Error(`pocketsphinx needs 16 kHz audio, got ${sampleRate} Hz`);
+    if (sampleRate !== 16000 && sampleRate !== 8000)
+      throw new Error(`pocketsphinx needs 16 kHz (or 8 kHz) audio, got ${sampleRate} Hz`);
     if (audio.length === 0) return '';
+    const wideband = sampleRate === 8000 ? await resamplePcm16(audio, 8000, 16000) : audio;
+    const prepared =
+      this.options.narrowband !== false && (sampleRate === 8000 || isNarrowband(wideband))
+        ? fillHighBand(wideband)
+        : wideband;
     const dir = await mkdtemp(join(tmpdir(), 'chorus-sphinx-'));
     try {
       const wavPath = join(dir, 'turn.wav');
-      await writeFile(wavPath, encodeWav(audio, sampleRate));
+      await writeFile(wavPath, encodeWav(prepared, 16000));
       const bias = this.options.useGrammar === false ? 'none' : (this.options.bias ?? 'fallback');
       const rank = options.rank;
       const known = bias === 'none' ? undefined : await this.dictionary();

@@ -1,4 +1,5 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
+import { dtmfText } from '@chorus/core';
 import type { AudioFormat, ClientEvent, ServerEvent } from '@chorus/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -50,7 +51,8 @@ export interface PhoneCallStats {
  * before it has played, and the call reports that position to the agent
  * (`client_playback_position`), so a barge-in truncates the reply to what the caller heard; on
  * barge-in the call sends a clear. DTMF digits reach the room as the caller's typed text
- * (`DTMF: 1234#`); a stop leaves the room and closes the socket.
+ * (`DTMF: 1234#`), which a tool waiting in `context.collectDigits` takes instead of the conversation;
+ * a stop leaves the room and closes the socket.
  */
 export class PhoneCall {
   #phase: Phase = 'awaiting_start';
@@ -70,6 +72,8 @@ export class PhoneCall {
   readonly #interrupted = new Set<string>();
   #digits = '';
   #dtmfTimer: unknown;
+  /** Digits completed while the room was still starting, passed on once it runs. */
+  #digitsOnJoin = false;
   readonly stats: PhoneCallStats = {
     framesIn: 0,
     framesOut: 0,
@@ -242,6 +246,10 @@ export class PhoneCall {
       this.ctx.metrics.sessions.inc({ route: this.dialect.name });
       this.ctx.logger.info({ call: this.#callSid, room: lease.key }, 'call joined');
       for (const frame of this.#early.splice(0)) this.#callerAudio(frame);
+      if (this.#digitsOnJoin) {
+        this.#digitsOnJoin = false;
+        this.#flushDigits();
+      }
     } catch (error) {
       if (error instanceof UnknownRoomError) {
         this.#refuseMessage(
@@ -323,7 +331,8 @@ export class PhoneCall {
   }
 
   #digit(digit: string): void {
-    if (this.#phase !== 'active') return;
+    // Typed while the room starts, digits wait like early audio does rather than vanish.
+    if (this.#phase !== 'active' && this.#phase !== 'joining') return;
     this.#digits += digit;
     if (this.#dtmfTimer !== undefined) this.ctx.clock.clearTimeout(this.#dtmfTimer);
     this.#dtmfTimer = undefined;
@@ -338,10 +347,14 @@ export class PhoneCall {
   }
 
   #flushDigits(): void {
+    if (this.#phase === 'joining') {
+      this.#digitsOnJoin = true;
+      return;
+    }
     const digits = this.#digits;
     this.#digits = '';
     if (digits === '' || this.#phase !== 'active') return;
-    this.#toRoom({ type: 'client_text_append', text: `DTMF: ${digits}` });
+    this.#toRoom({ type: 'client_text_append', text: dtmfText(digits) });
   }
 
   async #createOutput(agentId: string, format: AudioFormat): Promise<void> {
