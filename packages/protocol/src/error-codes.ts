@@ -60,6 +60,12 @@ export const ERROR_CODES = {
   unknown_room: 'gateway',
   /** The room could not be started or joined. */
   room_unavailable: 'gateway',
+  /** `config.room` names a shared room, but the bus that shares rooms between gateway processes is down. */
+  bus_unavailable: 'gateway',
+  /** Input for a shared room that is moving between gateway processes (or whose bus is down) was not delivered. */
+  room_unreachable: 'gateway',
+  /** `client_session_create{resume_token}` could not resume: the token is unknown, used, or its grace ran out. */
+  resume_refused: 'gateway',
   /** A binary frame with a bad header. */
   invalid_binary_frame: 'gateway',
   /** The client reads too slowly: agent audio was dropped. */
@@ -99,6 +105,8 @@ export const ERROR_CODES = {
   not_ready: 'openai',
   /** The agent did not start a response the client asked for in time. */
   response_not_started: 'openai',
+  /** The route's shared room moved to another gateway process; the reply it was giving was cut. */
+  room_moved: 'openai',
   // --- agent ---
   /** `client_response_cancel` (or `response.cancel`) with no response running. */
   response_cancel_not_active: 'agent',
@@ -146,7 +154,17 @@ export const ERROR_CODES = {
   outgoing_failed: 'agent',
   /** The floor refused a turn (the speaker may not speak now). */
   turn_refused: 'agent',
+  /** A line to say (`say`, a filler, an idle prompt) was not spoken: too many lines were already waiting. */
+  too_many_lines: 'agent',
+  /** A tool call sent more progress updates than are spoken per call; the rest are dropped. */
+  tool_progress_dropped: 'agent',
+  /** The model cannot apply a history edit in place; it sees the edit when the history is next replayed. */
+  history_not_applied: 'agent',
+  /** A room user's queued speech exceeded the queue while someone else's turn was heard; the excess was dropped. */
+  input_audio_dropped: 'agent',
   // --- model ---
+  /** The provider cannot take this history edit mid-session (Gemini Live: anything but appends); it arrives on replay. */
+  history_edit_unsupported: 'model',
   /** The model connection was lost mid-response; the agent asks again once it is back. */
   model_connection_lost: 'model',
   /** The model's event stream failed. */
