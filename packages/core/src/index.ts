@@ -6,6 +6,7 @@ export {
   shapeKeys,
 } from './agent/client-shaping.js';
 export { ConversationHistory } from './agent/conversation-history.js';
+export type { Persona } from './agent/persona.js';
 export {
   type HandoffTarget,
   RealtimeAgent,
@@ -66,6 +67,7 @@ export {
   parseToolArguments,
   type Tool,
   type ToolApprovalContext,
+  type ToolCaller,
   type ToolContext,
   type ToolOptions,
   toJsonSchema,

@@ -38,7 +38,7 @@ export function createAgentLogic(effects: AgentEffects) {
           if (!parsed.ok) return parsed;
           const needsApproval = await found.tool.requiresApproval(parsed.args, {
             callId: input.callId,
-            agent: found.persona,
+            agent: { id: emitter.agentId, name: found.persona.name },
           });
           return { ok: true, args: parsed.args, needsApproval };
         },
@@ -47,7 +47,8 @@ export function createAgentLogic(effects: AgentEffects) {
         async ({ input, signal }) => {
           const found = effects.findTool(input.name);
           if (!found) throw new Error(`unknown tool ${input.name}`);
-          return found.tool.invoke(input.args, { signal, callId: input.callId, agent: found.persona });
+          const agent = { id: emitter.agentId, name: found.persona.name };
+          return found.tool.invoke(input.args, { signal, callId: input.callId, agent });
         },
       ),
     },

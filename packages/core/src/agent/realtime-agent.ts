@@ -11,7 +11,7 @@ import {
   type OutputGuardrail,
   runOutputGuardrails,
 } from '../guardrails/output-guardrail.js';
-import { type Handoff, handoff } from '../handoff/handoff.js';
+import { handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
 import type { AnyTool } from '../tools/tool.js';
@@ -25,6 +25,7 @@ import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
 import { ConversationHistory } from './conversation-history.js';
 import { ModelEventRouter } from './model-event-router.js';
+import { type Handoff, isHandoff, type Persona } from './persona.js';
 import { PersonaRoster } from './persona-roster.js';
 import type {
   RealtimeAgentContext,
@@ -59,7 +60,7 @@ type AgentSnapshot = SnapshotFrom<typeof realtimeAgentMachine>;
  * machine's effects), {@link AgentEmitter} (events and observers), {@link StreamingItems},
  * {@link PersonaRoster}, and the session, interruption and tool-outcome functions.
  */
-export class RealtimeAgent implements RoomMember {
+export class RealtimeAgent implements RoomMember, Persona {
   readonly id: string;
   /** Tool sources (MCP servers) whose tools join `tools` while the agent runs. */
   readonly mcpServers: readonly ToolSource[];
@@ -155,7 +156,7 @@ export class RealtimeAgent implements RoomMember {
   get handoffs(): readonly Handoff[] {
     const source = this.options.handoffs;
     const targets = typeof source === 'function' ? source() : (source ?? []);
-    return targets.map((target) => (target instanceof RealtimeAgent ? handoff(target) : target));
+    return targets.map((target) => (isHandoff(target) ? target : handoff(target)));
   }
 
   /** The lifecycle state: `idle`, `connecting`, `listening`, `responding`, `interrupted`, ... */
@@ -194,7 +195,7 @@ export class RealtimeAgent implements RoomMember {
   }
 
   /** The persona in charge after handoffs (the agent itself until one happens). */
-  get activeAgent(): RealtimeAgent {
+  get activeAgent(): Persona {
     return this.personas.current();
   }
 
@@ -441,7 +442,10 @@ export class RealtimeAgent implements RoomMember {
   /** A source's tools changed: the model's session gets the persona's tools in one update. */
   private refreshTools(): void {
     const persona = this.personas.current();
-    for (const name of mergeSourceTools(persona.ownTools, persona.mcpServers).dropped) {
+    // Only an agent knows which of its tools are its own; every persona is one in practice.
+    const dropped =
+      persona instanceof RealtimeAgent ? mergeSourceTools(persona.ownTools, persona.mcpServers).dropped : [];
+    for (const name of dropped) {
       this.emitter.emitError('server_error', 'tool_dropped', `tool ${name} left out: the name is taken`);
     }
     const connection = this.connection;

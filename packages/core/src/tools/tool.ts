@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import type { RealtimeAgent } from '../agent/realtime-agent.js';
 import type { JsonSchema, ToolDefinition } from '../model/realtime-model.js';
+
+/**
+ * Who a tool runs for: facts about the agent, never the agent itself, so a tool cannot stop it or
+ * drive its session.
+ */
+export interface ToolCaller {
+  /** The running agent's id (`agent_id` in its events). */
+  readonly id: string;
+  /** The persona that offers the tool: the agent's name, or a handoff target's. */
+  readonly name: string;
+}
 
 /** What a tool's `execute` gets besides its arguments. */
 export interface ToolContext {
@@ -8,14 +18,14 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** The model's id for this call. */
   readonly callId: string;
-  /** The agent whose persona owns the tool. */
-  readonly agent: RealtimeAgent;
+  /** The agent and persona the tool runs for. */
+  readonly agent: ToolCaller;
 }
 
 /** What an approval predicate gets besides the arguments. */
 export interface ToolApprovalContext {
   readonly callId: string;
-  readonly agent: RealtimeAgent;
+  readonly agent: ToolCaller;
 }
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
