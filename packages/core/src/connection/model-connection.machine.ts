@@ -32,11 +32,7 @@ export type ModelConnectionEvent =
   | { type: 'session.update'; patch: Partial<SessionConfig> }
   | { type: 'stop' }
   | { type: 'model.session_ended'; retryable: boolean; reason: string }
-  | { type: 'model.fatal_error'; code: string; message: string }
-  | { type: 'model.input_started' }
-  | { type: 'model.input_done' }
-  | { type: 'model.response_created' }
-  | { type: 'model.response_done' };
+  | { type: 'model.fatal_error'; code: string; message: string };
 
 export interface ModelConnectionInput {
   retry?: RetryPolicy;
@@ -62,8 +58,10 @@ export function describeConnectError(error: unknown): ConnectionProblem {
 }
 
 /**
- * The model connection: `disconnected -> connecting -> connected{idle, listening, responding} ->
- * reconnecting -> closed | failed`. It decides when to (re)connect; the side effects (the provider
+ * The model connection: `disconnected -> connecting -> connected -> reconnecting -> closed | failed`.
+ * It decides when to (re)connect; turn-taking is the agent's machine's business, so no model event
+ * of a turn enters this one (each would cost a transition per response for nothing that reads it).
+ * The side effects (the provider
  * call, flushing buffered input, closing) are named actors and actions that `ModelConnection`
  * provides, so this definition stays serializable for the inspector.
  */
@@ -168,7 +166,6 @@ export const modelConnectionMachine = setup({
     },
     connected: {
       entry: 'flushBufferedInput',
-      initial: 'idle',
       on: {
         'model.session_ended': [
           { guard: 'mayRetryDrop', target: 'reconnecting', actions: 'recordDrop' },
@@ -176,17 +173,6 @@ export const modelConnectionMachine = setup({
         ],
         'model.fatal_error': { target: 'failed', actions: 'recordFatal' },
         stop: 'closing',
-      },
-      states: {
-        idle: {
-          on: { 'model.input_started': 'listening', 'model.response_created': 'responding' },
-        },
-        listening: {
-          on: { 'model.input_done': 'idle', 'model.response_created': 'responding' },
-        },
-        responding: {
-          on: { 'model.response_done': 'idle', 'model.input_started': 'listening' },
-        },
       },
     },
     reconnecting: {

@@ -122,11 +122,11 @@ export class ModelConnection {
     });
   }
 
-  /** The current state, e.g. `connected.responding`, `reconnecting`, `closed`. */
-  get state(): string {
+  /** The current state, e.g. `connected`, `reconnecting`, `closed`. */
+  get state(): ModelConnectionState {
     const snapshot = this.ref?.getSnapshot() as SnapshotFrom<typeof modelConnectionMachine> | undefined;
     if (!snapshot) return 'disconnected';
-    return stateName(snapshot.value);
+    return topState(snapshot.value);
   }
 
   /** The connection's actor, once started or attached. */
@@ -313,18 +313,6 @@ export class ModelConnection {
         this.eventsSubject.next(event);
         if (event.fatal) ref?.send({ type: 'model.fatal_error', code: event.code, message: event.message });
         return;
-      case 'model_input_started':
-        ref?.send({ type: 'model.input_started' });
-        break;
-      case 'model_input_done':
-        ref?.send({ type: 'model.input_done' });
-        break;
-      case 'model_response_created':
-        ref?.send({ type: 'model.response_created' });
-        break;
-      case 'model_response_done':
-        ref?.send({ type: 'model.response_done' });
-        break;
       default:
         break;
     }
@@ -392,13 +380,6 @@ function attemptOf(status: ConnectionStatus): number | undefined {
 function topState(value: unknown): ModelConnectionState {
   if (typeof value === 'string') return value as ModelConnectionState;
   return Object.keys(value as object)[0] as ModelConnectionState;
-}
-
-function stateName(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const [key] = Object.keys(value as object);
-  const inner = (value as Record<string, unknown>)[key as string];
-  return `${key}.${stateName(inner)}`;
 }
 
 function describeCommand(command: Command): string {
