@@ -1,4 +1,4 @@
-import { assign, enqueueActions, not, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, not, type StateValueFrom, sendTo, setup } from 'xstate';
 import {
   type ModelConnectionOutput,
   modelConnectionMachine,
@@ -450,15 +450,12 @@ export const realtimeAgentMachine = setup({
   },
 });
 
-/** The agent's lifecycle state names, as `RealtimeAgent.state` reports them. */
+type AgentStateValue = StateValueFrom<typeof realtimeAgentMachine>;
+
+/**
+ * The agent's lifecycle state names, as `RealtimeAgent.state` reports them: the top-level states,
+ * with `session` replaced by its substates. Derived from the machine, so they cannot drift.
+ */
 export type RealtimeAgentState =
-  | 'idle'
-  | 'connecting'
-  | 'listening'
-  | 'responding'
-  | 'interrupted'
-  | 'runningTools'
-  | 'handingOff'
-  | 'stopping'
-  | 'stopped'
-  | 'failed';
+  | Exclude<AgentStateValue, object | 'session'>
+  | NonNullable<Extract<AgentStateValue, object>['session']>;

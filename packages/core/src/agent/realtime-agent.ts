@@ -20,7 +20,6 @@ import { AgentEmitter, describeError } from './agent-emitter.js';
 import { createAgentLogic } from './agent-logic.js';
 import { applySessionConfig, type ClientTools, initialSession, personaSession } from './agent-session.js';
 import { AgentToolSources } from './agent-tool-sources.js';
-import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
 import { ConversationHistory } from './conversation-history.js';
@@ -314,12 +313,11 @@ export class RealtimeAgent implements RoomMember, Persona {
       interruptSettleMs: this.options.interruptSettleMs,
       closeTimeoutMs: this.options.closeTimeoutMs,
     };
-    const bound = bindInput(logic, input);
     let ref: AgentActorRef;
     if (options.spawn) {
-      ref = options.spawn(bound, this.id);
+      ref = options.spawn(logic, this.id, input);
     } else {
-      const actor = createActor(bound, {
+      const actor = createActor(logic, {
         input,
         id: this.id,
         clock: this.options.clock ?? systemClock,

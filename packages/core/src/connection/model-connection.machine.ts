@@ -1,4 +1,4 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, type StateValueFrom, setup } from 'xstate';
 import type { SessionConfig } from '../model/realtime-model.js';
 import { DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy, retryDelay } from './retry-policy.js';
 
@@ -192,12 +192,5 @@ export const modelConnectionMachine = setup({
   }),
 });
 
-/** The connection's state names (top level), as `ModelConnection.state` reports them. */
-export type ModelConnectionState =
-  | 'disconnected'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'closing'
-  | 'closed'
-  | 'failed';
+/** The connection's state names, as `ModelConnection.state` reports them; derived from the machine. */
+export type ModelConnectionState = Extract<StateValueFrom<typeof modelConnectionMachine>, string>;
