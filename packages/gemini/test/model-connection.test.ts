@@ -1,4 +1,4 @@
-import { ModelConnection } from '@chorus/core';
+import { ModelConnection } from '@chorus/core/provider';
 import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseSession, Harness } from './harness.js';

@@ -1,4 +1,9 @@
-import { modelConnectionMachine, realtimeAgentMachine, roomMachine, toolCallMachine } from '@chorus/core';
+import {
+  modelConnectionMachine,
+  realtimeAgentMachine,
+  roomMachine,
+  toolCallMachine,
+} from '@chorus/core/machines';
 import { type ChartableMachine, machineToMermaid } from './mermaid.js';
 
 const START = '<!-- charts:start -->';

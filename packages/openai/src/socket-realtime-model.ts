@@ -10,7 +10,7 @@ import {
   type ResponseOptions,
   type SessionConfig,
   systemClock,
-} from '@chorus/core';
+} from '@chorus/core/provider';
 import type { AudioFormat, ModelEvent } from '@chorus/protocol';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import { type Observable, Subject } from 'rxjs';

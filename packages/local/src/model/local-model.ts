@@ -11,7 +11,7 @@ import {
   type SessionConfig,
   systemClock,
   toolUseInput,
-} from '@chorus/core';
+} from '@chorus/core/provider';
 import type { ModelEvent } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import type { Brain } from '../brain/brain.js';
