@@ -1,7 +1,7 @@
 import type { ClientEvent, ServerEvent, ServerEventOf } from '@chorus/protocol';
 import { parseClientEvent } from '@chorus/protocol';
 import { filter, type Observable, type Observer, Subscription } from 'rxjs';
-import { type AnyActorRef, createActor, type SnapshotFrom } from 'xstate';
+import { type AnyActorRef, createActor, type SnapshotFrom, waitFor } from 'xstate';
 import { clockNow, systemClock } from '../clock.js';
 import { type ConnectionStatus, ModelConnection } from '../connection/model-connection.js';
 import { retryPolicy } from '../connection/retry-policy.js';
@@ -402,15 +402,14 @@ export class RealtimeAgent implements RoomMember, Persona {
   async stop(): Promise<void> {
     const ref = this.ref;
     if (ref && ref.getSnapshot().status === 'active') {
-      const done = new Promise<void>((resolve) => {
-        const check = (snapshot: AgentSnapshot) => {
-          const state = stateOf(snapshot.value);
-          if (snapshot.status !== 'active' || state === 'stopped' || state === 'failed') resolve();
-        };
-        const sub = ref.subscribe({ next: check, error: () => resolve(), complete: () => resolve() });
-        this.subscriptions.add(() => sub.unsubscribe());
-        check(ref.getSnapshot() as AgentSnapshot);
-      });
+      // Settles when the agent has stopped or failed; an actor that errors or ends first counts too.
+      const done = waitFor(ref, (snapshot: AgentSnapshot) => {
+        const state = stateOf(snapshot.value);
+        return snapshot.status !== 'active' || state === 'stopped' || state === 'failed';
+      }).then(
+        () => undefined,
+        () => undefined,
+      );
       ref.send({ type: 'agent.stop' });
       await done;
     }

@@ -1,5 +1,5 @@
 import type { ModelEvent } from '@chorus/protocol';
-import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject, type Subscription } from 'rxjs';
 import { type Actor, type AnyActorRef, assign, createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { type ChorusClock, systemClock } from '../clock.js';
 import type {
@@ -344,32 +344,23 @@ export class ModelConnection {
     if (next.state === 'connected' && this.buffer.size > 0) this.flush();
   }
 
-  private whenSettled(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const sub = this.statusSubject.subscribe((status) => {
-        if (status.state === 'connected') {
-          queueMicrotask(() => sub.unsubscribe());
-          resolve();
-        } else if (status.state === 'failed' || status.state === 'closed') {
-          queueMicrotask(() => sub.unsubscribe());
-          reject(new ModelConnectionFailedError(status.problem));
-        }
-      });
-    });
+  /** Connected, or failed for good first (released before either counts as closed). */
+  private async whenSettled(): Promise<void> {
+    const settled = await firstValueFrom(
+      this.statusSubject.pipe(
+        filter((s) => s.state === 'connected' || s.state === 'failed' || s.state === 'closed'),
+      ),
+      { defaultValue: { state: 'closed', problem: null } as const },
+    );
+    if (settled.state !== 'connected') throw new ModelConnectionFailedError(settled.problem);
   }
 
-  private whenFinal(): Promise<void> {
-    return new Promise((resolve) => {
-      const sub = this.statusSubject.subscribe({
-        next: (status) => {
-          if (status.state === 'closed' || status.state === 'failed') {
-            queueMicrotask(() => sub.unsubscribe());
-            resolve();
-          }
-        },
-        complete: () => resolve(),
-      });
-    });
+  /** Closed or failed, or released. */
+  private async whenFinal(): Promise<void> {
+    await firstValueFrom(
+      this.statusSubject.pipe(filter((s) => s.state === 'closed' || s.state === 'failed')),
+      { defaultValue: undefined },
+    );
   }
 }
 
