@@ -33,6 +33,8 @@ export interface OverheadResult {
   readonly p99: number;
   /** Received deltas whose tag matched no send (should be 0). */
   readonly unmatched: number;
+  /** Responses completed over the whole run, warm-up included: the denominator of a profile's per-response cost. */
+  readonly responses: number;
 }
 
 function quantile(sorted: number[], p: number): number {
@@ -173,6 +175,7 @@ async function child(
   const latencies: number[] = [];
   let events = 0;
   let unmatched = 0;
+  let responses = 0;
   const onDone: (() => void)[] = [];
   const record = (tag: string, at: number) => {
     const t0 = sentAt.get(tag);
@@ -207,6 +210,7 @@ async function child(
             return;
           case 'agent_response_done':
           case 'response.done':
+            responses++;
             onDone[index]?.();
             return;
           case 'server_session_created':
@@ -280,6 +284,7 @@ async function child(
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
     unmatched,
+    responses,
   };
 }
 

@@ -36,7 +36,7 @@ function room(model: RealtimeModel, clock: TestClock) {
   return { agent, chat, events, start: () => chat.start({ next: (e) => events.push(e) }) };
 }
 
-/** Lets ten simulated minutes pass for both clocks, with real sockets delivering in between. */
+/** Lets ten simulated minutes pass, with real sockets delivering in between. */
 async function tenMinutes(...clocks: TestClock[]): Promise<void> {
   for (let t = 0; t < 600_000; t += 250) {
     for (const clock of clocks) clock.increment(250);
@@ -58,30 +58,24 @@ describe('a fatal provider error causes no retry storm', () => {
   it('gemini: a bad key fails the room start after exactly one connect', async () => {
     const fake = await FakeGeminiServer.start();
     cleanups.push(() => fake.close());
-    const agentClock = new TestClock();
-    const adapterClock = new TestClock();
-    const r = room(
-      new GeminiRealtimeModel({ apiKey: 'wrong', url: fake.url, clock: adapterClock }),
-      agentClock,
-    );
+    // One clock for the room, its agent and the adapter, as an application would run them.
+    const clock = new TestClock();
+    const r = room(new GeminiRealtimeModel({ apiKey: 'wrong', url: fake.url, clock: clock }), clock);
     await expect(r.start()).rejects.toThrow(/could not start/);
-    await tenMinutes(agentClock, adapterClock);
+    await tenMinutes(clock);
     expect(fake.connections).toHaveLength(1);
   });
 
   it('openai: a key revoked mid-session (fatal auth error) ends the agent without reconnecting', async () => {
     const fake = await startFakeOpenAIRealtime();
     cleanups.push(() => fake.close());
-    const agentClock = new TestClock();
-    const adapterClock = new TestClock();
-    const r = room(
-      new OpenAIRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: adapterClock }),
-      agentClock,
-    );
+    // One clock for the room, its agent and the adapter, as an application would run them.
+    const clock = new TestClock();
+    const r = room(new OpenAIRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: clock }), clock);
     await r.start();
     fake.inject({ type: 'auth' });
-    await waitFor(() => r.agent.state === 'failed', 'the agent failed', [agentClock]);
-    await tenMinutes(agentClock, adapterClock);
+    await waitFor(() => r.agent.state === 'failed', 'the agent failed', [clock]);
+    await tenMinutes(clock);
     expect(fake.connections.length + fake.authFailures).toBe(1);
     const fatal = r.events.filter((e) => e.type === 'agent_error' && e.fatal === true);
     // Reported to the room exactly once: the agent's failure is that same error, not a second one.
@@ -97,39 +91,33 @@ describe('a fatal provider error causes no retry storm', () => {
   it('dashscope: exhausted quota mid-session ends the agent without reconnecting', async () => {
     const fake = await startFakeDashScopeRealtime();
     cleanups.push(() => fake.close());
-    const agentClock = new TestClock();
-    const adapterClock = new TestClock();
-    const r = room(
-      new DashScopeRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: adapterClock }),
-      agentClock,
-    );
+    // One clock for the room, its agent and the adapter, as an application would run them.
+    const clock = new TestClock();
+    const r = room(new DashScopeRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: clock }), clock);
     await r.start();
     fake.inject({ type: 'quota' });
-    await waitFor(() => r.agent.state === 'failed', 'the agent failed', [agentClock]);
-    await tenMinutes(agentClock, adapterClock);
+    await waitFor(() => r.agent.state === 'failed', 'the agent failed', [clock]);
+    await tenMinutes(clock);
     expect(fake.connections.length + fake.authFailures).toBe(1);
   });
 
   it('gemini: a retryable failure that persists is retried at most maxAttempts times, with backoff', async () => {
     const fake = await FakeGeminiServer.start();
     cleanups.push(() => fake.close());
-    const agentClock = new TestClock();
-    const adapterClock = new TestClock();
-    const r = room(
-      new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: adapterClock }),
-      agentClock,
-    );
+    // One clock for the room, its agent and the adapter, as an application would run them.
+    const clock = new TestClock();
+    const r = room(new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: clock }), clock);
     await r.start();
     for (let i = 0; i < 20; i++) fake.inject({ type: 'rate_limit', via: 'http' });
-    const faultAt = agentClock.now();
+    const faultAt = clock.now();
     fake.inject({ type: 'close', code: 1011 });
-    await waitFor(() => r.agent.state === 'failed', 'the agent to give up', [agentClock]);
+    await waitFor(() => r.agent.state === 'failed', 'the agent to give up', [clock]);
     // Backoff: with no jitter (random 1) the waits are 500, 1000, 2000 and 4000 ms before the
     // 4 retries; the simulated clock also moves a little while each refused attempt completes.
-    const gaveUpAfterMs = agentClock.now() - faultAt;
+    const gaveUpAfterMs = clock.now() - faultAt;
     expect(gaveUpAfterMs).toBeGreaterThanOrEqual(7_500);
     expect(gaveUpAfterMs).toBeLessThan(9_000);
-    await tenMinutes(agentClock, adapterClock);
+    await tenMinutes(clock);
     // The first connection, then one attempt per allowed failure.
     expect(fake.connections.length).toBe(1);
     const refusedUpgrades = 20 - remainingRateLimits(fake);

@@ -1,117 +1,76 @@
-export { MAX_LINE_CHARS, MAX_PROGRESS_LINES_PER_CALL, type SayOptions } from './agent/agent-cues.js';
-export {
-  type AgentCuesContext,
-  type AgentCuesEvent,
-  type AgentCuesInput,
-  agentCuesMachine,
-  type CueKind,
-  type CueLine,
-  type IdlePromptSettings,
-} from './agent/agent-cues.machine.js';
-export {
-  type AgentShape,
-  type NotAppliedField,
-  refuseShaping,
-  type ShapingReport,
-  shapeKeys,
-} from './agent/client-shaping.js';
-export { ConversationHistory } from './agent/conversation-history.js';
-export { lineResponse, verbatimInstructions } from './agent/cue-logic.js';
-export {
-  type AddedRun,
-  checkHistory,
-  diffHistory,
-  type HistoryDiff,
-  type HistoryUpdate,
-  MAX_HISTORY_ITEM_CHARS,
-} from './agent/history-edit.js';
-export {
-  type HandoffTarget,
-  RealtimeAgent,
-  type RealtimeAgentOptions,
-} from './agent/realtime-agent.js';
-export {
-  type PendingHandoff,
-  type RealtimeAgentContext,
-  type RealtimeAgentEvent,
-  type RealtimeAgentInput,
-  type RealtimeAgentState,
-  type RecordedTrip,
-  type RunningToolCall,
-  realtimeAgentMachine,
-} from './agent/realtime-agent.machine.js';
-export { heardPositionMs, truncateToHeard } from './agent/truncation.js';
+// `@chorus/core` for people who build agents and rooms. Adapter authors import
+// `@chorus/core/provider`, machine readers (the inspector) `@chorus/core/machines`, tests
+// `@chorus/core/testing`. Every name is listed: a change here is a change of the public API, and
+// the API report (`etc/core.api.md`) shows it in review.
+
+export type { AgentShape, NotAppliedField, ShapingReport } from './agent/client-shaping.js';
+export { refuseShaping, shapeKeys } from './agent/client-shaping.js';
+export type { Handoff, Persona } from './agent/persona.js';
+export { type HandoffTarget, RealtimeAgent, type RealtimeAgentOptions } from './agent/realtime-agent.js';
+export type { RealtimeAgentState } from './agent/realtime-agent.machine.js';
+export type { SayOptions } from './agent/agent-cues.js';
+export type { IdlePromptSettings } from './agent/agent-cues.machine.js';
+export type { FalseInterruptionOptions } from './agent/false-interruption.js';
+export type { HistoryUpdate } from './agent/history-edit.js';
 export type { TurnMetrics } from './agent/turn-metrics.js';
-export { type ChorusClock, clockNow, systemClock } from './clock.js';
-export {
-  type ConnectionStatus,
-  ModelConnection,
-  ModelConnectionFailedError,
-  type ModelConnectionOptions,
-} from './connection/model-connection.js';
-export {
-  type ConnectionProblem,
-  type ModelConnectionContext,
-  type ModelConnectionEvent,
-  type ModelConnectionInput,
-  type ModelConnectionState,
-  modelConnectionMachine,
-} from './connection/model-connection.machine.js';
-export {
-  DEFAULT_RETRY_POLICY,
-  isFatalError,
-  mayRetry,
-  type RetryPolicy,
-  retryDelay,
-  retryPolicy,
-} from './connection/retry-policy.js';
-export { GuardrailMonitor } from './guardrails/guardrail-monitor.js';
-export {
-  type GuardrailRun,
-  type GuardrailTrip,
-  guardrailFeedback,
-  type OutputGuardrail,
-  type OutputGuardrailResult,
-  type OutputGuardrailSettings,
-  runOutputGuardrails,
+export { type ChorusClock, systemClock } from './clock.js';
+export type { RetryPolicy } from './connection/retry-policy.js';
+export type {
+  OutputGuardrail,
+  OutputGuardrailResult,
+  OutputGuardrailSettings,
 } from './guardrails/output-guardrail.js';
-export { type Handoff, type HandoffOptions, handoff, handoffToolName } from './handoff/handoff.js';
-export * from './model/realtime-model.js';
-export * from './room/index.js';
+export { type HandoffOptions, handoff, handoffToolName } from './handoff/handoff.js';
+export type {
+  ConversationItem,
+  RealtimeModel,
+  SessionConfig,
+  TurnDetection,
+} from './model/realtime-model.js';
+export {
+  ChatRoom,
+  type ChatRoomOptions,
+  type RoomRelay,
+  type RoomResources,
+  type RoomUser,
+  type RoomUserSession,
+} from './room/chat-room.js';
+export {
+  type FloorAgent,
+  type FloorContext,
+  type FloorName,
+  type FloorPolicy,
+  freeFloor,
+  type MentionFallback,
+  type MentionOptions,
+  type ModeratorFn,
+  mentionFloor,
+  moderatorFloor,
+  type RoomSpeaker,
+  type RoomUtterance,
+  type RoundRobinOptions,
+  roundRobinFloor,
+} from './room/floor-policy.js';
+export type { HeardMessage, MemberStartOptions, RoomMember } from './room/member.js';
+export { type MemberModeratorOptions, memberModerator } from './room/member-moderator.js';
+export type { RoomReply, RoomSendOptions, RoomTurnResult } from './room/room-turns.js';
 export {
   type CollectDigitsOptions,
   type CollectedDigits,
-  DigitCollector,
   DTMF_TEXT_PREFIX,
   dtmfText,
-  MAX_DIGITS,
-  MAX_DIGITS_TIMEOUT_MS,
   parseDtmfText,
 } from './tools/collect-digits.js';
 export { type JsonSchemaToolOptions, jsonSchemaTool } from './tools/json-schema-tool.js';
 export {
   type AnyTool,
   type ParsedArguments,
-  parseToolArguments,
   type Tool,
   type ToolApprovalContext,
+  type ToolCaller,
   type ToolContext,
   type ToolFiller,
   type ToolOptions,
-  toJsonSchema,
   tool,
-  toolOutputText,
 } from './tools/tool.js';
-export {
-  type ToolCallContext,
-  type ToolCallInput,
-  type ToolOutcome,
-  toolCallMachine,
-} from './tools/tool-call.machine.js';
-export {
-  mergeSourceTools,
-  type ToolSource,
-  type ToolSourceContext,
-  type ToolSourceProblem,
-} from './tools/tool-source.js';
-export { toolUseInput } from './tools/tool-use-input.js';
+export type { ToolSource, ToolSourceContext, ToolSourceProblem } from './tools/tool-source.js';

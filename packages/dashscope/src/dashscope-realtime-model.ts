@@ -6,8 +6,13 @@ import {
   type ModelInput,
   type SessionConfig,
   systemClock,
-} from '@chorus/core';
-import { type SocketModelTiming, SocketRealtimeModel, type WireDialect, type WireJson } from '@chorus/openai';
+} from '@chorus/core/provider';
+import {
+  type SocketModelTiming,
+  SocketRealtimeModel,
+  type WireDialect,
+  type WireJson,
+} from '@chorus/openai/socket';
 import { DASHSCOPE_INPUT_RATE, parseDashScopeServerEvent } from '@chorus/protocol/dashscope';
 import {
   clientEventToBeta,

@@ -1,5 +1,5 @@
-import type { SessionConfig } from '@chorus/core';
-import { ModelConnectError } from '@chorus/core';
+import type { SessionConfig } from '@chorus/core/provider';
+import { ModelConnectError } from '@chorus/core/provider';
 import { TestClock } from '@chorus/core/testing';
 import {
   AdapterRig,

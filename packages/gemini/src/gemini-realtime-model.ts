@@ -12,7 +12,7 @@ import {
   type ResponseOptions,
   type SessionConfig,
   systemClock,
-} from '@chorus/core';
+} from '@chorus/core/provider';
 import type { ErrorCode, ModelEvent } from '@chorus/protocol';
 import {
   GEMINI_LIVE_URL,

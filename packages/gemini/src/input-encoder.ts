@@ -1,5 +1,5 @@
 import { base64FromBytes } from '@chorus/audio';
-import type { ModelInput } from '@chorus/core';
+import type { ModelInput } from '@chorus/core/provider';
 import { GEMINI_INPUT_AUDIO_MIME, type GeminiClientMessage } from '@chorus/protocol/gemini';
 import { AudioBridge } from './audio-bridge.js';
 import { responseOf } from './history-replay.js';

@@ -1,4 +1,4 @@
-import type { JsonSchema, ToolDefinition } from '@chorus/core';
+import type { JsonSchema, ToolDefinition } from '@chorus/core/provider';
 import type { GeminiFunctionDeclaration } from '@chorus/protocol/gemini';
 
 // Gemini's `parameters` takes an OpenAPI 3.0 subset, not full JSON Schema: it refuses `$schema`,

@@ -1,5 +1,5 @@
 import { bytesFromPcm16, generateSilence, generateTone } from '@chorus/audio';
-import type { ModelInput } from '@chorus/core';
+import type { ModelInput } from '@chorus/core/provider';
 import type { GeminiRealtimeModel } from '../src/gemini-realtime-model.js';
 
 const FORMAT = { type: 'audio/pcm', rate: 24000 } as const;

@@ -1,4 +1,4 @@
-import { ModelConnectError } from '@chorus/core';
+import { ModelConnectError } from '@chorus/core/provider';
 import { parseGeminiClientMessage, parseGeminiServerMessage } from '@chorus/protocol/gemini';
 import { afterEach, describe, expect, it } from 'vitest';
 import { speak } from './audio-frames.js';

@@ -1,4 +1,4 @@
-import { ModelConnection } from '@chorus/core';
+import { ModelConnection } from '@chorus/core/provider';
 import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseSession, Harness } from './harness.js';
@@ -80,10 +80,18 @@ describe('GeminiRealtimeModel through core ModelConnection', () => {
     await h.waitFor('model_session_ended');
     clock.increment(100);
     await h.fake.waitForReceived((f) => f.connection === 2 && f.kind === 'setup');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(h.fake.connections[1]).toMatchObject({ closeCode: 1007 });
+    // The refused resume fails that attempt: the connection plans the next one.
+    const status$ = connection.status$;
+    await new Promise<void>((resolve) => {
+      const sub = status$.subscribe((status) => {
+        if (status.state !== 'reconnecting' || status.attempt !== 2) return;
+        queueMicrotask(() => sub.unsubscribe());
+        resolve();
+      });
+    });
     clock.increment(100);
     await h.fake.waitForReceived((f) => f.connection === 3 && f.kind === 'clientContent');
+    expect(h.fake.connections[1]).toMatchObject({ closeCode: 1007 });
     expect(h.fake.messagesOf('setup', 3)[0]?.sessionResumption).toEqual({});
     expect(h.fake.messagesOf('clientContent', 3)).toEqual([
       {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { realtimeAgentMachine } from '@chorus/core';
+import { realtimeAgentMachine } from '@chorus/core/machines';
 import { describe, expect, it } from 'vitest';
 import { renderChartsSection, replaceChartsSection } from './architecture-charts.js';
 import { machineToMermaid } from './mermaid.js';

@@ -4,7 +4,7 @@ import {
   realtimeAgentMachine,
   roomMachine,
   toolCallMachine,
-} from '@chorus/core';
+} from '@chorus/core/machines';
 import { type ChartableMachine, machineToMermaid } from './mermaid.js';
 
 const START = '<!-- charts:start -->';

@@ -145,7 +145,7 @@ describe('RingBuffer', () => {
 
 describe('machine definitions in the feed', () => {
   it('stay compact: transition targets are ids, not embedded state-node graphs', async () => {
-    const { realtimeAgentMachine, modelConnectionMachine } = await import('@chorus/core');
+    const { realtimeAgentMachine, modelConnectionMachine } = await import('@chorus/core/machines');
     for (const machine of [realtimeAgentMachine, modelConnectionMachine]) {
       const size = JSON.stringify(
         toJsonSafe(machine.definition, { ...DEFAULT_JSON_SAFE_LIMITS, maxDepth: 64, maxEntries: 1024 }),

@@ -1,5 +1,5 @@
 import { bytesFromBase64 } from '@chorus/audio';
-import type { SessionConfig, ToolDefinition } from '@chorus/core';
+import type { SessionConfig, ToolDefinition } from '@chorus/core/provider';
 import type { ModelEvent } from '@chorus/protocol';
 import type { LocalModel } from '../src/index.js';
 

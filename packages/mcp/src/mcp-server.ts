@@ -1,13 +1,11 @@
+import type { AnyTool, ToolSource, ToolSourceContext } from '@chorus/core';
 import {
-  type AnyTool,
   type ChorusClock,
   type RetryPolicy,
   retryDelay,
   retryPolicy,
   systemClock,
-  type ToolSource,
-  type ToolSourceContext,
-} from '@chorus/core';
+} from '@chorus/core/provider';
 import type { ErrorCode as ChorusErrorCode } from '@chorus/protocol';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';

@@ -1,4 +1,5 @@
-import { type AnyTool, type JsonSchema, jsonSchemaTool } from '@chorus/core';
+import { type AnyTool, jsonSchemaTool } from '@chorus/core';
+import type { JsonSchema } from '@chorus/core/provider';
 import type { MCPApproval, MCPLimits, MCPToolFilter } from './options.js';
 import { passesFilter } from './tool-filter.js';
 

@@ -1,4 +1,4 @@
-import type { ModelCapabilities, SessionConfig } from '@chorus/core';
+import type { ModelCapabilities, SessionConfig } from '@chorus/core/provider';
 import {
   clientEventToBeta,
   type OpenAIClientEvent,

@@ -6,7 +6,7 @@ import {
   isBase64,
   looksLikeBase64,
 } from '@chorus/audio';
-import { toolUseInput } from '@chorus/core';
+import { toolUseInput } from '@chorus/core/provider';
 import { type AudioFormat, base64ByteLength, type ModelEvent, providerErrorCode } from '@chorus/protocol';
 import type { OpenAIErrorDetail, OpenAIItem, OpenAIServerEvent } from '@chorus/protocol/openai';
 import type { ConversationLog } from './conversation-log.js';

@@ -1,4 +1,9 @@
-import { type ChorusClock, type ConversationItem, ModelConnectError, type SessionConfig } from '@chorus/core';
+import {
+  type ChorusClock,
+  type ConversationItem,
+  ModelConnectError,
+  type SessionConfig,
+} from '@chorus/core/provider';
 import { type ErrorCode, providerErrorCode } from '@chorus/protocol';
 import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
 import WebSocket from 'ws';

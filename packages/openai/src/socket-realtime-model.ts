@@ -11,7 +11,7 @@ import {
   type ResponseOptions,
   type SessionConfig,
   systemClock,
-} from '@chorus/core';
+} from '@chorus/core/provider';
 import {
   type AudioFormat,
   type ErrorCode,
@@ -334,7 +334,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     const link = this.link;
     this.link = undefined;
     this.renewalAbort?.abort();
-    if (link) await closeGracefully(link.ws);
+    if (link) await closeGracefully(link.ws, this.clock);
     await this.renewal;
     this.toProvider?.dispose();
     this.fromProvider?.dispose();
@@ -615,21 +615,23 @@ function newItemId(): string {
   return `chorus_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
 }
 
-function closeGracefully(ws: WebSocket): Promise<void> {
+function closeGracefully(ws: WebSocket, clock: ChorusClock): Promise<void> {
   return new Promise((resolve) => {
     if (ws.readyState === WebSocket.CLOSED) {
       resolve();
       return;
     }
-    // A peer that never answers the close frame must not hold `close()` forever.
-    const timer = setTimeout(() => {
+    // A peer that never answers the close frame must not hold `close()` forever; on the model's
+    // clock, like every other timer of the adapter.
+    const timer = new ClockTimer(clock);
+    timer.start(1000, () => {
       ws.terminate();
       resolve();
-    }, 1000);
+    });
     ws.removeAllListeners();
     ws.on('error', () => {});
     ws.once('close', () => {
-      clearTimeout(timer);
+      timer.cancel();
       resolve();
     });
     if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'client closed');

@@ -1,4 +1,4 @@
-import type { ConversationItem, ModelCapabilities, SessionConfig } from '@chorus/core';
+import type { ConversationItem, ModelCapabilities, SessionConfig } from '@chorus/core/provider';
 import type { AudioFormat } from '@chorus/protocol';
 import type { OpenAIServerEvent, ProviderParseResult } from '@chorus/protocol/openai';
 

@@ -1,4 +1,4 @@
-import type { ConversationItem, ToolDefinition } from '@chorus/core';
+import type { ConversationItem, ToolDefinition } from '@chorus/core/provider';
 import type { WireJson } from './wire-dialect.js';
 
 /** A history item as a GA `conversation.item.create` item (assistant text as `output_text`). */

@@ -1,4 +1,4 @@
-import { ModelConnection, type SessionConfig } from '@chorus/core';
+import { ModelConnection, type SessionConfig } from '@chorus/core/provider';
 import { type FakeRealtimeServer, startFakeOpenAIRealtime } from '@chorus/fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIRealtimeModel } from '../src/index.js';

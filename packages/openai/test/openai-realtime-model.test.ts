@@ -1,5 +1,5 @@
-import type { SessionConfig } from '@chorus/core';
-import { ModelConnectError } from '@chorus/core';
+import type { SessionConfig } from '@chorus/core/provider';
+import { ModelConnectError } from '@chorus/core/provider';
 import { TestClock } from '@chorus/core/testing';
 import {
   AdapterRig,
@@ -43,6 +43,28 @@ const rig = new AdapterRig(
 );
 afterEach(() => rig.stop());
 const setup = rig.start.bind(rig);
+
+/**
+ * Sockets the model opened: the adapter reads its URL once per socket it opens, synchronously, so a
+ * test can tell that no socket was opened without waiting for one that should not come.
+ */
+let socketsOpened = 0;
+const countingRig = new AdapterRig(async (options: Partial<OpenAIRealtimeOptions> = {}) => {
+  const fake = await startFakeOpenAIRealtime();
+  const url = `${fake.url}?model=gpt-realtime`;
+  socketsOpened = 0;
+  const model = new OpenAIRealtimeModel({
+    apiKey: 'test-key',
+    ...options,
+    get url() {
+      socketsOpened++;
+      return url;
+    },
+  });
+  return { fake, model };
+});
+afterEach(() => countingRig.stop());
+const countingSetup = countingRig.start.bind(countingRig);
 
 /** Every frame the adapter sent must be a valid GA client event; every fake frame a valid server event. */
 function expectValidTraffic(f: FakeRealtimeServer): void {
@@ -395,8 +417,10 @@ describe('OpenAIRealtimeModel faults', () => {
     const { f, m, r } = await setup({ clock, pingIntervalMs: 15_000, pongTimeoutMs: 5_000 });
     await m.connect(textSession);
     clock.increment(15_000);
-    await f.waitFor(() => true, 'tick');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The ping is on the socket; a response asked for after it is answered after its pong, so
+    // once the response is done the pong has arrived (no waiting on real time).
+    m.createResponse();
+    await r.waitFor('model_response_done');
     clock.increment(4_999);
     expect(r.ofType('model_session_ended')).toEqual([]);
     f.setPongDelay(60_000);
@@ -470,17 +494,40 @@ describe('OpenAIRealtimeModel session renewal', () => {
 
   it('waits for the running response to finish before renewing', async () => {
     const clock = new TestClock();
-    const { f, m, r } = await setup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
+    const { f, m, r } = await countingSetup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
     f.queueResponse({ text: 'long answer here', pauseAfterChunks: 1 });
     await m.connect(textSession);
     m.createResponse();
     await r.waitFor('model_response_text_delta');
+    expect(socketsOpened).toBe(1);
+    // The renewal timer falls due here; a renewal would open its socket inside this call.
     clock.increment(56 * 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(f.connections).toHaveLength(1);
+    expect(socketsOpened).toBe(1);
     f.connection.release();
     await r.waitFor('model_response_done');
     await f.waitFor(() => f.connections.length === 2, 'renewal after the response');
+    expect(socketsOpened).toBe(2);
+  });
+
+  it('waits for the user to stop speaking before renewing', async () => {
+    const clock = new TestClock();
+    const { f, m, r } = await countingSetup({ clock, pingIntervalMs: 24 * 60 * 60_000 });
+    await m.connect({ ...session, turnDetection: { ...session.turnDetection, createResponse: false } });
+    const rate = 16000;
+    const send = (audio: Uint8Array) => {
+      for (const frame of pcm16Frames(audio, rate)) {
+        m.send({ type: 'audio', audio: frame, format: { type: 'audio/pcm', rate } });
+      }
+    };
+    send(pcm16(300, rate, false));
+    send(pcm16(400, rate, true));
+    await r.waitFor('model_input_started');
+    clock.increment(56 * 60_000);
+    expect(socketsOpened).toBe(1);
+    send(pcm16(700, rate, false));
+    await r.waitFor('model_input_done');
+    await f.waitFor(() => f.connections.length === 2, 'renewal after the speech');
+    expect(socketsOpened).toBe(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ChorusClock } from '@chorus/core';
+import { type ChorusClock, systemClock } from '@chorus/core';
 
 /**
  * Time source for every timer in the gateway: core's `ChorusClock`, which here must tell time
@@ -7,17 +7,15 @@ import type { ChorusClock } from '@chorus/core';
 export type Clock = Required<ChorusClock>;
 
 /**
- * The gateway's real clock: `performance.now()` and Node timers, unref'd so that a gateway's timers
- * never hold the process open (unlike core's `systemClock`).
+ * The gateway's real clock: core's `systemClock` with its timers unref'd, so that a gateway's
+ * timers never hold the process open.
  */
-export const systemClock: Clock = {
-  now: () => performance.now(),
+export const gatewayClock: Clock = {
+  now: () => systemClock.now(),
   setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
+    const handle = systemClock.setTimeout(callback, ms) as ReturnType<typeof setTimeout>;
     handle.unref?.();
     return handle;
   },
-  clearTimeout(handle) {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
+  clearTimeout: (handle) => systemClock.clearTimeout(handle),
 };

@@ -17,7 +17,7 @@ export {
   encodeBinaryAudio,
 } from './binary-audio.js';
 export type { GatewayErrorCode } from './chorus-connection.js';
-export { type Clock, systemClock } from './clock.js';
+export { type Clock, gatewayClock } from './clock.js';
 export { CloseCode } from './close-codes.js';
 export { type BusStats, BusUnavailableError, type ClusterBus } from './cluster/cluster-bus.js';
 export type { ClusterOptions } from './cluster/cluster-options.js';

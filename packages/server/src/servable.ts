@@ -1,13 +1,9 @@
-import type { ShapingReport } from '@chorus/core';
+import type { RoomUser, ShapingReport } from '@chorus/core';
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer } from 'rxjs';
 import type { AnyActorRef } from 'xstate';
 
-/** A user as a room sees them. */
-export interface RoomUser {
-  readonly id: string;
-  readonly name?: string;
-}
+export type { RoomUser } from '@chorus/core';
 
 /**
  * What the gateway serves: a `ChatRoom` or a single `RealtimeAgent` from `@chorus/core`, or anything

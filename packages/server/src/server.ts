@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { Authenticator, isLoopback, type Principal } from './auth.js';
 import { ChorusConnection, chorusSlowConsumerNotice } from './chorus-connection.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, gatewayClock } from './clock.js';
 import { CloseCode } from './close-codes.js';
 import { setUpCluster } from './cluster/cluster-setup.js';
 import { GuardedSocket } from './guarded-socket.js';
@@ -110,7 +110,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   }
   const defaultRoom: string = chosenDefault;
   const limits: Limits = resolveLimits(options.limits);
-  const clock: Clock = options.clock ?? systemClock;
+  const clock: Clock = options.clock ?? gatewayClock;
   const logger = options.logger ?? createGatewayLogger();
   const auth = new Authenticator(
     { ...options.auth, allowedOrigins: options.auth?.allowedOrigins ?? options.allowedOrigins },

@@ -1,4 +1,5 @@
-import { type ModelInput, RealtimeAgent, tool } from '@chorus/core';
+import { RealtimeAgent, tool } from '@chorus/core';
+import type { ModelInput } from '@chorus/core/provider';
 import { ScriptedModel } from '@chorus/core/testing';
 import type { ModelEvent } from '@chorus/protocol';
 import { z } from 'zod';

@@ -2,7 +2,6 @@ import { fromPromise } from 'xstate';
 import type { ModelConnection } from '../connection/model-connection.js';
 import type { DigitCollector } from '../tools/collect-digits.js';
 import { type PreparedToolCall, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
-import type { AgentCuesInput } from './agent-cues.machine.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { CueEffects } from './cue-logic.js';
 import { createCueLogic } from './cue-logic.js';
@@ -23,9 +22,8 @@ export interface AgentEffects {
   readonly swapPersona: (context: RealtimeAgentContext) => void;
   readonly reportGuardrailTrip: (context: RealtimeAgentContext) => void;
   readonly reportToolOutcome: (outcome: ToolOutcome) => void;
-  /** What the cues (say, fillers, progress, idle prompt) do, and their settings. */
+  /** What the cues (say, fillers, progress, idle prompt) do. */
   readonly cues: CueEffects;
-  readonly cueSettings: AgentCuesInput;
   /** A running tool's progress line. */
   readonly toolProgress: (callId: string, text: string) => void;
   /** Whether a line said with `interruptible: false` holds the floor now. */
@@ -50,7 +48,7 @@ export function createAgentLogic(effects: AgentEffects) {
           if (!parsed.ok) return parsed;
           const needsApproval = await found.tool.requiresApproval(parsed.args, {
             callId: input.callId,
-            agent: found.persona,
+            agent: { id: emitter.agentId, name: found.persona.name },
           });
           return { ok: true, args: parsed.args, needsApproval };
         },
@@ -62,7 +60,7 @@ export function createAgentLogic(effects: AgentEffects) {
           return found.tool.invoke(input.args, {
             signal,
             callId: input.callId,
-            agent: found.persona,
+            agent: { id: emitter.agentId, name: found.persona.name },
             progress: (text) => {
               if (!signal.aborted) effects.toolProgress(input.callId, text);
             },
@@ -76,7 +74,7 @@ export function createAgentLogic(effects: AgentEffects) {
     actors: {
       modelConnection: connection.logic,
       toolCall,
-      cues: createCueLogic(effects.cues, effects.cueSettings),
+      cues: createCueLogic(effects.cues),
     },
     actions: {
       interruptResponse: ({ context }) => effects.interruptResponse(context),

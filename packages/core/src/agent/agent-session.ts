@@ -2,14 +2,14 @@ import type { ClientEventOf } from '@chorus/protocol';
 import type { ModelConnection } from '../connection/model-connection.js';
 import type { RealtimeModel, SessionConfig, ToolDefinition } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
-import type { RealtimeAgent } from './realtime-agent.js';
+import type { Persona } from './persona.js';
 import type { RealtimeAgentOptions } from './realtime-agent-options.js';
 
 // How an agent's options become the model's session, and which part of it a handoff swaps.
 
 /** What a persona contributes to the session: a handoff swaps exactly these. */
 export function personaSession(
-  persona: RealtimeAgent,
+  persona: Persona,
   fallbackVoice: string | undefined,
 ): Pick<SessionConfig, 'instructions' | 'tools' | 'voice'> {
   const tools: ToolDefinition[] = [
@@ -21,7 +21,7 @@ export function personaSession(
 
 /** The session an agent opens with: its own persona, and the options' defaults for the rest. */
 export function initialSession(
-  agent: RealtimeAgent,
+  agent: Persona,
   options: RealtimeAgentOptions,
   model: RealtimeModel,
 ): SessionConfig {

@@ -1,6 +1,5 @@
 import type { RealtimeModel, ResponseOptions } from '../model/realtime-model.js';
-import { type AgentCuesInput, agentCuesMachine, type CueLine } from './agent-cues.machine.js';
-import { bindInput } from './bind-input.js';
+import { agentCuesMachine, type CueLine } from './agent-cues.machine.js';
 
 /** What the cue machine's effects do; `AgentCues` provides them. */
 export interface CueEffects {
@@ -12,10 +11,9 @@ export interface CueEffects {
   readonly endSession: () => void;
 }
 
-/** The cue machine with the agent's effects and settings filled in. */
-export function createCueLogic(effects: CueEffects, settings: AgentCuesInput) {
-  return bindInput(
-    agentCuesMachine.provide({
+/** The cue machine with the agent's effects filled in; its settings come as input from the agent. */
+export function createCueLogic(effects: CueEffects) {
+  return agentCuesMachine.provide({
       actions: {
         startLine: ({ context }) => {
           if (context.current) effects.startLine(context.current);
@@ -25,9 +23,7 @@ export function createCueLogic(effects: CueEffects, settings: AgentCuesInput) {
         },
         endSession: () => effects.endSession(),
       },
-    }),
-    settings,
-  );
+    });
 }
 
 /**

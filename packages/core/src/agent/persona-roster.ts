@@ -1,10 +1,10 @@
 import type { AnyTool } from '../tools/tool.js';
-import type { RealtimeAgent } from './realtime-agent.js';
+import type { Persona } from './persona.js';
 
-/** A tool and the persona that offers it (the tool runs with that persona as its agent). */
+/** A tool and the persona that offers it (the tool runs for that persona). */
 export interface FoundTool {
   readonly tool: AnyTool;
-  readonly persona: RealtimeAgent;
+  readonly persona: Persona;
 }
 
 /**
@@ -13,16 +13,16 @@ export interface FoundTool {
  * (`persona` in its context); the roster only resolves the name and finds tools across personas.
  */
 export class PersonaRoster {
-  private personas = new Map<string, RealtimeAgent>();
+  private personas = new Map<string, Persona>();
 
   constructor(
-    private readonly root: RealtimeAgent,
+    private readonly root: Persona,
     private readonly activeName: () => string | undefined,
   ) {}
 
   /** Walks the handoff graph from the root, once per start. */
   collect(): void {
-    const queue: RealtimeAgent[] = [this.root];
+    const queue: Persona[] = [this.root];
     this.personas = new Map();
     for (let agent = queue.shift(); agent; agent = queue.shift()) {
       if (this.personas.has(agent.name)) continue;
@@ -32,21 +32,21 @@ export class PersonaRoster {
   }
 
   /** Every persona collected. */
-  all(): RealtimeAgent[] {
+  all(): Persona[] {
     return [...this.personas.values()];
   }
 
-  get(name: string): RealtimeAgent | undefined {
+  get(name: string): Persona | undefined {
     return this.personas.get(name);
   }
 
   /** Keeps a target met at call time (a handoff list given as a function may change). */
-  include(agent: RealtimeAgent): void {
+  include(agent: Persona): void {
     this.personas.set(agent.name, this.personas.get(agent.name) ?? agent);
   }
 
   /** The persona in charge (the root until a handoff happens). */
-  current(): RealtimeAgent {
+  current(): Persona {
     return this.personas.get(this.activeName() ?? this.root.name) ?? this.root;
   }
 

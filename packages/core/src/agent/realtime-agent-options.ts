@@ -3,7 +3,6 @@ import type { InspectionEvent } from 'xstate';
 import type { ChorusClock } from '../clock.js';
 import type { RetryPolicy } from '../connection/retry-policy.js';
 import type { OutputGuardrail, OutputGuardrailSettings } from '../guardrails/output-guardrail.js';
-import type { Handoff } from '../handoff/handoff.js';
 import type {
   ConversationItem,
   RealtimeModel,
@@ -12,14 +11,14 @@ import type {
 } from '../model/realtime-model.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { ToolSource } from '../tools/tool-source.js';
-import type { FalseInterruptionOptions } from './false-interruption.js';
 import type { IdlePromptSettings } from './agent-cues.machine.js';
-import type { RealtimeAgent } from './realtime-agent.js';
+import type { FalseInterruptionOptions } from './false-interruption.js';
+import type { Handoff, Persona } from './persona.js';
 
 // The agent's configuration surface, kept apart so the class file reads as behaviour only.
 
 /** A handoff target: an agent, or a handoff with a custom tool name or description. */
-export type HandoffTarget = RealtimeAgent | Handoff;
+export type HandoffTarget = Persona | Handoff;
 
 export interface RealtimeAgentOptions {
   /** The name the model, clients and other room members know the agent by. */

@@ -1,12 +1,12 @@
 import type { ErrorCode } from '@chorus/protocol';
-import { assign, enqueueActions, not, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, not, type StateValueFrom, sendTo, setup } from 'xstate';
 import {
   type ModelConnectionOutput,
   modelConnectionMachine,
 } from '../connection/model-connection.machine.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connection/retry-policy.js';
 import { type ToolCallParentEvent, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
-import { agentCuesMachine } from './agent-cues.machine.js';
+import { type AgentCuesInput, agentCuesMachine } from './agent-cues.machine.js';
 
 /** A tool call the agent is running, by call id. */
 export interface RunningToolCall {
@@ -37,6 +37,8 @@ export interface RealtimeAgentContext {
   /** Whether the user starting to speak cuts the agent off (`turnDetection.interruptResponse`). */
   readonly interruptOnSpeech: boolean;
   readonly retry: RetryPolicy;
+  /** The cues child's settings, handed to it as input when a session starts. */
+  readonly cues: AgentCuesInput;
   readonly interruptSettleMs: number;
   readonly closeTimeoutMs: number;
   /** The response being streamed, or the one being cancelled while `interrupted`. */
@@ -55,6 +57,8 @@ export interface RealtimeAgentInput {
   retry?: RetryPolicy;
   interruptSettleMs?: number;
   closeTimeoutMs?: number;
+  /** The settings of the agent's cues child (say, fillers, the idle prompt). */
+  cues?: AgentCuesInput;
 }
 
 export type RealtimeAgentEvent =
@@ -287,6 +291,7 @@ export const realtimeAgentMachine = setup({
     retry: input.retry ?? DEFAULT_RETRY_POLICY,
     interruptSettleMs: input.interruptSettleMs ?? 1000,
     closeTimeoutMs: input.closeTimeoutMs ?? 5000,
+    cues: input.cues ?? {},
     responseId: null,
     toolCalls: {},
     toolOutcomes: [],
@@ -311,7 +316,7 @@ export const realtimeAgentMachine = setup({
           ],
         },
         // Lines the agent says on its own: `say`, tool fillers and progress, the idle prompt.
-        { id: 'cues', src: 'cues', input: undefined },
+        { id: 'cues', src: 'cues', input: ({ context }) => context.cues },
       ],
       initial: 'connecting',
       on: {
@@ -469,15 +474,12 @@ export const realtimeAgentMachine = setup({
   },
 });
 
-/** The agent's lifecycle state names, as `RealtimeAgent.state` reports them. */
+type AgentStateValue = StateValueFrom<typeof realtimeAgentMachine>;
+
+/**
+ * The agent's lifecycle state names, as `RealtimeAgent.state` reports them: the top-level states,
+ * with `session` replaced by its substates. Derived from the machine, so they cannot drift.
+ */
 export type RealtimeAgentState =
-  | 'idle'
-  | 'connecting'
-  | 'listening'
-  | 'responding'
-  | 'interrupted'
-  | 'runningTools'
-  | 'handingOff'
-  | 'stopping'
-  | 'stopped'
-  | 'failed';
+  | Exclude<AgentStateValue, object | 'session'>
+  | NonNullable<Extract<AgentStateValue, object>['session']>;

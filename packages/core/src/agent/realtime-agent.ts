@@ -1,7 +1,7 @@
 import type { ClientEvent, ServerEvent, ServerEventOf } from '@chorus/protocol';
 import { parseClientEvent } from '@chorus/protocol';
 import { filter, type Observable, type Observer, Subscription } from 'rxjs';
-import { type AnyActorRef, createActor, type SnapshotFrom } from 'xstate';
+import { type AnyActorRef, createActor, type SnapshotFrom, waitFor } from 'xstate';
 import { clockNow, systemClock } from '../clock.js';
 import { type ConnectionStatus, ModelConnection } from '../connection/model-connection.js';
 import { retryPolicy } from '../connection/retry-policy.js';
@@ -11,7 +11,7 @@ import {
   type OutputGuardrail,
   runOutputGuardrails,
 } from '../guardrails/output-guardrail.js';
-import { type Handoff, handoff } from '../handoff/handoff.js';
+import { handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
 import { DigitCollector } from '../tools/collect-digits.js';
@@ -23,12 +23,12 @@ import { AgentHistory } from './agent-history.js';
 import { createAgentLogic } from './agent-logic.js';
 import { applySessionConfig, type ClientTools, initialSession, personaSession } from './agent-session.js';
 import { AgentToolSources } from './agent-tool-sources.js';
-import { bindInput } from './bind-input.js';
 import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
 import { FalseInterruptionRecovery, resumeInstructions } from './false-interruption.js';
 import type { HistoryUpdate } from './history-edit.js';
 import { ModelEventRouter } from './model-event-router.js';
+import { type Handoff, isHandoff, type Persona } from './persona.js';
 import { PersonaRoster } from './persona-roster.js';
 import type {
   RealtimeAgentContext,
@@ -63,7 +63,7 @@ type AgentSnapshot = SnapshotFrom<typeof realtimeAgentMachine>;
  * machine's effects), {@link AgentEmitter} (events and observers), {@link StreamingItems},
  * {@link PersonaRoster}, and the session, interruption and tool-outcome functions.
  */
-export class RealtimeAgent implements RoomMember {
+export class RealtimeAgent implements RoomMember, Persona {
   readonly id: string;
   /** Tool sources (MCP servers) whose tools join `tools` while the agent runs. */
   readonly mcpServers: readonly ToolSource[];
@@ -163,7 +163,7 @@ export class RealtimeAgent implements RoomMember {
   get handoffs(): readonly Handoff[] {
     const source = this.options.handoffs;
     const targets = typeof source === 'function' ? source() : (source ?? []);
-    return targets.map((target) => (target instanceof RealtimeAgent ? handoff(target) : target));
+    return targets.map((target) => (isHandoff(target) ? target : handoff(target)));
   }
 
   /** The lifecycle state: `idle`, `connecting`, `listening`, `responding`, `interrupted`, ... */
@@ -238,7 +238,7 @@ export class RealtimeAgent implements RoomMember {
   }
 
   /** The persona in charge after handoffs (the agent itself until one happens). */
-  get activeAgent(): RealtimeAgent {
+  get activeAgent(): Persona {
     return this.personas.current();
   }
 
@@ -383,7 +383,6 @@ export class RealtimeAgent implements RoomMember {
       reportGuardrailTrip: (context) => this.reportGuardrailTrip(context),
       reportToolOutcome: (outcome) => reportToolOutcome(outcome, emitter, metrics, addHistory),
       cues: this.cues.effects(),
-      cueSettings: AgentCues.settings(this.options.idlePrompt),
       toolProgress: (callId, text) => this.cues.progress(callId, text),
       holdsFloorFirmly: () => this.cues.holdsFloorFirmly(),
       digits,
@@ -394,13 +393,13 @@ export class RealtimeAgent implements RoomMember {
       retry: retryPolicy(this.options.retry),
       interruptSettleMs: this.options.interruptSettleMs,
       closeTimeoutMs: this.options.closeTimeoutMs,
+      cues: AgentCues.settings(this.options.idlePrompt),
     };
-    const bound = bindInput(logic, input);
     let ref: AgentActorRef;
     if (options.spawn) {
-      ref = options.spawn(bound, this.id);
+      ref = options.spawn(logic, this.id, input);
     } else {
-      const actor = createActor(bound, {
+      const actor = createActor(logic, {
         input,
         id: this.id,
         clock: this.options.clock ?? systemClock,
@@ -489,15 +488,14 @@ export class RealtimeAgent implements RoomMember {
   async stop(): Promise<void> {
     const ref = this.ref;
     if (ref && ref.getSnapshot().status === 'active') {
-      const done = new Promise<void>((resolve) => {
-        const check = (snapshot: AgentSnapshot) => {
-          const state = stateOf(snapshot.value);
-          if (snapshot.status !== 'active' || state === 'stopped' || state === 'failed') resolve();
-        };
-        const sub = ref.subscribe({ next: check, error: () => resolve(), complete: () => resolve() });
-        this.subscriptions.add(() => sub.unsubscribe());
-        check(ref.getSnapshot() as AgentSnapshot);
-      });
+      // Settles when the agent has stopped or failed; an actor that errors or ends first counts too.
+      const done = waitFor(ref, (snapshot: AgentSnapshot) => {
+        const state = stateOf(snapshot.value);
+        return snapshot.status !== 'active' || state === 'stopped' || state === 'failed';
+      }).then(
+        () => undefined,
+        () => undefined,
+      );
       ref.send({ type: 'agent.stop' });
       await done;
     }
@@ -527,7 +525,10 @@ export class RealtimeAgent implements RoomMember {
   /** A source's tools changed: the model's session gets the persona's tools in one update. */
   private refreshTools(): void {
     const persona = this.personas.current();
-    for (const name of mergeSourceTools(persona.ownTools, persona.mcpServers).dropped) {
+    // Only an agent knows which of its tools are its own; every persona is one in practice.
+    const dropped =
+      persona instanceof RealtimeAgent ? mergeSourceTools(persona.ownTools, persona.mcpServers).dropped : [];
+    for (const name of dropped) {
       this.emitter.emitError('server_error', 'tool_dropped', `tool ${name} left out: the name is taken`);
     }
     const connection = this.connection;

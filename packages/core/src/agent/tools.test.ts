@@ -23,6 +23,36 @@ function toolScript(calls: { name: string; arguments: Record<string, unknown> | 
 }
 
 describe('tools', () => {
+  it('hands a tool and its approval check facts about the caller, never the agent', async () => {
+    const seen: unknown[] = [];
+    const probe = tool({
+      name: 'probe',
+      description: 'Records its context',
+      parameters: z.object({}),
+      needsApproval: (_args, context) => {
+        seen.push(context.agent);
+        return false;
+      },
+      execute: (_args, context) => {
+        seen.push(context.agent);
+        return 'ok';
+      },
+    });
+    const { agent } = await startedAgent(toolScript([{ name: 'probe', arguments: {}, id: 'c1' }]), {
+      id: 'ada-1',
+      tools: [probe],
+    });
+    agent.handleInput({ type: 'client_text_append', text: 'go' });
+    await settle();
+    // A plain object with exactly these facts: nothing to stop the agent or drive its session with.
+    expect(seen).toEqual([
+      { id: 'ada-1', name: 'Ada' },
+      { id: 'ada-1', name: 'Ada' },
+    ]);
+    expect(seen.every((caller) => Object.getPrototypeOf(caller) === Object.prototype)).toBe(true);
+    await agent.stop();
+  });
+
   it('sends JSON Schema built from zod to the model', async () => {
     const { agent, model } = await startedAgent({}, { tools: [weather] });
     const [connect] = model.callsOf('connect');

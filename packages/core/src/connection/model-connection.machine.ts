@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@chorus/protocol';
 import { providerErrorCode } from '@chorus/protocol';
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, type StateValueFrom, setup } from 'xstate';
 import type { SessionConfig } from '../model/realtime-model.js';
 import { DEFAULT_RETRY_POLICY, mayRetry, type RetryPolicy, retryDelay } from './retry-policy.js';
 
@@ -34,11 +34,7 @@ export type ModelConnectionEvent =
   | { type: 'session.update'; patch: Partial<SessionConfig> }
   | { type: 'stop' }
   | { type: 'model.session_ended'; retryable: boolean; reason: string }
-  | { type: 'model.fatal_error'; code: ErrorCode; message: string }
-  | { type: 'model.input_started' }
-  | { type: 'model.input_done' }
-  | { type: 'model.response_created' }
-  | { type: 'model.response_done' };
+  | { type: 'model.fatal_error'; code: ErrorCode; message: string };
 
 export interface ModelConnectionInput {
   retry?: RetryPolicy;
@@ -65,8 +61,10 @@ export function describeConnectError(error: unknown): ConnectionProblem {
 }
 
 /**
- * The model connection: `disconnected -> connecting -> connected{idle, listening, responding} ->
- * reconnecting -> closed | failed`. It decides when to (re)connect; the side effects (the provider
+ * The model connection: `disconnected -> connecting -> connected -> reconnecting -> closed | failed`.
+ * It decides when to (re)connect; turn-taking is the agent's machine's business, so no model event
+ * of a turn enters this one (each would cost a transition per response for nothing that reads it).
+ * The side effects (the provider
  * call, flushing buffered input, closing) are named actors and actions that `ModelConnection`
  * provides, so this definition stays serializable for the inspector.
  */
@@ -171,7 +169,6 @@ export const modelConnectionMachine = setup({
     },
     connected: {
       entry: 'flushBufferedInput',
-      initial: 'idle',
       on: {
         'model.session_ended': [
           { guard: 'mayRetryDrop', target: 'reconnecting', actions: 'recordDrop' },
@@ -179,17 +176,6 @@ export const modelConnectionMachine = setup({
         ],
         'model.fatal_error': { target: 'failed', actions: 'recordFatal' },
         stop: 'closing',
-      },
-      states: {
-        idle: {
-          on: { 'model.input_started': 'listening', 'model.response_created': 'responding' },
-        },
-        listening: {
-          on: { 'model.input_done': 'idle', 'model.response_created': 'responding' },
-        },
-        responding: {
-          on: { 'model.response_done': 'idle', 'model.input_started': 'listening' },
-        },
       },
     },
     reconnecting: {
@@ -209,12 +195,5 @@ export const modelConnectionMachine = setup({
   }),
 });
 
-/** The connection's state names (top level), as `ModelConnection.state` reports them. */
-export type ModelConnectionState =
-  | 'disconnected'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'closing'
-  | 'closed'
-  | 'failed';
+/** The connection's state names, as `ModelConnection.state` reports them; derived from the machine. */
+export type ModelConnectionState = Extract<StateValueFrom<typeof modelConnectionMachine>, string>;

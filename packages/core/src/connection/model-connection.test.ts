@@ -40,13 +40,16 @@ function setup(options: ConstructorParameters<typeof ScriptedModel>[0] = {}, max
 }
 
 describe('ModelConnection', () => {
-  it('walks disconnected -> connecting -> connected{idle, listening, responding} -> closing -> closed', async () => {
+  it('walks disconnected -> connecting -> connected -> closing -> closed; a turn leaves it connected', async () => {
     const { model, connection, track, states, clock } = setup();
     track();
     const started = connection.start(session);
     track();
     await started;
     track();
+    // A turn is the agent's business: no event of it enters the connection's actor.
+    let processed = 0;
+    const watch = connection.actor?.subscribe(() => processed++);
     const item = model.startSpeaking();
     track();
     model.stopSpeaking(item, 'hello');
@@ -55,16 +58,18 @@ describe('ModelConnection', () => {
     track();
     clock.increment(100);
     track();
+    watch?.unsubscribe();
+    expect(processed).toBe(0);
     await connection.stop();
     track();
     expect(states).toEqual([
       'disconnected',
       'connecting',
-      'connected.idle',
-      'connected.listening',
-      'connected.idle',
-      'connected.responding',
-      'connected.idle',
+      'connected',
+      'connected',
+      'connected',
+      'connected',
+      'connected',
       'closed',
     ]);
     expect(model.callsOf('close')).toHaveLength(1);
@@ -129,7 +134,7 @@ describe('ModelConnection', () => {
     clock.increment(50);
     await settle();
     track();
-    expect(states).toEqual(['reconnecting', 'connected.responding']);
+    expect(states).toEqual(['reconnecting', 'connected']);
     const [, reconnect] = model.callsOf('connect');
     expect(reconnect?.session.instructions).toBe('changed');
     expect(reconnect?.options?.resume).toEqual({
@@ -204,7 +209,7 @@ describe('ModelConnection', () => {
       message: 'key revoked',
       fatal: true,
     });
-    expect(seen.slice(0, 2)).toEqual(['event model_error in connected.idle', 'status failed']);
+    expect(seen.slice(0, 2)).toEqual(['event model_error in connected', 'status failed']);
     await settle();
   });
 

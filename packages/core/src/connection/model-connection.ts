@@ -1,5 +1,5 @@
 import type { ErrorCode, ModelEvent } from '@chorus/protocol';
-import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject, type Subscription } from 'rxjs';
 import { type Actor, type AnyActorRef, assign, createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { type ChorusClock, systemClock } from '../clock.js';
 import type {
@@ -124,11 +124,11 @@ export class ModelConnection {
     });
   }
 
-  /** The current state, e.g. `connected.responding`, `reconnecting`, `closed`. */
-  get state(): string {
+  /** The current state, e.g. `connected`, `reconnecting`, `closed`. */
+  get state(): ModelConnectionState {
     const snapshot = this.ref?.getSnapshot() as SnapshotFrom<typeof modelConnectionMachine> | undefined;
     if (!snapshot) return 'disconnected';
-    return stateName(snapshot.value);
+    return topState(snapshot.value);
   }
 
   /** The connection's actor, once started or attached. */
@@ -316,18 +316,6 @@ export class ModelConnection {
         this.eventsSubject.next(event);
         if (event.fatal) ref?.send({ type: 'model.fatal_error', code: event.code, message: event.message });
         return;
-      case 'model_input_started':
-        ref?.send({ type: 'model.input_started' });
-        break;
-      case 'model_input_done':
-        ref?.send({ type: 'model.input_done' });
-        break;
-      case 'model_response_created':
-        ref?.send({ type: 'model.response_created' });
-        break;
-      case 'model_response_done':
-        ref?.send({ type: 'model.response_done' });
-        break;
       default:
         break;
     }
@@ -359,32 +347,23 @@ export class ModelConnection {
     if (next.state === 'connected' && this.buffer.size > 0) this.flush();
   }
 
-  private whenSettled(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const sub = this.statusSubject.subscribe((status) => {
-        if (status.state === 'connected') {
-          queueMicrotask(() => sub.unsubscribe());
-          resolve();
-        } else if (status.state === 'failed' || status.state === 'closed') {
-          queueMicrotask(() => sub.unsubscribe());
-          reject(new ModelConnectionFailedError(status.problem));
-        }
-      });
-    });
+  /** Connected, or failed for good first (released before either counts as closed). */
+  private async whenSettled(): Promise<void> {
+    const settled = await firstValueFrom(
+      this.statusSubject.pipe(
+        filter((s) => s.state === 'connected' || s.state === 'failed' || s.state === 'closed'),
+      ),
+      { defaultValue: { state: 'closed', problem: null } as const },
+    );
+    if (settled.state !== 'connected') throw new ModelConnectionFailedError(settled.problem);
   }
 
-  private whenFinal(): Promise<void> {
-    return new Promise((resolve) => {
-      const sub = this.statusSubject.subscribe({
-        next: (status) => {
-          if (status.state === 'closed' || status.state === 'failed') {
-            queueMicrotask(() => sub.unsubscribe());
-            resolve();
-          }
-        },
-        complete: () => resolve(),
-      });
-    });
+  /** Closed or failed, or released. */
+  private async whenFinal(): Promise<void> {
+    await firstValueFrom(
+      this.statusSubject.pipe(filter((s) => s.state === 'closed' || s.state === 'failed')),
+      { defaultValue: undefined },
+    );
   }
 }
 
@@ -395,13 +374,6 @@ function attemptOf(status: ConnectionStatus): number | undefined {
 function topState(value: unknown): ModelConnectionState {
   if (typeof value === 'string') return value as ModelConnectionState;
   return Object.keys(value as object)[0] as ModelConnectionState;
-}
-
-function stateName(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const [key] = Object.keys(value as object);
-  const inner = (value as Record<string, unknown>)[key as string];
-  return `${key}.${stateName(inner)}`;
 }
 
 function describeCommand(command: Command): string {

@@ -1,4 +1,4 @@
-import type { RealtimeAgent } from '../agent/realtime-agent.js';
+import type { Persona } from '../agent/persona.js';
 
 export interface OutputGuardrailResult {
   /** True when the output must be stopped. */
@@ -12,7 +12,8 @@ export interface OutputGuardrail {
   readonly name: string;
   execute(args: {
     text: string;
-    agent: RealtimeAgent;
+    /** The persona in charge when the text was said. */
+    agent: Persona;
   }): OutputGuardrailResult | Promise<OutputGuardrailResult>;
 }
 
@@ -38,7 +39,7 @@ export interface GuardrailRun {
 export async function runOutputGuardrails(
   guardrails: readonly OutputGuardrail[],
   text: string,
-  agent: RealtimeAgent,
+  agent: Persona,
 ): Promise<GuardrailRun> {
   const settled = await Promise.allSettled(
     guardrails.map(async (guardrail) => guardrail.execute({ text, agent })),

@@ -1,30 +1,18 @@
-import type { RealtimeAgent } from '../agent/realtime-agent.js';
-import type { ToolDefinition } from '../model/realtime-model.js';
+import type { Handoff, Persona } from '../agent/persona.js';
+
+export type { Handoff } from '../agent/persona.js';
 
 export interface HandoffOptions {
   /** The agent to hand the conversation to. */
-  readonly agent: RealtimeAgent;
+  readonly agent: Persona;
   /** Defaults to `transfer_to_<snake_case name>`. */
   readonly toolName?: string;
   /** What the model reads to decide when to hand off. */
   readonly description?: string;
 }
 
-/**
- * A handoff: to the model, a tool with no arguments named `transfer_to_<name>`. Inside one agent,
- * calling it swaps instructions, tools and voice with one session update on the same connection;
- * in a room that knows the target, it passes the floor instead (see `RealtimeAgent.setHandoffDelegate`).
- */
-export interface Handoff {
-  readonly kind: 'handoff';
-  readonly agent: RealtimeAgent;
-  readonly toolName: string;
-  readonly description: string;
-  readonly definition: ToolDefinition;
-}
-
 /** Creates a {@link Handoff} to another agent. */
-export function handoff(target: RealtimeAgent | HandoffOptions): Handoff {
+export function handoff(target: Persona | HandoffOptions): Handoff {
   const options: HandoffOptions = 'agent' in target ? target : { agent: target };
   const { agent } = options;
   const toolName = options.toolName ?? handoffToolName(agent.name);

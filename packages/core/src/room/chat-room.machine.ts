@@ -32,7 +32,7 @@ export type RoomMachineEvent =
   | { type: 'room.stopped' }
   | { type: 'room.stop_failed'; error: string }
   /** Creates a member's actor as a child of the room (one root actor per room). */
-  | { type: 'member.spawn'; id: string; logic: AnyActorLogic }
+  | { type: 'member.spawn'; id: string; logic: AnyActorLogic; input?: unknown }
   | { type: 'member.release'; id: string }
   /** A user spoke: the loop guard's budget starts again. */
   | { type: 'floor.user_turn' }
@@ -66,7 +66,7 @@ export const roomMachine = setup({
   actions: {
     spawnMember: enqueueActions(({ enqueue, event }) => {
       if (event.type !== 'member.spawn') return;
-      enqueue.spawnChild(event.logic, { id: event.id });
+      enqueue.spawnChild(event.logic, { id: event.id, input: event.input });
     }),
     releaseMember: enqueueActions(({ enqueue, event }) => {
       if (event.type !== 'member.release') return;

@@ -241,7 +241,7 @@ export class ChatRoom {
     const results = await Promise.allSettled(
       everyone.map((member) =>
         member.start(undefined, {
-          spawn: (logic, id) => this.#spawn(logic, id),
+          spawn: (logic, id, input) => this.#spawn(logic, id, input),
           peers: this.members.filter((m) => m !== member).map((m) => m.name),
         }),
       ),
@@ -262,9 +262,9 @@ export class ChatRoom {
     throw new Error(message);
   }
 
-  #spawn(logic: AnyActorLogic, id: string): AnyActorRef {
+  #spawn(logic: AnyActorLogic, id: string, input: unknown): AnyActorRef {
     if (this.#childIds.has(id)) throw new Error(`ChatRoom ${this.id}: a member actor with id "${id}" exists`);
-    this.actor.send({ type: 'member.spawn', id, logic });
+    this.actor.send({ type: 'member.spawn', id, logic, input });
     const children: Partial<Record<string, AnyActorRef>> = this.actor.getSnapshot().children;
     const ref = children[id];
     if (!ref) throw new Error(`ChatRoom ${this.id}: cannot spawn "${id}" while ${this.state}`);

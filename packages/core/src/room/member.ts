@@ -1,6 +1,6 @@
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer } from 'rxjs';
-import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { AnyActorLogic, AnyActorRef, InputFrom } from 'xstate';
 import type { ConversationItem } from '../model/realtime-model.js';
 
 /**
@@ -43,11 +43,15 @@ export interface HeardMessage {
 
 export interface MemberStartOptions {
   /**
-   * Creates the member's actor as a child of a room actor and returns its ref. The child belongs
+   * Creates the member's actor, with its input, as a child of a room actor and returns its ref. The child belongs
    * to the room: the member must not call `stop()` on it (XState refuses to stop a non-root actor
    * directly); the room stops it once the member's `stop()` has resolved.
    */
-  readonly spawn?: (logic: AnyActorLogic, id: string) => AnyActorRef;
+  readonly spawn?: <TLogic extends AnyActorLogic>(
+    logic: TLogic,
+    id: string,
+    input?: InputFrom<TLogic>,
+  ) => AnyActorRef;
   /**
    * The names of the other members of the room. A handoff to one of them passes the floor (the
    * room asks that member to answer) instead of swapping this member's own instructions; the

@@ -1,7 +1,17 @@
 import { z } from 'zod';
-import type { RealtimeAgent } from '../agent/realtime-agent.js';
 import type { JsonSchema, ToolDefinition } from '../model/realtime-model.js';
 import type { CollectDigitsOptions, CollectedDigits } from './collect-digits.js';
+
+/**
+ * Who a tool runs for: facts about the agent, never the agent itself, so a tool cannot stop it or
+ * drive its session.
+ */
+export interface ToolCaller {
+  /** The running agent's id (`agent_id` in its events). */
+  readonly id: string;
+  /** The persona that offers the tool: the agent's name, or a handoff target's. */
+  readonly name: string;
+}
 
 /** What a tool's `execute` gets besides its arguments. */
 export interface ToolContext {
@@ -9,8 +19,8 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** The model's id for this call. */
   readonly callId: string;
-  /** The agent whose persona owns the tool. */
-  readonly agent: RealtimeAgent;
+  /** The agent and persona the tool runs for. */
+  readonly agent: ToolCaller;
   /**
    * Says how the call is going ("Found three flights, checking prices"): the agent speaks it when
    * the floor is free, cut off if the user speaks. Bounded per call; extra updates are dropped.
@@ -34,7 +44,7 @@ export interface ToolFiller {
 /** What an approval predicate gets besides the arguments. */
 export interface ToolApprovalContext {
   readonly callId: string;
-  readonly agent: RealtimeAgent;
+  readonly agent: ToolCaller;
 }
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;

@@ -5,6 +5,17 @@ import type { FakeRealtimeServer } from '../openai/index.js';
 import { FakeClientPair, pcmBase64, TestClient } from '../openai/test-client.js';
 import { type FakeDashScopeOptions, startFakeDashScopeRealtime } from './index.js';
 
+/**
+ * Resolves once the fake has answered a ping sent now. It handles a socket's frames in order and
+ * answers each at once, so whatever it sent for the frames before the ping has arrived by then.
+ */
+function answered(c: TestClient): Promise<void> {
+  return new Promise((resolve) => {
+    c.ws.once('pong', () => resolve());
+    c.ws.ping();
+  });
+}
+
 const pair = new FakeClientPair();
 afterEach(() => pair.close());
 
@@ -62,7 +73,7 @@ describe('fake DashScope realtime', () => {
     c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(300, 16000, false) });
     c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(400, 16000, true) });
     c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(500, 16000, false) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await answered(c);
     // 500 ms of trailing silence is not enough for DashScope's 800 ms default.
     expect(c.ofType('input_audio_buffer.speech_stopped')).toHaveLength(0);
     c.send({ type: 'input_audio_buffer.append', audio: pcmBase64(400, 16000, false) });
@@ -137,7 +148,7 @@ describe('fake DashScope realtime', () => {
       await c.waitForType('response.audio.delta');
       c.send({ type: 'response.cancel' });
       await c.waitForType('response.output_item.done');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await answered(c);
       expect(c.ofType('response.done')).toHaveLength(omit ? 0 : 1);
       await pair.close();
     }

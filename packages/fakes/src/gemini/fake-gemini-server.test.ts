@@ -38,6 +38,16 @@ function audio(samples: Int16Array): Record<string, unknown> {
 const speech = (ms: number) => audio(generateTone(300, ms, 16000, 0.5));
 const silence = (ms: number) => audio(generateSilence(ms, 16000));
 
+/**
+ * Resolves once the fake has answered a ping sent now. The fake handles a socket's frames in order
+ * and answers each at once, so whatever it sent for the frames before the ping has arrived by then.
+ */
+async function answered(client: TestClient): Promise<void> {
+  const before = client.pongs;
+  client.ping();
+  while (client.pongs === before) await new Promise((resolve) => setImmediate(resolve));
+}
+
 function parsedFrames(client: TestClient): Record<string, unknown>[] {
   return client.frames.flatMap((frame) => {
     try {
@@ -174,7 +184,7 @@ describe('FakeGeminiServer turns', () => {
     });
     client.send(speech(300));
     client.send(silence(100));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await answered(client);
     expect(parsedFrames(client).some((m) => 'serverContent' in m)).toBe(false);
     client.send(silence(100));
     const heard = await client.waitFor((m) => 'serverContent' in m);
@@ -212,7 +222,7 @@ describe('FakeGeminiServer turns', () => {
     client.send({ realtimeInput: { activityStart: {} } });
     client.send(speech(200));
     client.send(silence(1000));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await answered(client);
     expect(parsedFrames(client).some((m) => 'serverContent' in m)).toBe(false);
     client.send({ realtimeInput: { activityEnd: {} } });
     expect(await client.waitFor((m) => 'serverContent' in m)).toEqual({
@@ -462,7 +472,7 @@ describe('FakeGeminiServer faults', () => {
     const server = await start({ frameEncoding: 'text' });
     const client = await connect(server);
     server.inject({ type: 'malformed_frame' });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await answered(client);
     const last = client.frames.at(-1);
     expect(last?.text).toBe('{"serverContent": {"modelTurn": ');
     expect(parseGeminiServerMessage(last?.text ?? '').ok).toBe(false);

@@ -1,4 +1,4 @@
-import type { ConversationItem, ToolDefinition } from '@chorus/core';
+import type { ConversationItem, ToolDefinition } from '@chorus/core/provider';
 
 /** What a brain gets for one response. */
 export interface BrainRequest {

@@ -1,4 +1,4 @@
-import type { ConversationItem, ToolDefinition } from '@chorus/core';
+import type { ConversationItem, ToolDefinition } from '@chorus/core/provider';
 import type { Brain, BrainOutput, BrainRequest } from './brain.js';
 
 /** What a reply or argument function sees when an intent matched. */

@@ -12,7 +12,7 @@ import {
   type SessionConfig,
   systemClock,
   toolUseInput,
-} from '@chorus/core';
+} from '@chorus/core/provider';
 import type { ErrorCode, ErrorType, ModelEvent } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import type { Brain, BrainOutput } from '../brain/brain.js';
