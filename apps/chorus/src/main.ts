@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { CliIo } from './cli-io.js';
 import { MAIN_HELP, ROOM_HELP, SAY_HELP, SERVE_HELP } from './help.js';
 import { runRoomCommand } from './room-command.js';
 import { describe, runSay } from './say.js';
@@ -7,14 +8,9 @@ import { isFirstWorker, isPrimary, parseScale, runWorkers } from './serve-worker
 import { createStyle } from './terminal.js';
 import { UsageError } from './usage-error.js';
 
-/** Where the CLI reads and writes; the process's own streams unless a test gives others. */
-export interface CliIo {
-  readonly env: NodeJS.ProcessEnv;
-  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-}
+export type { CliIo } from './cli-io.js';
 
+/** Where the CLI reads and writes; the process's own streams unless a test gives others. */
 const processIo = (): CliIo => ({
   env: process.env,
   stdin: process.stdin,

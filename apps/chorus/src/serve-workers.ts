@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { CliIo } from './main.js';
+import type { CliIo } from './cli-io.js';
 import { UsageError } from './usage-error.js';
 
 /** What `--bus`, `--bus-lease-ms` and `--workers` ask for. */

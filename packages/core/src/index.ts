@@ -3,15 +3,15 @@
 // `@chorus/core/testing`. Every name is listed: a change here is a change of the public API, and
 // the API report (`etc/core.api.md`) shows it in review.
 
+export type { SayOptions } from './agent/agent-cues.js';
+export type { IdlePromptSettings } from './agent/agent-cues.machine.js';
 export type { AgentShape, NotAppliedField, ShapingReport } from './agent/client-shaping.js';
 export { refuseShaping, shapeKeys } from './agent/client-shaping.js';
+export type { FalseInterruptionOptions } from './agent/false-interruption.js';
+export type { HistoryUpdate } from './agent/history-edit.js';
 export type { Handoff, Persona } from './agent/persona.js';
 export { type HandoffTarget, RealtimeAgent, type RealtimeAgentOptions } from './agent/realtime-agent.js';
 export type { RealtimeAgentState } from './agent/realtime-agent.machine.js';
-export type { SayOptions } from './agent/agent-cues.js';
-export type { IdlePromptSettings } from './agent/agent-cues.machine.js';
-export type { FalseInterruptionOptions } from './agent/false-interruption.js';
-export type { HistoryUpdate } from './agent/history-edit.js';
 export type { TurnMetrics } from './agent/turn-metrics.js';
 export { type ChorusClock, systemClock } from './clock.js';
 export type { RetryPolicy } from './connection/retry-policy.js';
@@ -23,6 +23,7 @@ export type {
 export { type HandoffOptions, handoff, handoffToolName } from './handoff/handoff.js';
 export type {
   ConversationItem,
+  HistoryChange,
   RealtimeModel,
   SessionConfig,
   TurnDetection,
@@ -54,6 +55,7 @@ export {
 export type { HeardMessage, MemberStartOptions, RoomMember } from './room/member.js';
 export { type MemberModeratorOptions, memberModerator } from './room/member-moderator.js';
 export type { RoomReply, RoomSendOptions, RoomTurnResult } from './room/room-turns.js';
+export { energySpeechDetector, type SpeechDetector } from './room/speech-activity.js';
 export {
   type CollectDigitsOptions,
   type CollectedDigits,

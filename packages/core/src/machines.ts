@@ -9,6 +9,7 @@ export {
   agentCuesMachine,
   type CueKind,
   type CueLine,
+  type IdlePromptSettings,
 } from './agent/agent-cues.machine.js';
 export {
   type PendingHandoff,

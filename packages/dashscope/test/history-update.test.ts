@@ -30,7 +30,7 @@ describe('DashScopeRealtimeModel.updateHistory', () => {
     const instructions = () =>
       f
         .receivedOfType('session.update')
-        .map((x) => String((x.event?.session as { instructions?: string }).instructions));
+        .map((x) => String((x.event?.session as { instructions?: string } | undefined)?.instructions));
     expect(instructions()[0]).toContain('I booked two nights');
     m.updateHistory({
       history: [msg('a', 'I booked three nights')],

@@ -14,16 +14,16 @@ export interface CueEffects {
 /** The cue machine with the agent's effects filled in; its settings come as input from the agent. */
 export function createCueLogic(effects: CueEffects) {
   return agentCuesMachine.provide({
-      actions: {
-        startLine: ({ context }) => {
-          if (context.current) effects.startLine(context.current);
-        },
-        reportRefusedLine: ({ event }) => {
-          if (event.type === 'cue.say') effects.refused(event.line);
-        },
-        endSession: () => effects.endSession(),
+    actions: {
+      startLine: ({ context }) => {
+        if (context.current) effects.startLine(context.current);
       },
-    });
+      reportRefusedLine: ({ event }) => {
+        if (event.type === 'cue.say') effects.refused(event.line);
+      },
+      endSession: () => effects.endSession(),
+    },
+  });
 }
 
 /**
