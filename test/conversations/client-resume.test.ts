@@ -187,6 +187,25 @@ describe('a client whose socket drops comes back to the same conversation', () =
     expect((await health(r.port)).rooms).toBe(1);
   });
 
+  it('a page that closes or navigates away (1001) has left: its room stops at once, nothing is held', async () => {
+    const r = await rig({ graceMs: 60_000 });
+    const first = await r.connect();
+    first.send({ type: 'client_session_create', config: {} });
+    const { resume_token: token } = await first.waitForType('server_session_created');
+    await first.waitForType('agent_ready');
+    first.ws.close(1001, 'page closed');
+    // No simulated time passes: a held session would keep its room for the whole grace.
+    await eventually(
+      () => health(r.port),
+      (h) => h.connections === 0 && h.rooms === 0,
+      'the session ending with its page',
+    );
+    const second = await r.connect();
+    second.send({ type: 'client_session_create', config: {}, resume_token: token });
+    const refusal = await second.waitForType('server_error');
+    expect(refusal).toMatchObject({ code: 'resume_refused', path: 'resume_token' });
+  });
+
   it('a token that was never issued or was used is refused as unknown, and the session still starts', async () => {
     const r = await rig();
     const client = await r.connect();

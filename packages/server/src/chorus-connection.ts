@@ -542,11 +542,12 @@ function agentSettings(config: SessionConfig): SessionConfig | undefined {
 
 /**
  * Closes after which a session is held for its client to come back: the connection was lost (no
- * close frame), the client went away (a tab reload), it stopped answering pings, or a newer
- * connection to the same session took over. A client that closed the socket itself (1000, or a
- * close frame without a code) has left, and a socket closed for abuse is not kept.
+ * close frame), it stopped answering pings, or a newer connection to the same session took over. A
+ * client that closed the socket itself has left: 1000, a close frame without a code, or 1001, which
+ * a browser sends when its page closes or navigates away (holding those would keep a closed tab's
+ * agent talking to nobody for the whole grace). A socket closed for abuse is not kept.
  */
-const RESUMABLE_CLOSES = new Set<number>([1001, 1006, CloseCode.idleTimeout, CloseCode.sessionTakenOver]);
+const RESUMABLE_CLOSES = new Set<number>([1006, CloseCode.idleTimeout, CloseCode.sessionTakenOver]);
 
 /** Events a client may send before `server_session_created` (see `#early`). */
 const MAX_EARLY_EVENTS = 256;

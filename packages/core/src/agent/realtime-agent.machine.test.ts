@@ -42,7 +42,10 @@ describe('realtimeAgentMachine', () => {
     const json = JSON.stringify(realtimeAgentMachine.definition);
     expect(json).toContain('"interrupted"');
     // JSON.stringify drops functions silently, so walk the configuration and name each one.
-    expect(functionPaths(realtimeAgentMachine.config.states)).toEqual(['session.invoke.input']);
+    expect(functionPaths(realtimeAgentMachine.config.states)).toEqual([
+      'session.invoke.input',
+      'session.invoke.input',
+    ]);
   });
 
   it('idle -> stopped without a session', () => {
