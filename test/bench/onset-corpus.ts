@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeWav } from '@chorus/audio';
+import { decodeWav, seededRandom } from '@chorus/audio';
 
 export const CORPUS_RATE = 16000;
 /** Background before the sound: the VAD and any noise-floor estimate settle on it. */
@@ -461,18 +461,6 @@ function readWav(path: string): Int16Array {
   return decodeWav(new Uint8Array(readFileSync(path))).samples;
 }
 
-/** A deterministic generator (mulberry32), so every run builds the same corpus. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function peakOf(samples: Int16Array): number {
   let peak = 0;
   for (const v of samples) peak = Math.max(peak, Math.abs(v));
@@ -547,7 +535,7 @@ export interface CorpusOptions {
 
 /** Builds the corpus in `dir` (a scratch directory the caller removes). */
 export function buildCorpus(dir: string, options: CorpusOptions = {}): CorpusItem[] {
-  const random = seeded(18);
+  const random = seededRandom(18);
   const beds = noiseBeds(dir);
   const voices = options.quick ? VOICES.filter((_, i) => i % 4 === 0) : VOICES;
   const unvoiced = options.quick ? UNVOICED_ONSETS.slice(0, 6) : UNVOICED_ONSETS;

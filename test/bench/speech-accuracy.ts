@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeWav } from '@chorus/audio';
+import { decodeWav, seededRandom } from '@chorus/audio';
 import { avaBrain, maxBrain, voiceAssistantBrain } from '@chorus/examples';
 import {
   DEBIAN_POCKETSPHINX_DICTIONARY,
@@ -113,18 +113,6 @@ function run(file: string, args: readonly string[]): void {
   if (result.status !== 0) throw new Error(`${file} failed: ${result.stderr?.toString() ?? result.error}`);
 }
 
-/** A deterministic generator (mulberry32), so every run hears the same noise. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** White Gaussian noise at `snrDb` below the speech's power (measured over the voiced samples). */
 function withNoise(speech: Int16Array, snrDb: number, random: () => number): Int16Array {
   let energy = 0;
@@ -216,7 +204,7 @@ export async function speechAccuracy(quick = QUICK): Promise<SpeechAccuracyResul
       ? RENDERINGS.slice(0, 1)
       : RENDERINGS;
   const dir = mkdtempSync(join(tmpdir(), 'chorus-speech-bench-'));
-  const random = seeded(NOISE_SEED);
+  const random = seededRandom(NOISE_SEED);
   // tallies[condition][config]
   const tallies = new Map<string, Map<Config, Tally>>();
   const tally = (condition: string, config: Config): Tally => {

@@ -20,6 +20,7 @@ export {
 } from './pcm16.js';
 export { PlaybackClock, type PlaybackClockOptions } from './playback-clock.js';
 export { DEFAULT_RESAMPLER_QUALITY, Resampler, type ResamplerOptions, resamplePcm16 } from './resampler.js';
+export { seededRandom } from './seeded-random.js';
 export { addNoise, generateSilence, generateTone } from './test-signals.js';
 export { type DecodedWav, decodeWav } from './wav-decode.js';
 export { encodeWav } from './wav-encode.js';

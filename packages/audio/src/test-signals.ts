@@ -1,5 +1,6 @@
 import { samplesForMs } from './duration.js';
 import { saturatePcm16 } from './saturate.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * A sine tone as mono PCM16, starting at phase 0, for tests and fakes.
@@ -33,7 +34,7 @@ export function generateSilence(ms: number, rate: number): Int16Array {
  */
 export function addNoise(samples: Int16Array, level: number, seed = 1): Int16Array {
   if (!(level >= 0 && level <= 1)) throw new Error(`noise level must be within 0..1, got ${level}`);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const peak = level * 32767;
   const out = new Int16Array(samples.length);
   for (let i = 0; i < samples.length; i++) {
@@ -41,16 +42,4 @@ export function addNoise(samples: Int16Array, level: number, seed = 1): Int16Arr
     out[i] = saturatePcm16(noisy);
   }
   return out;
-}
-
-/** A small, fast seeded PRNG (Mulberry32) giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

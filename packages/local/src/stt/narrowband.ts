@@ -1,3 +1,5 @@
+import { seededRandom } from '@chorus/audio';
+
 /**
  * Telephone audio (8 kHz, so nothing above 4 kHz) brought to 16 kHz for a recogniser trained on
  * wideband speech. pocketsphinx's en-us model computes its features over 130-6800 Hz (its
@@ -67,18 +69,6 @@ export function isNarrowband(samples: Int16Array): boolean {
   return Number.isFinite(db) && db < NARROWBAND_BELOW_DB;
 }
 
-/** A deterministic generator (mulberry32), so the same audio always decodes the same way. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * How far below the speech the 4-8 kHz noise sits, in dB. Chosen with test/bench/speech-accuracy.ts
  * (clean 8 kHz requests, one voice): 0/10 intents without the fill; 7/10 at 30 and at 40 dB,
@@ -101,7 +91,7 @@ export function fillHighBand(samples: Int16Array, levelDb = DEFAULT_FILL_DB): In
   }
   if (voiced === 0) return samples.slice();
   const level = Math.sqrt(energy / voiced) / 10 ** (levelDb / 20);
-  const random = seeded(8000);
+  const random = seededRandom(8000);
   const white = new Float64Array(samples.length);
   for (let i = 0; i < white.length; i++) {
     white[i] = Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
