@@ -39,6 +39,17 @@ async function join(page: Page, base: string, room: string): Promise<void> {
   await page.locator('[data-status="joined"]').waitFor({ timeout: 20_000 });
 }
 
+/**
+ * Leaves the room the way a user does (the Leave button ends the session), then closes the page.
+ * A page closed without a close frame leaves its session held for resumption, and its agent
+ * answering on in the room the next test joins.
+ */
+async function leave(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Leave' }).click();
+  await page.getByRole('button', { name: 'Join' }).waitFor({ timeout: 10_000 });
+  await page.close();
+}
+
 describe.skipIf(skip !== undefined)('playground in Chromium', () => {
   let serve: RunningServe;
   let browser: Browser;
@@ -82,7 +93,7 @@ describe.skipIf(skip !== undefined)('playground in Chromium', () => {
     await expect.poll(() => page.locator('.turns tbody tr').count()).toBeGreaterThan(0);
     await screenshot(page, 'playground-typed-question');
     expect(errors).toEqual([]);
-    await page.close();
+    await leave(page);
   }, 90_000);
 
   it('hears synthesized speech from the microphone: VAD starts a turn and the agent answers', async () => {
@@ -100,7 +111,7 @@ describe.skipIf(skip !== undefined)('playground in Chromium', () => {
     await screenshot(page, 'playground-microphone-turn');
     await page.getByRole('button', { name: 'Mic on' }).click();
     expect(errors).toEqual([]);
-    await page.close();
+    await leave(page);
   }, 90_000);
 
   it('clears the agent playback at once when the user talks over it', async () => {
@@ -127,6 +138,6 @@ describe.skipIf(skip !== undefined)('playground in Chromium', () => {
       .not.toBe('responding');
     await screenshot(page, 'playground-barge-in');
     expect(errors).toEqual([]);
-    await page.close();
+    await leave(page);
   }, 90_000);
 });
