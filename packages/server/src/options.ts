@@ -117,8 +117,9 @@ export interface ChorusServerOptions {
    */
   readonly cluster?: ClusterOptions;
   /**
-   * Where shared rooms' turn traces go (default: an OTLP exporter when `OTEL_EXPORTER_OTLP_*` is
-   * set, else the global provider, a no-op unless the application registered one).
+   * Where turn traces go, for private sessions, phone calls and shared rooms alike (default: an
+   * OTLP exporter when `OTEL_EXPORTER_OTLP_*` is set, else the global provider). With neither, and
+   * no global provider registered, nothing is traced and tracing costs nothing.
    */
   readonly tracerProvider?: TracerProvider;
 }

@@ -5,6 +5,8 @@ import type { Subscription } from 'rxjs';
 import type { Clock } from './clock.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { RoomUser, Servable, ServableFactory } from './servable.js';
+import { providersOf, tracedRoom } from './tracing/traced-room.js';
+import type { TurnTracer } from './tracing/turn-tracer.js';
 
 /** A session's view of a room's output. */
 export interface RoomListener {
@@ -82,6 +84,8 @@ export class RoomHost {
     private readonly logger: Logger,
     private readonly clock: Clock,
     private readonly inspect: InspectPolicy = DEFAULT_INSPECT_POLICY,
+    /** Turn traces (absent: tracing is off and costs nothing). */
+    protected readonly tracer?: TurnTracer,
   ) {}
 
   /** Whether rooms feed the inspector now (see {@link InspectPolicy}). */
@@ -177,7 +181,7 @@ export class RoomHost {
     try {
       const room = await hosted.ready;
       const lease: RoomLease = {
-        room,
+        room: this.tracer ? tracedRoom(room, hosted.key, this.tracer) : room,
         name,
         key: hosted.key,
         shared: hosted.shared,
@@ -249,6 +253,13 @@ export class RoomHost {
         }
         return json as string;
       };
+      const tracer = this.tracer;
+      tracer?.opened({
+        name: hosted.name,
+        key: hosted.key,
+        shared: hosted.shared,
+        providers: providersOf(room),
+      });
       hosted.subscription = room.events$.subscribe({
         next: (event) => {
           if (event.type === 'agent_turn_metrics') this.metrics.recordTurn(event);
@@ -261,6 +272,8 @@ export class RoomHost {
               this.logger.error({ err: error, room: hosted.key }, 'room listener failed');
             }
           }
+          // After the listeners: a reply's first audio has been handed to its sessions by now.
+          tracer?.roomEvent(hosted.key, event);
         },
         error: (error: unknown) => {
           this.logger.error({ err: error, room: hosted.key }, 'room failed');
@@ -314,6 +327,7 @@ export class RoomHost {
         listener.ended(reason);
       }
       hosted.subscription?.unsubscribe();
+      this.tracer?.closed(hosted.key);
       try {
         await hosted.room?.stop();
       } catch (error) {

@@ -23,6 +23,7 @@ import { matchRoute, type Route } from './routes.js';
 import { DEFAULT_RESUMPTION, SessionVault } from './session-vault.js';
 import { StatelyRelay } from './stately-relay.js';
 import { TokenBucket } from './token-bucket.js';
+import { setUpTracing } from './tracing/tracing-setup.js';
 import { PhoneCall } from './twilio/phone-call.js';
 import { TwilioGate } from './twilio/twilio-gate.js';
 import { resolveTwilioOptions } from './twilio/twilio-options.js';
@@ -120,13 +121,22 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
   const inspector = options.inspector ?? new Inspector();
   const statelyRelay = new StatelyRelay();
   const inspectPolicy = { ...DEFAULT_INSPECT_POLICY, ...options.inspect };
+  const tracing = setUpTracing(options.tracerProvider, options.env ?? process.env, clock);
   const cluster = options.cluster
-    ? setUpCluster(options.cluster, options.rooms, inspector, metrics, logger, clock, inspectPolicy, {
-        ...(options.tracerProvider ? { provider: options.tracerProvider } : {}),
-        env: options.env ?? process.env,
-      })
+    ? setUpCluster(
+        options.cluster,
+        options.rooms,
+        inspector,
+        metrics,
+        logger,
+        clock,
+        inspectPolicy,
+        tracing.tracer,
+      )
     : undefined;
-  const host = cluster?.host ?? new RoomHost(options.rooms, inspector, metrics, logger, clock, inspectPolicy);
+  const host =
+    cluster?.host ??
+    new RoomHost(options.rooms, inspector, metrics, logger, clock, inspectPolicy, tracing.tracer);
   const vault = new SessionVault({ ...DEFAULT_RESUMPTION, ...options.resumption }, clock, (held) =>
     held.lease.release(),
   );
@@ -595,6 +605,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       await new Promise<void>((resolve) => httpServer?.close(() => resolve()) ?? resolve());
     }
     await cluster?.close();
+    await tracing.shutdown();
     inspector.close();
     statelyRelay.close();
   }

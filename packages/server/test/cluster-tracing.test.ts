@@ -6,9 +6,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tracerProviderFrom } from '../src/cluster/cluster-setup.js';
 import { MemoryBus, MemoryBusNetwork } from '../src/cluster/memory-bus.js';
 import { type ChorusServer, createChorusServer } from '../src/server.js';
+import { tracerProviderFrom } from '../src/tracing/tracer-provider.js';
 import { TestClient } from './client.fixture.js';
 import { EchoAgent } from './echo-agent.fixture.js';
 

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { type InspectPolicy, RoomHost, type RoomLease, type RoomListener } from '../room-host.js';
 import type { RoomUser, ServableFactory } from '../servable.js';
+import type { TurnTracer } from '../tracing/turn-tracer.js';
 import {
   decodeToMember,
   decodeToOwner,
@@ -18,7 +19,6 @@ import { BusUnavailableError } from './cluster-bus.js';
 import { BusNames, type ResolvedCluster } from './cluster-options.js';
 import { historyLine, historySeed } from './room-history.js';
 import { type HandleHost, type Placement, SharedRoomHandle } from './shared-room-handle.js';
-import type { TurnTracer } from './turn-tracer.js';
 
 type MoveReason = 'owner_lost' | 'owner_shutdown' | 'bus_interrupted' | 'lease_lost';
 
@@ -83,9 +83,9 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
     clock: Clock,
     inspect: InspectPolicy,
     cluster: ResolvedCluster,
-    private readonly tracer?: TurnTracer,
+    tracer?: TurnTracer,
   ) {
-    super(factories, inspector, metrics, logger, clock, inspect);
+    super(factories, inspector, metrics, logger, clock, inspect, tracer);
     this.#cluster = cluster;
     this.#names = new BusNames(cluster.prefix);
     this.#log = logger;
@@ -246,11 +246,10 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
     return claim;
   }
 
-  /** The owner's own listener: keeps the history on the bus and follows turns for tracing. */
+  /** The owner's own listener: keeps the history on the bus. */
   #recorder(owned: Owned): RoomListener {
     return {
       event: (event) => {
-        this.tracer?.roomEvent(owned.name, event);
         const line = historyLine(event);
         if (line === undefined || !this.bus.available) return;
         const names = this.#names;
@@ -282,7 +281,8 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
         const entry = owned.remote.get(message.member);
         if (!entry) return;
         const input = () => entry.lease.room.handleInput(message.event, entry.user);
-        if (this.tracer) this.tracer.busInput(owned.name, message.event, message.tc, input);
+        // The room's lease traces the input under the hop the message's context makes.
+        if (this.tracer) this.tracer.fromBus(owned.name, message.event, message.tc, input);
         else input();
         return;
       }
@@ -366,13 +366,13 @@ export class ClusterRoomHost extends RoomHost implements HandleHost {
     handle.listener.ended(message.reason);
   }
 
-  inputLocal(handle: SharedRoomHandle, lease: RoomLease, event: ClientEvent, user?: RoomUser): unknown {
-    const input = () => lease.room.handleInput(event, user);
-    return this.tracer ? this.tracer.localInput(handle.name, event, input) : input();
+  inputLocal(_handle: SharedRoomHandle, lease: RoomLease, event: ClientEvent, user?: RoomUser): unknown {
+    // The lease's room traces the input when tracing is on.
+    return lease.room.handleInput(event, user);
   }
 
   sendToOwner(handle: SharedRoomHandle, event: ClientEvent): boolean {
-    const tc = this.tracer?.gatewayInput(handle.name, event);
+    const tc = this.tracer?.forward(handle.name, event, handle.user?.id);
     return this.#toOwner(handle.name, {
       k: 'in',
       member: handle.member,
