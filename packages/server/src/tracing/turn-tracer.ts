@@ -38,8 +38,9 @@ interface RoomTurns {
   turn?: Context;
   /** The turn came from the model's end of the user's speech and no reply joined it yet. */
   speechTurnOpen: boolean;
-  /** When the last audio frame of the user arrived (a spoken turn starts there). */
+  /** When the last audio frame of a user arrived (a spoken turn starts there), and whose it was. */
   lastAudioAt?: number;
+  lastAudioUser?: string | undefined;
   readonly replies: Map<string, Reply>;
   /** Tool calls running, by call id (they outlive the reply that asked for them). */
   readonly tools: Map<string, Span>;
@@ -137,6 +138,7 @@ export class TurnTracer {
     if (!turns) return run();
     if (event.type === 'client_audio_append') {
       turns.lastAudioAt = this.now();
+      turns.lastAudioUser = user;
       return run();
     }
     if (!startsTurn(event)) return run();
@@ -273,6 +275,7 @@ export class TurnTracer {
         'chorus.turn_detection': 'model',
         'chorus.agent': event.agent_name,
         'chorus.forwarded': false,
+        ...(turns.lastAudioUser === undefined ? {} : { 'chorus.user': turns.lastAudioUser }),
       },
     });
     receive.end(now);
