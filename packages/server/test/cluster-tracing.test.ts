@@ -82,6 +82,46 @@ describe('turn traces across gateways', () => {
     expect(Number(/^chorus_bus_received_messages (\d+)$/m.exec(metricsB)?.[1])).toBeGreaterThan(5);
   });
 
+  it('traces a shared room’s turn in one process the same way, without the hop', async () => {
+    const exporter = new InMemorySpanExporter();
+    const server = createChorusServer({
+      rooms: { lobby: () => new EchoAgent('host') },
+      auth: { insecureDev: true },
+      logger: silent,
+      tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+      env: {},
+    });
+    servers.push(server);
+    const { port } = await server.listen(0, '127.0.0.1');
+    const join = async (user: string) => {
+      const c = new TestClient(`ws://127.0.0.1:${port}/ws/${user}/s1`);
+      clients.push(c);
+      await c.opened;
+      c.send({ type: 'client_session_create', config: { room: 'lobby' } });
+      await c.waitForType('server_session_created');
+      return c;
+    };
+    const alice = await join('alice');
+    await join('bob');
+    alice.send({ type: 'client_response_create' });
+    await alice.waitForType('agent_response_done');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const spans = exporter.getFinishedSpans();
+    const receive = spans.find((s) => s.name === 'chorus.gateway.receive');
+    expect(receive?.attributes).toMatchObject({ 'chorus.room': 'lobby', 'chorus.user': 'alice' });
+    const inTrace = spans.filter((s) => s.spanContext().traceId === receive?.spanContext().traceId);
+    const byName = (name: string) => inTrace.filter((s) => s.name === name);
+    expect(byName('chorus.bus.hop')).toEqual([]);
+    const [input] = byName('chorus.room.input');
+    expect(input?.parentSpanContext?.spanId).toBe(receive?.spanContext().spanId);
+    // Two users in the room, one reply: traced once, not once per listener.
+    const responses = byName('chorus.agent.response');
+    expect(responses).toHaveLength(1);
+    expect(responses[0]?.parentSpanContext?.spanId).toBe(input?.spanContext().spanId);
+    expect(byName('chorus.model.request')).toHaveLength(1);
+    expect(byName('chorus.audio.first_out')).toHaveLength(1);
+  });
+
   it('exports over OTLP only when the OTEL_* variables name an endpoint', async () => {
     const none = tracerProviderFrom(undefined, {});
     expect(none.shutdown).toBeUndefined();
