@@ -137,8 +137,7 @@ export class TurnTracer {
     this.#given = undefined;
     if (!turns) return run();
     if (event.type === 'client_audio_append') {
-      turns.lastAudioAt = this.now();
-      turns.lastAudioUser = user;
+      this.heard(key, user);
       return run();
     }
     if (!startsTurn(event)) return run();
@@ -172,6 +171,14 @@ export class TurnTracer {
     } finally {
       span.end(this.now());
     }
+  }
+
+  /** An audio frame of `user` reached the room: a spoken turn that ends next starts here. */
+  heard(key: string, user: string | undefined): void {
+    const turns = this.#rooms.get(key);
+    if (!turns) return;
+    turns.lastAudioAt = this.now();
+    turns.lastAudioUser = user;
   }
 
   /** A user's input arrives at a gateway that forwards it to a shared room's owner: the context to send along. */
