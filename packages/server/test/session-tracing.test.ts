@@ -218,4 +218,34 @@ describe('turn traces of a /v1/realtime session', () => {
     expect(ms(request.endTime) - ms(request.startTime)).toBeCloseTo(FIRST_AUDIO_MS, 3);
     expect(ms(request.endTime)).toBeLessThanOrEqual(ms(firstOut.startTime));
   });
+
+  it('with turn detection off, the commit and the response.create that follows are one turn', async () => {
+    const { clock, exporter, base } = await start();
+    const c = connect(`${base}/v1/realtime?model=assistant`);
+    await c.opened;
+    await c.waitForType('session.created');
+    c.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: null } } },
+    });
+    await c.waitForType('session.updated');
+    // 200 ms of 24 kHz PCM16.
+    c.send({ type: 'input_audio_buffer.append', audio: Buffer.alloc(9600).toString('base64') });
+    c.send({ type: 'input_audio_buffer.commit' });
+    c.send({ type: 'response.create' });
+    await advanceUntil(clock, () => count(c, 'response.done') >= 1);
+    await settled();
+
+    const spans = exporter.getFinishedSpans();
+    const roots = spans.filter((s) => !s.parentSpanContext);
+    expect(roots.map((s) => [s.name, s.attributes['chorus.event']])).toEqual([
+      ['chorus.gateway.receive', 'client_audio_commit'],
+    ]);
+    const tree = new SpanTree(spans, (roots[0] as ReadableSpan).spanContext().traceId);
+    const root = roots[0] as ReadableSpan;
+    expect(tree.childrenOf(root, 'chorus.gateway.receive').map((s) => s.attributes)).toEqual([
+      expect.objectContaining({ 'chorus.event': 'client_response_create', 'chorus.turn.joined': true }),
+    ]);
+    expect(tree.childrenOf(root, 'chorus.agent.response').length).toBeGreaterThanOrEqual(1);
+  });
 });

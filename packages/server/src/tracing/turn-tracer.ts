@@ -36,8 +36,8 @@ interface RoomTurns {
   readonly attributes: Attributes;
   /** The turn replies join: the context of the latest input that starts one. */
   turn?: Context;
-  /** The turn came from the model's end of the user's speech and no reply joined it yet. */
-  speechTurnOpen: boolean;
+  /** No reply joined the turn yet: the model ending speech it already has is not a new turn. */
+  unanswered?: { readonly speech: boolean; readonly at: number };
   /** When the last audio frame of a user arrived (a spoken turn starts there), and whose it was. */
   lastAudioAt?: number;
   lastAudioUser?: string | undefined;
@@ -71,7 +71,7 @@ function startsTurn(event: ClientEvent): boolean {
  *
  * - `chorus.gateway.receive`: the input that starts the turn (text, a commit, a response request),
  *   or, for speech the model segments itself, the user's last audio frame before the agent's
- *   `agent_input_done`. On a gateway that forwards to a shared room's owner,
+ *   `agent_input_done`. Inputs that follow before any reply join the turn (a child receive each). On a gateway that forwards to a shared room's owner,
  *   `chorus.bus.hop` follows on the owner (the context travels in the bus message), then
  *   `chorus.room.input` for shared rooms.
  * - `chorus.agent.response`: each reply of the turn's agents, with `chorus.model.request` (from the
@@ -107,7 +107,6 @@ export class TurnTracer {
       attributes: room.shared
         ? { 'chorus.room': room.name }
         : { 'chorus.room': room.name, 'chorus.session': room.key },
-      speechTurnOpen: false,
       replies: new Map(),
       tools: new Map(),
     });
@@ -142,6 +141,28 @@ export class TurnTracer {
     }
     if (!startsTurn(event)) return run();
     const at = this.now();
+    const unansweredTurn = turns.unanswered && turns.turn;
+    if (!given && unansweredTurn) {
+      // A turn is what the user sent until a reply came (OpenAI's commit, then its response.create):
+      // this input joins it rather than leaving the first as a trace of its own.
+      this.#tracer
+        .startSpan(
+          'chorus.gateway.receive',
+          {
+            startTime: at,
+            attributes: {
+              ...turns.attributes,
+              'chorus.event': event.type,
+              'chorus.forwarded': false,
+              'chorus.turn.joined': true,
+              ...(user === undefined ? {} : { 'chorus.user': user }),
+            },
+          },
+          unansweredTurn,
+        )
+        .end(at);
+      return run();
+    }
     let parent = given;
     if (!parent) {
       const receive = this.#tracer.startSpan('chorus.gateway.receive', {
@@ -266,13 +287,15 @@ export class TurnTracer {
 
   #startTurn(turns: RoomTurns, context: Context, speech: boolean): void {
     turns.turn = context;
-    turns.speechTurnOpen = speech;
+    turns.unanswered = { speech, at: this.now() };
   }
 
   /** The model ended the user's speech: the turn starts at the last audio frame that arrived. */
   #speechTurn(turns: RoomTurns, event: ServerEventOf<'agent_input_done'>): void {
-    // Several agents hearing the same speech end it each: one turn until someone replies.
-    if (turns.speechTurnOpen) return;
+    // Several agents hearing the same speech end it each: one turn until someone replies. Audio the
+    // user committed by hand (a turn already) may be ended by the model too: no audio came since.
+    const open = turns.unanswered;
+    if (open && (open.speech || (turns.lastAudioAt ?? Number.NEGATIVE_INFINITY) <= open.at)) return;
     const now = this.now();
     const receive = this.#tracer.startSpan('chorus.gateway.receive', {
       startTime: Math.min(turns.lastAudioAt ?? now, now),
@@ -305,7 +328,7 @@ export class TurnTracer {
       },
       turns.turn ?? ROOT_CONTEXT,
     );
-    turns.speechTurnOpen = false;
+    turns.unanswered = undefined;
     if (turns.replies.size >= MAX_OPEN) {
       const [oldest] = turns.replies;
       if (oldest) {
