@@ -71,9 +71,9 @@ function startsTurn(event: ClientEvent): boolean {
  *
  * - `chorus.gateway.receive`: the input that starts the turn (text, a commit, a response request),
  *   or, for speech the model segments itself, the user's last audio frame before the agent's
- *   `agent_input_done`. Inputs that follow before any reply join the turn (a child receive each). On a gateway that forwards to a shared room's owner,
- *   `chorus.bus.hop` follows on the owner (the context travels in the bus message), then
- *   `chorus.room.input` for shared rooms.
+ *   `agent_input_done`. Inputs that follow before any reply join the turn (a child receive each).
+ *   On a gateway that forwards to a shared room's owner, `chorus.bus.hop` follows on the owner (the
+ *   context travels in the bus message), then `chorus.room.input` for shared rooms.
  * - `chorus.agent.response`: each reply of the turn's agents, with `chorus.model.request` (from the
  *   model opening the reply to its first output, lasting what the agent itself measured,
  *   `agent_turn_metrics.time_to_first_audio_ms`), `chorus.tool.call` per tool the reply ran, and
@@ -145,38 +145,17 @@ export class TurnTracer {
     if (!given && unansweredTurn) {
       // A turn is what the user sent until a reply came (OpenAI's commit, then its response.create):
       // this input joins it rather than leaving the first as a trace of its own.
-      this.#tracer
-        .startSpan(
-          'chorus.gateway.receive',
-          {
-            startTime: at,
-            attributes: {
-              ...turns.attributes,
-              'chorus.event': event.type,
-              'chorus.forwarded': false,
-              'chorus.turn.joined': true,
-              ...(user === undefined ? {} : { 'chorus.user': user }),
-            },
-          },
-          unansweredTurn,
-        )
-        .end(at);
+      this.#receive(
+        turns,
+        at,
+        at,
+        { 'chorus.event': event.type, 'chorus.turn.joined': true },
+        user,
+        unansweredTurn,
+      );
       return run();
     }
-    let parent = given;
-    if (!parent) {
-      const receive = this.#tracer.startSpan('chorus.gateway.receive', {
-        startTime: at,
-        attributes: {
-          ...turns.attributes,
-          'chorus.event': event.type,
-          'chorus.forwarded': false,
-          ...(user === undefined ? {} : { 'chorus.user': user }),
-        },
-      });
-      receive.end(at);
-      parent = trace.setSpan(ROOT_CONTEXT, receive);
-    }
+    const parent = given ?? this.#receive(turns, at, at, { 'chorus.event': event.type }, user);
     if (!turns.room.shared) {
       this.#startTurn(turns, parent, false);
       return run();
@@ -285,6 +264,32 @@ export class TurnTracer {
     }
   }
 
+  /** A `chorus.gateway.receive` of this gateway (a root unless `parent`); returns its context. */
+  #receive(
+    turns: RoomTurns,
+    start: number,
+    end: number,
+    attributes: Attributes,
+    user: string | undefined,
+    parent: Context = ROOT_CONTEXT,
+  ): Context {
+    const span = this.#tracer.startSpan(
+      'chorus.gateway.receive',
+      {
+        startTime: start,
+        attributes: {
+          ...turns.attributes,
+          ...attributes,
+          'chorus.forwarded': false,
+          ...(user === undefined ? {} : { 'chorus.user': user }),
+        },
+      },
+      parent,
+    );
+    span.end(end);
+    return trace.setSpan(parent, span);
+  }
+
   #startTurn(turns: RoomTurns, context: Context, speech: boolean): void {
     turns.turn = context;
     turns.unanswered = { speech, at: this.now() };
@@ -297,19 +302,19 @@ export class TurnTracer {
     const open = turns.unanswered;
     if (open && (open.speech || (turns.lastAudioAt ?? Number.NEGATIVE_INFINITY) <= open.at)) return;
     const now = this.now();
-    const receive = this.#tracer.startSpan('chorus.gateway.receive', {
-      startTime: Math.min(turns.lastAudioAt ?? now, now),
-      attributes: {
-        ...turns.attributes,
-        'chorus.event': 'client_audio_append',
-        'chorus.turn_detection': 'model',
-        'chorus.agent': event.agent_name,
-        'chorus.forwarded': false,
-        ...(turns.lastAudioUser === undefined ? {} : { 'chorus.user': turns.lastAudioUser }),
-      },
-    });
-    receive.end(now);
-    this.#startTurn(turns, trace.setSpan(ROOT_CONTEXT, receive), true);
+    const attributes = {
+      'chorus.event': 'client_audio_append',
+      'chorus.turn_detection': 'model',
+      'chorus.agent': event.agent_name,
+    };
+    const receive = this.#receive(
+      turns,
+      Math.min(turns.lastAudioAt ?? now, now),
+      now,
+      attributes,
+      turns.lastAudioUser,
+    );
+    this.#startTurn(turns, receive, true);
   }
 
   #replyCreated(turns: RoomTurns, event: ServerEventOf<'agent_response_created'>): void {
