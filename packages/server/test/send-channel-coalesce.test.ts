@@ -34,12 +34,17 @@ async function pair() {
     write.call(this, chunk, encoding, cb);
   };
   const received: string[] = [];
-  client.on('message', (data) => received.push(data.toString()));
-  return { ws, client, writes, received };
+  const three = new Promise<void>((resolve) =>
+    client.on('message', (data) => {
+      received.push(data.toString());
+      if (received.length === 3) resolve();
+    }),
+  );
+  return { ws, client, writes, received, three };
 }
 
 async function sendThree(coalesce: boolean) {
-  const { ws, writes, received } = await pair();
+  const { ws, writes, received, three } = await pair();
   const channel = new SendChannel(
     ws,
     new TestClock(),
@@ -49,13 +54,7 @@ async function sendThree(coalesce: boolean) {
   channel.send('one');
   channel.sendDroppable(Buffer.from('two'));
   channel.send('three');
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (received.length < 3) return;
-      clearInterval(check);
-      resolve();
-    }, 1);
-  });
+  await three;
   return { writes, received };
 }
 
