@@ -12,6 +12,7 @@
  * - closed loop: each session asks for the next response as soon as one is done, events/s delivered.
  */
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RealtimeAgent } from '@chorus/core';
 import { OpenAIRealtimeModel } from '@chorus/openai';
@@ -35,6 +36,8 @@ export interface OverheadResult {
   readonly unmatched: number;
   /** Responses completed over the whole run, warm-up included: the denominator of a profile's per-response cost. */
   readonly responses: number;
+  /** CPU time of the servers' process over the measured window, in microseconds. */
+  readonly serverCpuUs?: number;
 }
 
 function quantile(sorted: number[], p: number): number {
@@ -48,7 +51,7 @@ function tagOfAudio(base64: string): string {
 const tagOfWord = (delta: string) => `t${delta.trim()}`;
 
 /** Servers side: the gateway serving agents on the OpenAI adapter, and the bare relay. */
-export async function startOverheadServers() {
+export async function startOverheadServers(send: { readonly coalesce?: boolean } = {}) {
   let fakeUrl = '';
   const relay = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   relay.on('connection', (client) => {
@@ -82,7 +85,7 @@ export async function startOverheadServers() {
     },
     auth: { apiKeys: ['bench-key'] },
     logger: pino({ level: 'silent' }),
-    limits: { messagesPerSecond: 1e6, messageBurst: 1e6, maxSessionsPerUser: 100_000 },
+    limits: { messagesPerSecond: 1e6, messageBurst: 1e6, maxSessionsPerUser: 100_000, send },
   });
   const { port } = await gateway.listen(0, '127.0.0.1');
   return {
@@ -116,12 +119,23 @@ export function runOverhead(
     const child = fork(SELF, ['child', url, target, mode, String(sessions), String(seconds)], {
       execArgv: SOURCE_ARGS,
     });
-    child.on('message', (m: { fakeUrl?: string; result?: OverheadResult }) => {
+    let cpuAtStart: NodeJS.CpuUsage | undefined;
+    let serverCpuUs: number | undefined;
+    child.on('message', (m: { fakeUrl?: string; result?: OverheadResult; window?: 'start' | 'stop' }) => {
+      // This process's CPU over the measured window: the servers' cost of the events counted.
+      if (m.window === 'start') cpuAtStart = process.cpuUsage();
+      if (m.window === 'stop' && cpuAtStart) {
+        const used = process.cpuUsage(cpuAtStart);
+        serverCpuUs = used.user + used.system;
+      }
+      if (m.result) {
+        resolve(serverCpuUs === undefined ? m.result : { ...m.result, serverCpuUs });
+        return;
+      }
       if (m.fakeUrl) {
         servers.setFakeUrl(m.fakeUrl);
         child.send('go');
       }
-      if (m.result) resolve(m.result);
     });
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -268,9 +282,11 @@ async function child(
   });
   await new Promise((r) => setTimeout(r, 1000)); // warm-up inside the run
   measuring.on = true;
+  process.send?.({ window: 'start' });
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring.on = false;
+  process.send?.({ window: 'stop' });
   const elapsed = (performance.now() - t0) / 1000;
   running = false;
   await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 3000))]);
@@ -298,6 +314,29 @@ if (process.argv[1] === SELF && process.argv[2] === 'child') {
     Number(seconds),
   );
   process.send?.({ result });
+  process.exit(0);
+} else if (process.argv[1] === SELF && process.argv[4] === 'coalesce-ab') {
+  // A/B of one socket write per turn: overhead.ts <sessions> <seconds> coalesce-ab [repetitions]
+  // Two gateways in this process, one writing each message on its own, interleaved; the CPU this
+  // process spends per delivered event is the figure least disturbed by other load on the machine.
+  const sessions = Number(process.argv[2] ?? 100);
+  const seconds = Number(process.argv[3] ?? 5);
+  const reps = Number(process.argv[5] ?? 3);
+  const variants = [
+    ['one write per message', await startOverheadServers({ coalesce: false })],
+    ['one write per turn', await startOverheadServers({ coalesce: true })],
+  ] as const;
+  for (let rep = 0; rep < reps; rep++) {
+    for (const [name, servers] of variants) {
+      const r = await runOverhead(servers, 'gateway', 'paced', sessions, seconds);
+      const cpuPerEvent = (r.serverCpuUs ?? Number.NaN) / r.events;
+      console.log(
+        `${name}: p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, ${Math.round(r.eventsPerSecond)} events/s, ` +
+          `gateway CPU ${cpuPerEvent.toFixed(1)} us/event (load ${loadavg()[0]?.toFixed(2)})`,
+      );
+    }
+  }
+  for (const [, servers] of variants) await servers.close();
   process.exit(0);
 } else if (process.argv[1] === SELF) {
   // Stand-alone: node --conditions=@chorus/source --import tsx test/bench/overhead.ts [sessions] [seconds] [relay|gateway]

@@ -1,4 +1,4 @@
-import type { AudioFormat } from '@chorus/protocol';
+import { type AudioFormat, base64ByteLength, type ServerEvent } from '@chorus/protocol';
 
 /**
  * Binary audio frames: a 10-byte header, optional JSON metadata, then the raw audio bytes. They save
@@ -57,6 +57,45 @@ export function encodeBinaryAudio(
   view.setUint16(8, meta.byteLength, true);
   out.set(meta, BINARY_AUDIO_HEADER_BYTES);
   out.set(audio, BINARY_AUDIO_HEADER_BYTES + meta.byteLength);
+  return out;
+}
+
+type AgentAudioDelta = Extract<ServerEvent, { type: 'agent_response_audio_delta' }>;
+
+/** The last delta framed, and its frame: a room hands one event to all its members in a row. */
+let lastDelta: AgentAudioDelta | undefined;
+let lastFrame: Uint8Array | undefined;
+
+/**
+ * The kind-2 frame of one agent audio delta, the same bytes as {@link encodeBinaryAudio} with the
+ * agent, response and item ids as metadata. The base64 delta is decoded straight into the frame (no
+ * intermediate buffer, no second copy), and a room's members that take binary frames share one frame
+ * per delta instead of each decoding it again.
+ */
+export function agentDeltaFrame(event: AgentAudioDelta): Uint8Array {
+  if (event === lastDelta && lastFrame) return lastFrame;
+  const meta = JSON.stringify({
+    agent_id: event.agent_id,
+    agent_name: event.agent_name,
+    response_id: event.response_id,
+    item_id: event.item_id,
+  });
+  const metaBytes = Buffer.byteLength(meta);
+  if (metaBytes > 0xffff) throw new RangeError('binary audio metadata over 65535 bytes');
+  const audioStart = BINARY_AUDIO_HEADER_BYTES + metaBytes;
+  const frame = Buffer.allocUnsafe(audioStart + base64ByteLength(event.delta));
+  frame[0] = BINARY_AUDIO_VERSION;
+  frame[1] = BinaryAudioKind.agentDelta;
+  frame[2] = ENCODINGS.indexOf(event.format.type);
+  frame[3] = 0;
+  frame.writeUInt32LE(event.format.rate, 4);
+  frame.writeUInt16LE(metaBytes, 8);
+  frame.write(meta, BINARY_AUDIO_HEADER_BYTES, 'utf8');
+  // Buffer's decoder skips what is not base64 (as `Buffer.from(delta, 'base64')` does): keep what it wrote.
+  const written = frame.write(event.delta, audioStart, 'base64');
+  const out = audioStart + written === frame.byteLength ? frame : frame.subarray(0, audioStart + written);
+  lastDelta = event;
+  lastFrame = out;
   return out;
 }
 

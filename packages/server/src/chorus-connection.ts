@@ -10,7 +10,7 @@ import {
   type SessionConfig,
 } from '@chorus/protocol';
 import type { Logger } from 'pino';
-import { BinaryAudioKind, decodeBinaryAudio, encodeBinaryAudio } from './binary-audio.js';
+import { agentDeltaFrame, BinaryAudioKind, decodeBinaryAudio } from './binary-audio.js';
 import { DEFAULT_ERROR_DIALECT, type ErrorDialect, errorFrames } from './chorus-dialect.js';
 import { CloseCode } from './close-codes.js';
 import { BusUnavailableError } from './cluster/cluster-bus.js';
@@ -387,15 +387,8 @@ export class ChorusConnection implements SessionOwner {
     this.ctx.metrics.perRoute.chorus.eventsOut.inc();
     if (event.type === 'agent_response_audio_delta') {
       if (this.#binaryAudio) {
-        this.socket.channel.sendDroppable(
-          // The room's own output, forwarded as JSON unchecked too: decoded without a second scan.
-          encodeBinaryAudio(BinaryAudioKind.agentDelta, event.format, Buffer.from(event.delta, 'base64'), {
-            agent_id: event.agent_id,
-            agent_name: event.agent_name,
-            response_id: event.response_id,
-            item_id: event.item_id,
-          }),
-        );
+        // The room's own output, forwarded as JSON unchecked too: decoded once for every member.
+        this.socket.channel.sendDroppable(agentDeltaFrame(event));
       } else {
         this.socket.channel.sendDroppable(json());
       }

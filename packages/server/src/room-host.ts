@@ -58,6 +58,19 @@ export interface InspectPolicy {
 
 export const DEFAULT_INSPECT_POLICY: InspectPolicy = { when: 'watched', lingerMs: 60_000 };
 
+/** The last event serialized, and its JSON: members' views of a room mostly hand on the same event objects. */
+let lastEvent: ServerEvent | undefined;
+let lastJson = '';
+
+/** `JSON.stringify(event)`, done once when every member's view hands the same event on in a row. */
+function jsonOf(event: ServerEvent): string {
+  if (event !== lastEvent) {
+    lastJson = JSON.stringify(event);
+    lastEvent = event;
+  }
+  return lastJson;
+}
+
 export class UnknownRoomError extends Error {
   constructor(readonly roomName: string) {
     super(`unknown room "${roomName}"`);
@@ -217,7 +230,7 @@ export class RoomHost {
     const subscription = view.events$.subscribe({
       next: (event) => {
         try {
-          listener.event(event, () => JSON.stringify(event));
+          listener.event(event, () => jsonOf(event));
         } catch (error) {
           this.logger.error({ err: error, room: hosted.key }, 'room listener failed');
         }
@@ -244,15 +257,6 @@ export class RoomHost {
       hosted.room = room;
       prepare?.(room);
       this.#connect(hosted, room, first, user);
-      let json: string | undefined;
-      let last: ServerEvent | undefined;
-      const serialized = (event: ServerEvent) => () => {
-        if (last !== event) {
-          last = event;
-          json = JSON.stringify(event);
-        }
-        return json as string;
-      };
       const tracer = this.tracer;
       tracer?.opened({
         name: hosted.name,
@@ -263,7 +267,7 @@ export class RoomHost {
       hosted.subscription = room.events$.subscribe({
         next: (event) => {
           if (event.type === 'agent_turn_metrics') this.metrics.recordTurn(event);
-          const lazy = serialized(event);
+          const lazy = () => jsonOf(event);
           for (const listener of hosted.listeners) {
             if (hosted.views.has(listener)) continue;
             try {

@@ -15,6 +15,12 @@ export interface SendChannelOptions {
   readonly noticeIntervalMs: number;
   /** How often a behind client is re-checked (default 25 ms). */
   readonly pollMs: number;
+  /**
+   * Messages sent in the same turn of the event loop leave in one socket write (default true): the
+   * socket is corked at the first and uncorked in a microtask, after the synchronous work that
+   * produced them, so nothing waits for a timer.
+   */
+  readonly coalesce?: boolean;
 }
 
 export const DEFAULT_SEND_CHANNEL_OPTIONS: SendChannelOptions = {
@@ -24,7 +30,14 @@ export const DEFAULT_SEND_CHANNEL_OPTIONS: SendChannelOptions = {
   slowConsumerDeadlineMs: 10_000,
   noticeIntervalMs: 1000,
   pollMs: 25,
+  coalesce: true,
 };
+
+/** The TCP socket under a `ws` socket (not in ws's types; absent on test doubles). */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
 
 export interface SendChannelHooks {
   /** The message telling the client audio was dropped (`server_error{code:'slow_consumer'}` or OpenAI `error`). */
@@ -143,8 +156,26 @@ export class SendChannel {
 
   #write(payload: Payload): void {
     this.#sent++;
+    if (this.#corked === undefined && this.options.coalesce !== false) this.#cork();
     this.ws.send(payload);
   }
+
+  #corked: Corkable | undefined;
+
+  /** Holds this turn's writes back, to go out in one `writev` when the turn's work is done. */
+  #cork(): void {
+    const raw = (this.ws as unknown as { _socket?: Corkable | null })._socket;
+    if (!raw || typeof raw.cork !== 'function') return;
+    raw.cork();
+    this.#corked = raw;
+    queueMicrotask(this.#uncork);
+  }
+
+  readonly #uncork = (): void => {
+    const raw = this.#corked;
+    this.#corked = undefined;
+    raw?.uncork();
+  };
 
   #markBehind(): void {
     if (this.#behindSince === undefined) this.#behindSince = this.clock.now();

@@ -1,4 +1,5 @@
 import { AudioConverter, type AudioFormat, FrameChunker } from '@chorus/audio';
+import { energyGated } from '../vad/energy-gate.js';
 import { SpeechOnsetDetector, type SpeechOnsetOptions } from '../vad/speech-onset.js';
 import { TurnDetector, type TurnDetectorOptions, type TurnEvent } from '../vad/turn-detector.js';
 import type { Vad } from '../vad/vad.js';
@@ -65,8 +66,11 @@ export class InputPipeline {
   /** The frame before the current one, which lengthens the voicing window. */
   private previousFrame: Frame | undefined;
 
+  /** The VAD behind an energy gate: a silent session does not run it on every frame. */
+  private readonly vad: Vad | undefined;
+
   constructor(
-    private readonly vad: Vad | undefined,
+    vad: Vad | undefined,
     detector: Omit<TurnDetectorOptions, 'frameMs'>,
     private readonly events: InputPipelineEvents,
     /** Whether turns come from the VAD (server_vad) or from explicit commits. */
@@ -79,6 +83,7 @@ export class InputPipeline {
     if (vad && (vad.sampleRate !== INPUT_RATE || vad.frameSamples !== (INPUT_RATE * FRAME_MS) / 1000)) {
       throw new Error(`the VAD must take ${FRAME_MS} ms frames at ${INPUT_RATE} Hz`);
     }
+    this.vad = vad && energyGated(vad);
     this.detector = new TurnDetector({ ...detector, frameMs: FRAME_MS });
   }
 
