@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type ChorusClock,
+  ConnectionClock,
   type ConnectOptions,
   type ConversationItem,
-  clockNow,
   type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
@@ -11,7 +10,6 @@ import {
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
-  systemClock,
 } from '@chorus/core/provider';
 import type { ErrorCode, ModelEvent } from '@chorus/protocol';
 import {
@@ -86,8 +84,8 @@ export class GeminiRealtimeModel implements RealtimeModel {
   readonly events$: Observable<ModelEvent>;
 
   private readonly subject = new Subject<ModelEvent>();
-  private readonly clock: ChorusClock;
-  private readonly now: () => number;
+  /** Every timer and timestamp: the owner's clock from `connect`, else `options.clock`. */
+  private readonly clock: ConnectionClock;
   private readonly settings: Required<Omit<GeminiRealtimeModelOptions, 'clock' | 'transport'>>;
   private readonly openTransport;
   private readonly sessionId = `gemini-${randomUUID()}`;
@@ -118,8 +116,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   constructor(options: GeminiRealtimeModelOptions) {
     if (!options.apiKey) throw new Error('GeminiRealtimeModel: apiKey is required (set GEMINI_API_KEY)');
-    this.clock = options.clock ?? systemClock;
-    this.now = clockNow(this.clock);
+    this.clock = new ConnectionClock(options.clock);
     this.openTransport = options.transport ?? wsTransport;
     this.settings = {
       apiKey: options.apiKey,
@@ -163,6 +160,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
       throw new ModelConnectError('closed', 'this Gemini model was closed', { fatal: true });
     if (this.connection) await this.retire(this.connection, 'reconnecting');
     this.cancelRenewal();
+    this.clock.use(options);
     this.session = session;
     try {
       await this.audio.prepareInput(session.inputAudioFormat);
@@ -280,7 +278,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   private validHandle(): string | undefined {
     if (!this.handle) return undefined;
-    return this.now() - this.handle.receivedAt < this.settings.resumptionHandleTtlMs
+    return this.clock.now() - this.handle.receivedAt < this.settings.resumptionHandleTtlMs
       ? this.handle.value
       : undefined;
   }
@@ -437,7 +435,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private onServerMessage(message: GeminiServerMessage): void {
     const update = message.sessionResumptionUpdate;
     if (update?.newHandle && update.resumable !== false) {
-      this.handle = { value: update.newHandle, receivedAt: this.now() };
+      this.handle = { value: update.newHandle, receivedAt: this.clock.now() };
       this.handleFresh = true;
       this.sinceHandle.clear();
     }

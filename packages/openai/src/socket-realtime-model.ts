@@ -1,6 +1,7 @@
 import { AudioConverter, base64FromBytes } from '@chorus/audio';
 import {
   type ChorusClock,
+  ConnectionClock,
   type ConnectOptions,
   type ConversationItem,
   type HistoryChange,
@@ -10,7 +11,6 @@ import {
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
-  systemClock,
 } from '@chorus/core/provider';
 import {
   type AudioFormat,
@@ -33,7 +33,10 @@ import { OUT_OF_BAND_TAG, toWireInputItem, toWireItem, toWireTool } from './wire
 
 /** Timing knobs shared by the OpenAI-style adapters; every timer runs on `clock`. */
 export interface SocketModelTiming {
-  /** Timers (ping, pong timeout, renewal, cancel timeout). Default: real time. */
+  /**
+   * Timers (ping, pong timeout, renewal, cancel timeout) when `connect` brings no clock of its
+   * owner's (`ConnectOptions.clock`, which wins). Default: real time.
+   */
   readonly clock?: ChorusClock;
   /** How long `connect` waits for the provider to accept the session (default 15 s). */
   readonly connectTimeoutMs?: number;
@@ -67,7 +70,8 @@ export class SocketRealtimeModel implements RealtimeModel {
   readonly capabilities: ModelCapabilities;
   readonly events$: Observable<ModelEvent>;
   private readonly subject = new Subject<ModelEvent>();
-  private readonly clock: ChorusClock;
+  /** Every timer of the adapter runs on it: the owner's clock from `connect`, else `timing.clock`. */
+  protected readonly clock: ConnectionClock;
   private readonly connectTimeoutMs: number;
   private readonly renewBeforeCapMs: number;
   private readonly keepAlive: KeepAlive;
@@ -97,7 +101,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.provider = dialect.provider;
     this.capabilities = dialect.capabilities;
     this.events$ = this.subject.asObservable();
-    this.clock = timing.clock ?? systemClock;
+    this.clock = new ConnectionClock(timing.clock);
     this.connectTimeoutMs = timing.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.renewBeforeCapMs = timing.renewBeforeCapMs ?? RENEW_BEFORE_CAP_MS;
     this.keepAlive = new KeepAlive(
@@ -161,6 +165,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     }
     this.detach(this.link, 1000, 'reconnecting');
     this.link = undefined;
+    this.clock.use(options);
     this.session = session;
     await this.prepareAudio(session);
     const history = options.resume?.history;

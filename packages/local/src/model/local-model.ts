@@ -1,6 +1,6 @@
 import { AudioConverter, type AudioFormat, base64FromBytes } from '@chorus/audio';
 import {
-  type ChorusClock,
+  ConnectionClock,
   type ConnectOptions,
   type ConversationItem,
   type HistoryChange,
@@ -10,7 +10,6 @@ import {
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
-  systemClock,
   toolUseInput,
 } from '@chorus/core/provider';
 import type { ErrorCode, ErrorType, ModelEvent } from '@chorus/protocol';
@@ -83,7 +82,8 @@ export class LocalModel implements RealtimeModel {
   private readonly subject = new Subject<ModelEvent>();
   private readonly queue: ModelEvent[] = [];
   private delivering = false;
-  private readonly clock: Required<ChorusClock>;
+  /** Pacing and timestamps: the owner's clock from `connect`, else `options.clock`. */
+  private readonly clock: ConnectionClock;
   private readonly speed: number;
   private readonly newId = idMaker(Math.random().toString(36).slice(2, 8));
   private session: SessionConfig | undefined;
@@ -109,7 +109,7 @@ export class LocalModel implements RealtimeModel {
     const speed = options.speed ?? 1;
     if (!(speed > 0)) throw new Error(`LocalModel: speed must be > 0, got ${speed}`);
     this.speed = speed;
-    this.clock = options.clock ?? systemClock;
+    this.clock = new ConnectionClock(options.clock);
     this.capabilities = {
       tools: true,
       truncation: true,
@@ -148,6 +148,7 @@ export class LocalModel implements RealtimeModel {
       });
     }
     this.state = 'connecting';
+    this.clock.use(options);
     try {
       options.signal?.throwIfAborted();
       this.session = session;
