@@ -20,6 +20,15 @@ export {
   retryPolicy,
 } from './connection/retry-policy.js';
 export { ConnectionClock } from './model/connection-clock.js';
+export { ProviderSession } from './model/provider-session.js';
+export {
+  type ProviderSessionContext,
+  type ProviderSessionEvent,
+  type ProviderSessionOutput,
+  type ProviderSessionProblem,
+  type ProviderSessionStateValue,
+  providerSessionMachine,
+} from './model/provider-session.machine.js';
 export {
   type ConnectOptions,
   type ConversationItem,
@@ -34,13 +43,4 @@ export {
   type ToolDefinition,
   type TurnDetection,
 } from './model/realtime-model.js';
-export { ProviderSession } from './model/provider-session.js';
-export {
-  type ProviderSessionContext,
-  type ProviderSessionEvent,
-  type ProviderSessionOutput,
-  type ProviderSessionProblem,
-  type ProviderSessionStateValue,
-  providerSessionMachine,
-} from './model/provider-session.machine.js';
 export { toolUseInput } from './tools/tool-use-input.js';
