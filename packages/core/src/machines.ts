@@ -33,6 +33,7 @@ export {
   type ProviderSessionContext,
   type ProviderSessionEvent,
   type ProviderSessionOutput,
+  type ProviderSessionProblem,
   providerSessionMachine,
 } from './model/provider-session.machine.js';
 export {

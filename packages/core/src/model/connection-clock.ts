@@ -25,9 +25,10 @@ export class ConnectionClock implements Required<ChorusClock> {
     this.current = options?.clock ?? this.fallback;
   }
 
-  setTimeout(fn: () => void, timeout: number): TimerHandle {
+  setTimeout(fn: () => void, timeout: number): unknown {
     const clock = this.current;
-    return { clock, id: clock.setTimeout(fn, timeout) };
+    const handle: TimerHandle = { clock, id: clock.setTimeout(fn, timeout) };
+    return handle;
   }
 
   clearTimeout(handle: unknown): void {

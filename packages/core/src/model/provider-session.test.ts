@@ -10,7 +10,7 @@ describe('ProviderSession', () => {
     expect(session.matches({ open: 'steady' })).toBe(true);
     expect(session.send({ type: 'fail', code: 'invalid_api_key', message: 'key revoked' })).toBe(true);
     // One fatal error per life; after it only close() is taken, not another connect.
-    expect(session.send({ type: 'fail', code: 'quota_exceeded', message: 'later' })).toBe(false);
+    expect(session.send({ type: 'fail', code: 'credit_exhausted', message: 'later' })).toBe(false);
     expect(session.send({ type: 'open' })).toBe(false);
     expect(session.closed).toBe(false);
     expect(session.send({ type: 'close' })).toBe(true);
