@@ -30,6 +30,13 @@ export {
   modelConnectionMachine,
 } from './connection/model-connection.machine.js';
 export {
+  type ProviderSessionContext,
+  type ProviderSessionEvent,
+  type ProviderSessionOutput,
+  type ProviderSessionProblem,
+  providerSessionMachine,
+} from './model/provider-session.machine.js';
+export {
   type FloorChangedEmitted,
   type RoomMachineContext,
   type RoomMachineEvent,

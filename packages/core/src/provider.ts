@@ -1,6 +1,7 @@
 // `@chorus/core/provider`: what an adapter author needs to write a `RealtimeModel` (a provider's
 // socket as model events), or a tool source: the model interface and its types, the clock, the
-// retry policy and the model connection that drives an adapter in tests.
+// retry policy and the model connection that drives an adapter in tests, and the provider-session
+// machine an adapter keeps its lifecycle in.
 
 export { type ChorusClock, clockNow, systemClock } from './clock.js';
 export {
@@ -18,6 +19,16 @@ export {
   retryDelay,
   retryPolicy,
 } from './connection/retry-policy.js';
+export { ConnectionClock } from './model/connection-clock.js';
+export { ProviderSession } from './model/provider-session.js';
+export {
+  type ProviderSessionContext,
+  type ProviderSessionEvent,
+  type ProviderSessionOutput,
+  type ProviderSessionProblem,
+  type ProviderSessionStateValue,
+  providerSessionMachine,
+} from './model/provider-session.machine.js';
 export {
   type ConnectOptions,
   type ConversationItem,

@@ -1,11 +1,9 @@
 import {
-  type ChorusClock,
   type ConnectOptions,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
   type SessionConfig,
-  systemClock,
 } from '@chorus/core/provider';
 import {
   type SocketModelTiming,
@@ -130,7 +128,6 @@ export class DashScopeRealtimeModel extends SocketRealtimeModel {
   private readonly toolsEnabled: boolean;
   private readonly textItems: boolean;
   private readonly finishTimeoutMs: number;
-  private readonly timers: ChorusClock;
   /** Audio went out in this session: DashScope takes images only after it. */
   private audioSent = false;
   private finishing: Promise<void> | undefined;
@@ -140,7 +137,6 @@ export class DashScopeRealtimeModel extends SocketRealtimeModel {
     this.toolsEnabled = options.tools ?? false;
     this.textItems = options.textItems ?? false;
     this.finishTimeoutMs = options.finishTimeoutMs ?? 2000;
-    this.timers = options.clock ?? systemClock;
   }
 
   override async connect(session: SessionConfig, options?: ConnectOptions): Promise<void> {
@@ -214,7 +210,7 @@ export class DashScopeRealtimeModel extends SocketRealtimeModel {
     return new Promise<void>((resolve) => {
       let timer: unknown;
       const done = () => {
-        if (timer !== undefined) this.timers.clearTimeout(timer);
+        if (timer !== undefined) this.clock.clearTimeout(timer);
         subscription.unsubscribe();
         resolve();
       };
@@ -229,7 +225,7 @@ export class DashScopeRealtimeModel extends SocketRealtimeModel {
         done();
         return;
       }
-      timer = this.timers.setTimeout(done, this.finishTimeoutMs);
+      timer = this.clock.setTimeout(done, this.finishTimeoutMs);
     });
   }
 }

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type ChorusClock,
+  ConnectionClock,
   type ConnectOptions,
   type ConversationItem,
-  clockNow,
   type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
+  ProviderSession,
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
-  systemClock,
 } from '@chorus/core/provider';
 import type { ErrorCode, ModelEvent } from '@chorus/protocol';
 import {
@@ -32,8 +31,6 @@ import { Keepalive } from './keepalive.js';
 import { type GeminiModelDialect, geminiModelDialect } from './model-dialect.js';
 import { buildSetup } from './setup-message.js';
 import { type GeminiTransport, wsTransport } from './transport.js';
-
-type Phase = 'idle' | 'connecting' | 'open' | 'renewing' | 'closed';
 
 /** One socket and what is known about it. */
 interface Connection {
@@ -86,8 +83,8 @@ export class GeminiRealtimeModel implements RealtimeModel {
   readonly events$: Observable<ModelEvent>;
 
   private readonly subject = new Subject<ModelEvent>();
-  private readonly clock: ChorusClock;
-  private readonly now: () => number;
+  /** Every timer and timestamp: the owner's clock from `connect`, else `options.clock`. */
+  private readonly clock: ConnectionClock;
   private readonly settings: Required<Omit<GeminiRealtimeModelOptions, 'clock' | 'transport'>>;
   private readonly openTransport;
   private readonly sessionId = `gemini-${randomUUID()}`;
@@ -102,7 +99,11 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private readonly encodeQueue: ModelInput[] = [];
   private encoding = false;
 
-  private phase: Phase = 'idle';
+  /**
+   * Every lifecycle decision (connect allowed, input usable, renewal due or running, closed) is a
+   * transition of this machine; the connection below is the resource its states own.
+   */
+  private readonly lifecycle = new ProviderSession();
   /** How the model of the current connection behaves on the wire. */
   private dialect: GeminiModelDialect;
   /** The session id the service reported in `setupComplete`, once it did. */
@@ -114,12 +115,12 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private handleFresh = false;
   /** A tool result went out and the model will go on by itself: `createResponse` must not ask again. */
   private continuesAfterTools = false;
+  /** The pending renewal's reason and its longest wait (while the machine is in `open.renewalDue`). */
   private renewal: { reason: string; timer: unknown } | undefined;
 
   constructor(options: GeminiRealtimeModelOptions) {
     if (!options.apiKey) throw new Error('GeminiRealtimeModel: apiKey is required (set GEMINI_API_KEY)');
-    this.clock = options.clock ?? systemClock;
-    this.now = clockNow(this.clock);
+    this.clock = new ConnectionClock(options.clock);
     this.openTransport = options.transport ?? wsTransport;
     this.settings = {
       apiKey: options.apiKey,
@@ -159,10 +160,11 @@ export class GeminiRealtimeModel implements RealtimeModel {
   }
 
   async connect(session: SessionConfig, options: ConnectOptions = {}): Promise<void> {
-    if (this.phase === 'closed')
+    if (this.lifecycle.closed)
       throw new ModelConnectError('closed', 'this Gemini model was closed', { fatal: true });
     if (this.connection) await this.retire(this.connection, 'reconnecting');
     this.cancelRenewal();
+    this.clock.use(options);
     this.session = session;
     try {
       await this.audio.prepareInput(session.inputAudioFormat);
@@ -191,7 +193,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   }
 
   send(input: ModelInput): void {
-    if (this.phase === 'closed') return;
+    if (this.lifecycle.closed) return;
     if (input.type === 'tool_result') {
       this.mapper.toolResultSent(input.callId);
       this.continuesAfterTools = !this.mapper.awaitingToolResults;
@@ -205,7 +207,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   }
 
   createResponse(options: ResponseOptions = {}): void {
-    if (this.phase === 'closed') return;
+    if (this.lifecycle.closed) return;
     // After tool results Gemini continues the turn by itself; asking again would start a second answer.
     if (this.continuesAfterTools && !options.instructions) return;
     for (const message of this.encoder.respond(options.instructions)) this.transmit(message);
@@ -220,7 +222,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   }
 
   updateSession(patch: Partial<SessionConfig>): void {
-    if (!this.session || this.phase === 'closed') return;
+    if (!this.session || this.lifecycle.closed) return;
     const session = { ...this.session, ...patch };
     this.session = session;
     // Gemini's setup is fixed per connection; a renewal resumes the conversation with the new setup.
@@ -233,7 +235,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
           format: this.audio.outputFormat,
           convert: (data) => this.audio.fromGemini(data),
         });
-        if (this.phase === 'open') this.requestRenewal('session_update', this.settings.renewalMaxWaitMs);
+        this.requestRenewal('session_update', this.settings.renewalMaxWaitMs);
       })
       .catch((cause: unknown) =>
         this.emitError('unsupported_audio_format', `cannot convert audio: ${describe(cause)}`, false),
@@ -247,7 +249,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
    * applied, and reaches the model only when the history is replayed into a fresh session.
    */
   updateHistory(change: HistoryChange): void {
-    if (this.phase === 'closed') return;
+    if (this.lifecycle.closed) return;
     const tail = change.history.slice(change.history.length - change.added.length);
     const appendsOnly =
       change.removed.length === 0 && change.added.every(({ item }, i) => tail[i]?.id === item.id);
@@ -266,21 +268,21 @@ export class GeminiRealtimeModel implements RealtimeModel {
   }
 
   async close(): Promise<void> {
-    if (this.phase === 'closed') return;
-    this.phase = 'closed';
+    if (!this.lifecycle.send({ type: 'close' })) return;
     this.cancelRenewal();
     if (this.connection) await this.retire(this.connection, 'client closed');
     this.audio.dispose();
     this.outbox.clear();
     this.sinceHandle.clear();
     this.subject.complete();
+    this.lifecycle.send({ type: 'closed' });
   }
 
   // ---- connection ----
 
   private validHandle(): string | undefined {
     if (!this.handle) return undefined;
-    return this.now() - this.handle.receivedAt < this.settings.resumptionHandleTtlMs
+    return this.clock.now() - this.handle.receivedAt < this.settings.resumptionHandleTtlMs
       ? this.handle.value
       : undefined;
   }
@@ -289,7 +291,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
     const session = this.session;
     if (!session)
       return Promise.reject(new ModelConnectError('no_session', 'connect needs a session', { fatal: true }));
-    this.phase = 'connecting';
+    this.lifecycle.send({ type: 'open' });
     this.encoder.reset();
     const model =
       typeof session.providerOptions?.model === 'string'
@@ -320,7 +322,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
         connection.retired = true;
         connection.transport.terminate();
         if (this.connection === connection) this.connection = undefined;
-        if (this.phase !== 'closed') this.phase = 'idle';
+        this.lifecycle.send({ type: 'open.failed' });
         // A refused handle would be refused again: forget it so the next attempt replays the history.
         if (plan.handle && (verdict.code === 'resume_rejected' || verdict.code === 'invalid_argument'))
           this.handle = undefined;
@@ -388,7 +390,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   private onReady(connection: Connection, plan: OpenPlan, providerSessionId: string | undefined): void {
     connection.ready = true;
-    this.phase = 'open';
+    this.lifecycle.send({ type: 'opened' });
     this.handleFresh = plan.handle !== undefined;
     if (providerSessionId) this.providerSessionId = providerSessionId;
     if (plan.replay && plan.replay.length > 0) {
@@ -437,7 +439,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   private onServerMessage(message: GeminiServerMessage): void {
     const update = message.sessionResumptionUpdate;
     if (update?.newHandle && update.resumable !== false) {
-      this.handle = { value: update.newHandle, receivedAt: this.now() };
+      this.handle = { value: update.newHandle, receivedAt: this.clock.now() };
       this.handleFresh = true;
       this.sinceHandle.clear();
     }
@@ -450,14 +452,14 @@ export class GeminiRealtimeModel implements RealtimeModel {
       const timeLeft = geminiDurationMs(message.goAway.timeLeft) ?? 0;
       this.requestRenewal('go_away', Math.max(0, timeLeft - this.settings.goAwayMarginMs));
     }
-    if (this.renewal) this.renewIfQuiet();
+    if (this.lifecycle.matches({ open: 'renewalDue' })) this.renewIfQuiet();
   }
 
   private onDropped(connection: Connection, verdict: CloseVerdict): void {
     this.stopTimers(connection);
     if (this.connection === connection) this.connection = undefined;
     this.cancelRenewal();
-    if (this.phase !== 'closed') this.phase = 'idle';
+    this.lifecycle.send({ type: 'dropped' });
     this.emitAll(this.mapper.dropped());
     if (verdict.fatal) this.emitError(verdict.code, verdict.message, true);
     this.emit({
@@ -471,7 +473,8 @@ export class GeminiRealtimeModel implements RealtimeModel {
   // ---- renewal ----
 
   private requestRenewal(reason: string, maxWaitMs: number): void {
-    if (this.phase !== 'open') return;
+    // Taken while open and not already renewing; a second request only shortens the wait.
+    if (!this.lifecycle.send({ type: 'renewal.due' })) return;
     if (this.renewal) {
       this.clock.clearTimeout(this.renewal.timer);
       // Keep the earlier reason; a goAway shortens the wait of a pending cap renewal.
@@ -495,14 +498,14 @@ export class GeminiRealtimeModel implements RealtimeModel {
     const reason = this.renewal?.reason ?? 'renewal';
     this.cancelRenewal();
     const old = this.connection;
-    if (this.phase !== 'open' || !old) return;
-    this.phase = 'renewing';
+    if (!old || !this.lifecycle.send({ type: 'renew' })) return;
     const handle = this.validHandle();
     await this.retire(old, `renewing (${reason})`);
-    if (this.phase !== 'renewing') return;
+    // A close or a reconnect during the retirement ended this renewal.
+    if (!this.lifecycle.matches({ open: 'renewing' })) return;
     this.emitAll(this.mapper.dropped());
     if (!handle) {
-      this.phase = 'idle';
+      this.lifecycle.send({ type: 'dropped' });
       this.emit({
         type: 'model_session_ended',
         session_id: this.currentSessionId(),
@@ -565,7 +568,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
   }
 
   private flushContext(): void {
-    if (this.phase === 'closed') return;
+    if (this.lifecycle.closed) return;
     for (const message of this.encoder.flushContext()) this.transmit(message);
   }
 
@@ -579,7 +582,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
     if (this.encoding) return;
     this.encoding = true;
     try {
-      while (this.encodeQueue.length > 0 && this.phase !== 'closed') {
+      while (this.encodeQueue.length > 0 && !this.lifecycle.closed) {
         const input = this.encodeQueue[0];
         if (!input) break;
         if (input.type === 'audio' && !this.encoder.ready(input)) {
@@ -605,7 +608,7 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   private transmit(message: OutboundMessage): void {
     const connection = this.connection;
-    if (this.phase === 'open' && connection?.ready) {
+    if (connection?.ready && this.lifecycle.matches('open')) {
       connection.transport.send(message.text);
       if (this.settings.sessionResumption) this.sinceHandle.push(message);
     } else {
@@ -615,9 +618,8 @@ export class GeminiRealtimeModel implements RealtimeModel {
 
   // ---- events ----
 
-  /** Read through a method: the phase changes across awaits, which narrowing cannot see. */
   private isClosed(): boolean {
-    return this.phase === 'closed';
+    return this.lifecycle.closed;
   }
 
   private emit(event: ModelEvent): void {

@@ -19,7 +19,8 @@ describe('GeminiRealtimeModel through core ModelConnection', () => {
   it('reconnects after a drop mid-response, resumes with the handle, and delivers input buffered in the gap', async () => {
     const h = await Harness.start();
     harness = h;
-    const clock = new TestClock();
+    // One clock: the connection's reaches the model through `connect`.
+    const clock = h.clock;
     connection = new ModelConnection(h.model, {
       clock,
       random: () => 0,
@@ -59,7 +60,8 @@ describe('GeminiRealtimeModel through core ModelConnection', () => {
   it('after 1011 "Deadline expired" and a resume refused with 1007, forgets the handle and starts afresh with the history', async () => {
     const h = await Harness.start();
     harness = h;
-    const clock = new TestClock();
+    // One clock: the connection's reaches the model through `connect`.
+    const clock = h.clock;
     connection = new ModelConnection(h.model, {
       clock,
       random: () => 0,
@@ -109,7 +111,8 @@ describe('GeminiRealtimeModel through core ModelConnection', () => {
   it('does not retry a fatal error (bad key)', async () => {
     const h = await Harness.start({}, { apiKey: 'wrong' });
     harness = h;
-    const clock = new TestClock();
+    // One clock: the connection's reaches the model through `connect`.
+    const clock = h.clock;
     connection = new ModelConnection(h.model, {
       clock,
       random: () => 0,
@@ -121,5 +124,25 @@ describe('GeminiRealtimeModel through core ModelConnection', () => {
     });
     clock.increment(1000);
     expect(h.fake.connections).toHaveLength(1);
+  });
+
+  it("one clock: a model built without one runs its timers on the connection's (renewal before the cap)", async () => {
+    const day = 24 * 60 * 60_000;
+    // `clock: undefined`: the model gets no clock of its own, only the connection's through `connect`.
+    const h = await Harness.start(
+      {},
+      { clock: undefined, connectionRenewAfterMs: 9 * 60_000, pingIntervalMs: day },
+    );
+    harness = h;
+    const clock = new TestClock();
+    connection = new ModelConnection(h.model, { clock, random: () => 0 });
+    await connection.start(textSession);
+    await h.waitFor('model_raw', (e) => JSON.stringify(e.event).includes('newHandle'));
+    // The model's cap timer (and keep-alive) wait on the connection's clock, none on the model's.
+    expect(h.clock.pendingTimers).toBe(0);
+    expect(clock.pendingTimers).toBe(2);
+    clock.increment(9 * 60_000);
+    await h.fake.waitForReceived((f) => f.connection === 2 && f.kind === 'setup');
+    expect(h.fake.connections[1]?.resumedFrom).toBe('handle-session-1-1');
   });
 });

@@ -1,6 +1,7 @@
 import {
   agentCuesMachine,
   modelConnectionMachine,
+  providerSessionMachine,
   realtimeAgentMachine,
   roomMachine,
   toolCallMachine,
@@ -15,6 +16,10 @@ export const DOCUMENTED_MACHINES: ReadonlyArray<{ title: string; machine: Charta
   { title: 'ChatRoom (`roomMachine`)', machine: roomMachine },
   { title: 'RealtimeAgent (`realtimeAgentMachine`)', machine: realtimeAgentMachine },
   { title: 'Model connection (`modelConnectionMachine`)', machine: modelConnectionMachine },
+  {
+    title: 'Provider session, shared by the adapters (`providerSessionMachine`)',
+    machine: providerSessionMachine,
+  },
   { title: 'Tool call (`toolCallMachine`)', machine: toolCallMachine },
   { title: 'Agent cues: say, fillers, idle prompt (`agentCuesMachine`)', machine: agentCuesMachine },
 ];

@@ -108,6 +108,23 @@ describe('LocalModel text turns', () => {
     );
   });
 
+  it('one clock: a model built without one paces on the clock its owner passes to connect', async () => {
+    const clock = new TestClock();
+    const model = makeModel({ speed: 1 });
+    const log = new EventLog(model);
+    await model.connect(session({ outputAudioFormat: { type: 'audio/pcm', rate: 16000 } }), { clock });
+    model.send({ type: 'text', text: 'tell me a story' });
+    model.createResponse();
+    await log.next('model_response_audio_delta');
+    expect(clock.pendingTimers).toBe(1);
+    clock.increment(39);
+    expect(log.of('model_response_audio_delta')).toHaveLength(1);
+    clock.increment(1);
+    expect(log.of('model_response_audio_delta')).toHaveLength(2);
+    model.cancelResponse();
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('paces audio on the clock: one 40 ms delta per 40 ms, transcript words as their audio goes out', async () => {
     const clock = new TestClock();
     const model = makeModel({ clock, speed: 1 });

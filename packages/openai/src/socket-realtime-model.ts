@@ -1,16 +1,17 @@
 import { AudioConverter, base64FromBytes } from '@chorus/audio';
 import {
   type ChorusClock,
+  ConnectionClock,
   type ConnectOptions,
   type ConversationItem,
   type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
+  ProviderSession,
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
-  systemClock,
 } from '@chorus/core/provider';
 import {
   type AudioFormat,
@@ -33,7 +34,10 @@ import { OUT_OF_BAND_TAG, toWireInputItem, toWireItem, toWireTool } from './wire
 
 /** Timing knobs shared by the OpenAI-style adapters; every timer runs on `clock`. */
 export interface SocketModelTiming {
-  /** Timers (ping, pong timeout, renewal, cancel timeout). Default: real time. */
+  /**
+   * Timers (ping, pong timeout, renewal, cancel timeout) when `connect` brings no clock of its
+   * owner's (`ConnectOptions.clock`, which wins). Default: real time.
+   */
   readonly clock?: ChorusClock;
   /** How long `connect` waits for the provider to accept the session (default 15 s). */
   readonly connectTimeoutMs?: number;
@@ -67,7 +71,8 @@ export class SocketRealtimeModel implements RealtimeModel {
   readonly capabilities: ModelCapabilities;
   readonly events$: Observable<ModelEvent>;
   private readonly subject = new Subject<ModelEvent>();
-  private readonly clock: ChorusClock;
+  /** Every timer of the adapter runs on it: the owner's clock from `connect`, else `timing.clock`. */
+  protected readonly clock: ConnectionClock;
   private readonly connectTimeoutMs: number;
   private readonly renewBeforeCapMs: number;
   private readonly keepAlive: KeepAlive;
@@ -77,18 +82,21 @@ export class SocketRealtimeModel implements RealtimeModel {
   private readonly assumedDone = new Set<string>();
   private readonly log = new ConversationLog();
   private readonly mapper: ProviderEventMapper;
+  /**
+   * Every lifecycle decision (connect allowed, renewal due or running, fatal error reported, closed)
+   * is a transition of this machine; the fields below are the resources those states own.
+   */
+  private readonly lifecycle = new ProviderSession();
   private link: Link | undefined;
+  /** The running renewal, awaited by `close()`. */
   private renewal: Promise<void> | undefined;
   private renewalAbort: AbortController | undefined;
   private session: SessionConfig | undefined;
   private toProvider: AudioConverter | undefined;
   private fromProvider: AudioConverter | undefined;
   private providerIn: AudioFormat | undefined;
-  private closed = false;
-  private fatalReported = false;
   private activeResponseId: string | undefined;
   private speaking = false;
-  private renewDue = false;
 
   constructor(
     private readonly dialect: WireDialect,
@@ -97,7 +105,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.provider = dialect.provider;
     this.capabilities = dialect.capabilities;
     this.events$ = this.subject.asObservable();
-    this.clock = timing.clock ?? systemClock;
+    this.clock = new ConnectionClock(timing.clock);
     this.connectTimeoutMs = timing.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.renewBeforeCapMs = timing.renewBeforeCapMs ?? RENEW_BEFORE_CAP_MS;
     this.keepAlive = new KeepAlive(
@@ -148,9 +156,9 @@ export class SocketRealtimeModel implements RealtimeModel {
   }
 
   async connect(session: SessionConfig, options: ConnectOptions = {}): Promise<void> {
-    if (this.closed)
+    if (this.lifecycle.closed)
       throw new ModelConnectError('closed', `${this.provider}: connect() after close()`, { fatal: true });
-    if (this.fatalReported) {
+    if (this.lifecycle.matches('failed')) {
       throw new ModelConnectError(
         'fatal_error_reported',
         `${this.provider}: a fatal error ended this model`,
@@ -161,19 +169,28 @@ export class SocketRealtimeModel implements RealtimeModel {
     }
     this.detach(this.link, 1000, 'reconnecting');
     this.link = undefined;
+    this.lifecycle.send({ type: 'open' });
+    this.clock.use(options);
     this.session = session;
-    await this.prepareAudio(session);
-    const history = options.resume?.history;
-    if (history) {
-      this.log.clear();
-      for (const item of history) this.log.upsert(item);
+    let link: Link;
+    try {
+      await this.prepareAudio(session);
+      const history = options.resume?.history;
+      if (history) {
+        this.log.clear();
+        for (const item of history) this.log.upsert(item);
+      }
+      link = await this.handshake(session, history, options.signal);
+    } catch (error) {
+      this.lifecycle.send({ type: 'open.failed' });
+      throw error;
     }
-    const link = await this.handshake(session, history, options.signal);
-    if (this.closed) {
+    if (this.lifecycle.closed) {
       link.ws.terminate();
       throw new ModelConnectError('closed', `${this.provider}: closed while connecting`, { fatal: true });
     }
     this.adopt(link);
+    this.lifecycle.send({ type: 'opened' });
     this.emit({ type: 'model_session_created', session_id: link.sessionId });
   }
 
@@ -328,8 +345,7 @@ export class SocketRealtimeModel implements RealtimeModel {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.lifecycle.send({ type: 'close' })) return;
     this.stopTimers();
     const link = this.link;
     this.link = undefined;
@@ -339,6 +355,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.toProvider?.dispose();
     this.fromProvider?.dispose();
     this.subject.complete();
+    this.lifecycle.send({ type: 'closed' });
   }
 
   // ---- for dialect subclasses (DashScope) ----
@@ -435,18 +452,21 @@ export class SocketRealtimeModel implements RealtimeModel {
       link.ws.terminate();
       this.onSocketClosed(link, 1006, reason);
     });
-    this.renewDue = false;
-    this.renewTimer.start(Math.max(0, this.dialect.sessionCapMs - this.renewBeforeCapMs), () => {
-      this.renewDue = true;
-      this.maybeRenew();
-    });
+    this.renewTimer.start(Math.max(0, this.dialect.sessionCapMs - this.renewBeforeCapMs), () =>
+      this.renewalDue(),
+    );
+  }
+
+  private renewalDue(): void {
+    this.lifecycle.send({ type: 'renewal.due' });
+    this.maybeRenew();
   }
 
   /** Renews at a quiet moment: no response running and no user speech in progress. */
   private maybeRenew(): void {
-    if (!this.renewDue || this.renewal || !this.link || !this.session) return;
+    if (!this.lifecycle.matches({ open: 'renewalDue' }) || !this.link || !this.session) return;
     if (this.activeResponseId !== undefined || this.speaking) return;
-    this.renewDue = false;
+    this.lifecycle.send({ type: 'renew' });
     const session = this.session;
     this.renewal = this.renew(session).finally(() => {
       this.renewal = undefined;
@@ -459,11 +479,12 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.renewalAbort = abort;
     try {
       const link = await this.handshake(session, this.log.snapshot(), abort.signal);
-      if (this.closed || this.link !== old) {
+      if (this.lifecycle.closed || this.link !== old) {
         link.ws.terminate();
         return;
       }
       this.adopt(link);
+      this.lifecycle.send({ type: 'renewed' });
       this.detach(old, 1000, 'session renewed');
       this.emit({
         type: 'model_raw',
@@ -471,7 +492,7 @@ export class SocketRealtimeModel implements RealtimeModel {
         event: { type: 'chorus.session_renewed', old_session_id: old?.sessionId, session_id: link.sessionId },
       });
     } catch (error) {
-      if (this.closed || this.fatalReported) return;
+      if (this.lifecycle.closed || this.lifecycle.matches('failed')) return;
       // The old session keeps running; try again a little later, still before the cap.
       this.emit({
         type: 'model_raw',
@@ -481,10 +502,9 @@ export class SocketRealtimeModel implements RealtimeModel {
           message: error instanceof Error ? error.message : String(error),
         },
       });
-      this.renewTimer.start(Math.min(60_000, this.renewBeforeCapMs / 2), () => {
-        this.renewDue = true;
-        this.maybeRenew();
-      });
+      // Only a renewal still running goes back to waiting; a drop or a reconnect already ended it.
+      if (this.lifecycle.send({ type: 'renewal.failed' }))
+        this.renewTimer.start(Math.min(60_000, this.renewBeforeCapMs / 2), () => this.renewalDue());
     } finally {
       if (this.renewalAbort === abort) this.renewalAbort = undefined;
     }
@@ -505,7 +525,8 @@ export class SocketRealtimeModel implements RealtimeModel {
     this.stopTimers();
     this.activeResponseId = undefined;
     this.speaking = false;
-    if (this.closed) return;
+    if (this.lifecycle.closed) return;
+    this.lifecycle.send({ type: 'dropped' });
     const verdict = classifyClose(code, reason);
     if (verdict.fatal)
       this.reportFatal(verdict.code, `${this.provider}: closed (${code} ${reason})`, 'authentication_error');
@@ -513,7 +534,7 @@ export class SocketRealtimeModel implements RealtimeModel {
       type: 'model_session_ended',
       session_id: link.sessionId,
       reason: `socket closed (${code}${reason ? ` ${reason}` : ''})`,
-      retryable: !this.fatalReported,
+      retryable: !this.lifecycle.matches('failed'),
     });
   }
 
@@ -522,6 +543,7 @@ export class SocketRealtimeModel implements RealtimeModel {
     const link = this.link;
     if (!link) return;
     this.link = undefined;
+    this.lifecycle.send({ type: 'dropped' });
     this.stopTimers();
     this.activeResponseId = undefined;
     this.detach(link, 1000, reason.slice(0, 100));
@@ -595,7 +617,7 @@ export class SocketRealtimeModel implements RealtimeModel {
   // ---- emitting ----
 
   private emit(event: ModelEvent): void {
-    if (!this.closed) this.subject.next(event);
+    if (!this.lifecycle.closed) this.subject.next(event);
   }
 
   private emitError(errorType: ErrorType, code: ErrorCode, message: string): void {
@@ -604,8 +626,7 @@ export class SocketRealtimeModel implements RealtimeModel {
 
   /** Reports the one fatal error of this model's life; later ones are consequences of it. */
   private reportFatal(code: ErrorCode, message: string, errorType: ErrorType): void {
-    if (this.fatalReported) return;
-    this.fatalReported = true;
+    if (!this.lifecycle.send({ type: 'fail', code, message })) return;
     this.emit({ type: 'model_error', error_type: errorType, code, message, fatal: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { ModelEvent } from '@chorus/protocol';
 import { providerErrorCode } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
+import { createActor, waitFor } from 'xstate';
 import type { SessionConfig } from '../model/realtime-model.js';
 import { ScriptedModel } from '../testing/scripted-model.js';
 import { TestClock } from '../testing/test-clock.js';
@@ -222,5 +223,37 @@ describe('ModelConnection', () => {
     expect(connection.state).toBe('closed');
     expect(clock.pendingTimers).toBe(0);
     expect(model.callsOf('connect')).toHaveLength(1);
+  });
+
+  it('decides from the machine: an observer that sees `connected` first may send straight away', async () => {
+    const { model, connection } = setup();
+    const actor = createActor(connection.logic, { input: {} });
+    const seen: string[] = [];
+    // Subscribed before the connection's own observer, so it runs before any copy of the state is made.
+    actor.subscribe((snapshot) => {
+      if (!snapshot.matches('connected') || seen.length > 0) return;
+      seen.push(connection.isConnected() ? 'connected' : 'not connected');
+      connection.send({ type: 'text', text: 'at once' });
+      seen.push(`buffered ${connection.bufferedInputs}`);
+    });
+    connection.attach(actor);
+    actor.start();
+    connection.connect(session);
+    await waitFor(actor, (snapshot) => snapshot.matches('connected'));
+    expect(seen).toEqual(['connected', 'buffered 0']);
+    expect(model.callsOf('send')).toHaveLength(1);
+    await connection.stop();
+    actor.stop();
+  });
+
+  it('passes its clock to the model on every connect attempt', async () => {
+    const { model, connection, clock } = setup();
+    await connection.start(session);
+    model.drop({ retryable: true });
+    clock.increment(100);
+    await settle();
+    const clocks = model.callsOf('connect').map((call) => call.options?.clock);
+    expect(clocks).toEqual([clock, clock]);
+    await connection.stop();
   });
 });

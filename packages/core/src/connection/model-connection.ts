@@ -1,6 +1,14 @@
 import type { ErrorCode, ModelEvent } from '@chorus/protocol';
-import { BehaviorSubject, filter, firstValueFrom, type Observable, Subject, type Subscription } from 'rxjs';
-import { type Actor, type AnyActorRef, assign, createActor, fromPromise, type SnapshotFrom } from 'xstate';
+import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
+import {
+  type Actor,
+  type AnyActorRef,
+  assign,
+  createActor,
+  fromPromise,
+  type SnapshotFrom,
+  waitFor,
+} from 'xstate';
 import { type ChorusClock, systemClock } from '../clock.js';
 import type {
   ConversationItem,
@@ -92,7 +100,8 @@ export class ModelConnection {
     options: ModelConnectionOptions = {},
   ) {
     this.policy = retryPolicy(options.retry);
-    this.clock = options.clock ?? systemClock;
+    const ownerClock = options.clock;
+    this.clock = ownerClock ?? systemClock;
     this.buffer = new InputBuffer(options.maxBufferedInputs ?? 500);
     const random = options.random ?? Math.random;
     const history = options.history ?? (() => []);
@@ -101,12 +110,14 @@ export class ModelConnection {
         connectModel: fromPromise<void, ConnectModelInput>(({ input, signal }) => {
           // A first connection resumes too when the agent was seeded with prior history.
           const items = history();
-          return model.connect(
-            input.session,
-            input.attempt > 0 || items.length > 0
-              ? { resume: { history: items, attempt: input.attempt }, signal }
-              : { signal },
-          );
+          return model.connect(input.session, {
+            ...(input.attempt > 0 || items.length > 0
+              ? { resume: { history: items, attempt: input.attempt } }
+              : {}),
+            signal,
+            // The owner's clock reaches the model too: its timers run on the same time as ours.
+            ...(ownerClock ? { clock: ownerClock } : {}),
+          });
         }),
         closeModel: fromPromise<void, void>(() => model.close()),
       },
@@ -126,8 +137,10 @@ export class ModelConnection {
 
   /** The current state, e.g. `connected`, `reconnecting`, `closed`. */
   get state(): ModelConnectionState {
-    const snapshot = this.ref?.getSnapshot() as SnapshotFrom<typeof modelConnectionMachine> | undefined;
+    const snapshot = this.snapshot();
     if (!snapshot) return 'disconnected';
+    // A machine that threw (a failing provided action) has failed, whatever state it was in.
+    if (snapshot.status === 'error') return 'failed';
     return topState(snapshot.value);
   }
 
@@ -166,14 +179,11 @@ export class ModelConnection {
         this.emitError('model_stream_error', `the model's event stream failed: ${String(error)}`, true),
     });
     this.actorSubscription = ref.subscribe({
-      next: (snapshot: SnapshotFrom<typeof modelConnectionMachine>) => this.onSnapshot(snapshot),
+      next: (snapshot: ConnectionSnapshot) => this.onSnapshot(snapshot),
       // The machine's own failures (a throwing provided action) end it; report instead of crashing.
       error: (error: unknown) => {
         this.emitError('connection_actor_error', String(error), true);
-        this.statusSubject.next({
-          state: 'failed',
-          problem: { code: 'connection_actor_error', message: String(error), fatal: true },
-        });
+        this.statusSubject.next({ state: 'failed', problem: actorProblem(error) });
       },
     });
   }
@@ -252,12 +262,18 @@ export class ModelConnection {
 
   /** Whether the model is connected now (input goes straight to it, not to the buffer). */
   isConnected(): boolean {
-    return this.statusSubject.value.state === 'connected';
+    return this.state === 'connected';
+  }
+
+  private snapshot(): ConnectionSnapshot | undefined {
+    return this.ref?.getSnapshot() as ConnectionSnapshot | undefined;
   }
 
   private dispatch(command: Command): void {
-    const state = this.statusSubject.value.state;
+    const state = this.state;
     if (state === 'connected') {
+      // Input buffered while the flush ran (a synchronous model answering) goes first, in order.
+      if (this.buffer.size > 0) this.flush();
       this.execute(command);
       return;
     }
@@ -322,7 +338,7 @@ export class ModelConnection {
     this.eventsSubject.next(event);
   }
 
-  private onSnapshot(snapshot: SnapshotFrom<typeof modelConnectionMachine>): void {
+  private onSnapshot(snapshot: ConnectionSnapshot): void {
     const state = topState(snapshot.value);
     const previous = this.statusSubject.value;
     const { context } = snapshot;
@@ -349,22 +365,35 @@ export class ModelConnection {
 
   /** Connected, or failed for good first (released before either counts as closed). */
   private async whenSettled(): Promise<void> {
-    const settled = await firstValueFrom(
-      this.statusSubject.pipe(
-        filter((s) => s.state === 'connected' || s.state === 'failed' || s.state === 'closed'),
-      ),
-      { defaultValue: { state: 'closed', problem: null } as const },
-    );
-    if (settled.state !== 'connected') throw new ModelConnectionFailedError(settled.problem);
+    const ref = this.requireActor();
+    await waitFor(
+      ref,
+      (s: ConnectionSnapshot) => s.status !== 'active' || topState(s.value) === 'connected',
+    ).catch(() => undefined);
+    const snapshot = this.snapshot();
+    if (snapshot?.status === 'active' && topState(snapshot.value) === 'connected') return;
+    throw new ModelConnectionFailedError(problemOf(snapshot));
   }
 
   /** Closed or failed, or released. */
   private async whenFinal(): Promise<void> {
-    await firstValueFrom(
-      this.statusSubject.pipe(filter((s) => s.state === 'closed' || s.state === 'failed')),
-      { defaultValue: undefined },
+    await waitFor(this.requireActor(), (s: ConnectionSnapshot) => s.status !== 'active').catch(
+      () => undefined,
     );
   }
+}
+
+type ConnectionSnapshot = SnapshotFrom<typeof modelConnectionMachine>;
+
+/** Why a connection that is not connected ended: its machine's record, or the machine's own failure. */
+function problemOf(snapshot: ConnectionSnapshot | undefined): ConnectionProblem | null {
+  if (!snapshot || snapshot.status === 'stopped') return null;
+  if (snapshot.status === 'error') return actorProblem(snapshot.error);
+  return snapshot.context.problem;
+}
+
+function actorProblem(error: unknown): ConnectionProblem {
+  return { code: 'connection_actor_error', message: String(error), fatal: true };
 }
 
 function attemptOf(status: ConnectionStatus): number | undefined {

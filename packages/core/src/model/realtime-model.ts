@@ -1,5 +1,6 @@
 import type { AudioFormat, ErrorCode, ModelEvent } from '@chorus/protocol';
 import type { Observable } from 'rxjs';
+import type { ChorusClock } from '../clock.js';
 
 /**
  * The provider interface every realtime model implements: the scripted model for tests, the embedded
@@ -155,6 +156,13 @@ export interface ConnectOptions {
     readonly attempt: number;
   };
   readonly signal?: AbortSignal;
+  /**
+   * The clock of the room or agent that owns this connection. An adapter runs every timer of the
+   * connection on it (setup and ping timeouts, renewal, pacing) and reads time from it, so one
+   * simulated clock drives the whole stack in tests. Absent: the clock the model was built with,
+   * or real time.
+   */
+  readonly clock?: ChorusClock;
 }
 
 export interface ResponseOptions {

@@ -1,16 +1,16 @@
 import { AudioConverter, type AudioFormat, base64FromBytes } from '@chorus/audio';
 import {
-  type ChorusClock,
+  ConnectionClock,
   type ConnectOptions,
   type ConversationItem,
   type HistoryChange,
   type ModelCapabilities,
   ModelConnectError,
   type ModelInput,
+  ProviderSession,
   type RealtimeModel,
   type ResponseOptions,
   type SessionConfig,
-  systemClock,
   toolUseInput,
 } from '@chorus/core/provider';
 import type { ErrorCode, ErrorType, ModelEvent } from '@chorus/protocol';
@@ -83,12 +83,14 @@ export class LocalModel implements RealtimeModel {
   private readonly subject = new Subject<ModelEvent>();
   private readonly queue: ModelEvent[] = [];
   private delivering = false;
-  private readonly clock: Required<ChorusClock>;
+  /** Pacing and timestamps: the owner's clock from `connect`, else `options.clock`. */
+  private readonly clock: ConnectionClock;
   private readonly speed: number;
   private readonly newId = idMaker(Math.random().toString(36).slice(2, 8));
   private session: SessionConfig | undefined;
   private sessionId = '';
-  private state: 'idle' | 'connecting' | 'connected' | 'closed' = 'idle';
+  /** Whether `connect` may run, input is taken, or the model was closed: the machine's transitions. */
+  private readonly lifecycle = new ProviderSession();
   private historyItems: ConversationItem[] = [];
   private readonly spokenItems = new Map<string, readonly SpokenWord[]>();
   private vad: Vad | undefined;
@@ -109,7 +111,7 @@ export class LocalModel implements RealtimeModel {
     const speed = options.speed ?? 1;
     if (!(speed > 0)) throw new Error(`LocalModel: speed must be > 0, got ${speed}`);
     this.speed = speed;
-    this.clock = options.clock ?? systemClock;
+    this.clock = new ConnectionClock(options.clock);
     this.capabilities = {
       tools: true,
       truncation: true,
@@ -140,14 +142,15 @@ export class LocalModel implements RealtimeModel {
   }
 
   async connect(session: SessionConfig, options: ConnectOptions = {}): Promise<void> {
-    if (this.state === 'closed')
+    if (this.lifecycle.closed)
       throw new ModelConnectError('closed', 'this LocalModel was closed', { fatal: true });
-    if (this.state === 'connecting' || this.state === 'connected') {
+    if (this.lifecycle.matches('opening') || this.lifecycle.matches('open')) {
       throw new ModelConnectError('already_connected', 'LocalModel.connect called while connected', {
         fatal: false,
       });
     }
-    this.state = 'connecting';
+    this.lifecycle.send({ type: 'open' });
+    this.clock.use(options);
     try {
       options.signal?.throwIfAborted();
       this.session = session;
@@ -155,7 +158,7 @@ export class LocalModel implements RealtimeModel {
       await this.prepareStages(session);
       options.signal?.throwIfAborted();
     } catch (error) {
-      this.state = 'idle';
+      this.lifecycle.send({ type: 'open.failed' });
       await this.releaseStages();
       if (error instanceof ModelConnectError) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -164,14 +167,14 @@ export class LocalModel implements RealtimeModel {
         cause: error,
       });
     }
-    if (this.state !== 'connecting') return;
-    this.state = 'connected';
+    // Closed while the stages loaded: nothing to announce.
+    if (!this.lifecycle.send({ type: 'opened' })) return;
     this.sessionId = this.newId('sess');
     this.emit({ type: 'model_session_created', session_id: this.sessionId });
   }
 
   send(input: ModelInput): void {
-    if (this.state !== 'connected') {
+    if (!this.lifecycle.matches('open')) {
       this.emitError(
         'invalid_request_error',
         'not_connected',
@@ -214,7 +217,7 @@ export class LocalModel implements RealtimeModel {
   }
 
   createResponse(options: ResponseOptions = {}): void {
-    if (this.state !== 'connected') {
+    if (!this.lifecycle.matches('open')) {
       this.emitError(
         'invalid_request_error',
         'not_connected',
@@ -276,9 +279,8 @@ export class LocalModel implements RealtimeModel {
   }
 
   async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    const wasConnected = this.state === 'connected';
-    this.state = 'closed';
+    const wasConnected = this.lifecycle.matches('open');
+    if (!this.lifecycle.send({ type: 'close' })) return;
     this.cancelResponse();
     if (wasConnected) {
       this.emit({
@@ -291,6 +293,7 @@ export class LocalModel implements RealtimeModel {
     await this.releaseStages();
     this.flushQueue();
     this.subject.complete();
+    this.lifecycle.send({ type: 'closed' });
   }
 
   // --- stages ---------------------------------------------------------------------------------
@@ -435,7 +438,7 @@ export class LocalModel implements RealtimeModel {
   }
 
   private async transcribeTurn(itemId: string, audio: Int16Array, respond: boolean): Promise<void> {
-    if (this.state !== 'connected') return;
+    if (!this.lifecycle.matches('open')) return;
     const transcriber = this.transcriber;
     if (!transcriber) {
       // Every untranscribed turn is told (a page resolves that turn's bubble with it); the full
@@ -459,7 +462,7 @@ export class LocalModel implements RealtimeModel {
       this.emitError('transcription_error', 'transcription_failed', `${transcriber.name}: ${message}`);
       return;
     }
-    if (this.state !== 'connected') return;
+    if (!this.lifecycle.matches('open')) return;
     if (text) this.emit({ type: 'model_input_transcription_delta', item_id: itemId, delta: text });
     this.emit({ type: 'model_input_transcription_done', item_id: itemId, transcript: text });
     // Nothing recognisable (a cough, noise): no user item and no reply, rather than answering nothing.
@@ -546,7 +549,7 @@ export class LocalModel implements RealtimeModel {
       };
       const outputs = options.say !== undefined ? sayOnly(options.say) : this.brain.respond(request);
       for await (const output of outputs) {
-        if (active.cancelled || this.state !== 'connected') break;
+        if (active.cancelled || !this.lifecycle.matches('open')) break;
         if (output.type === 'text') addText(output.delta);
         else this.emitToolCall(responseId, output.callId, output.name, output.arguments, session);
       }
@@ -592,7 +595,7 @@ export class LocalModel implements RealtimeModel {
     if (firstAudioAt !== undefined)
       metadata.first_audio_ms = Math.round((firstAudioAt - startedAt) * 100) / 100;
     if (this.active === active) this.active = undefined;
-    if (this.state === 'closed' && !this.subject.closed) {
+    if (this.lifecycle.closed && !this.subject.closed) {
       this.emit({
         type: 'model_response_done',
         response_id: responseId,
@@ -613,7 +616,7 @@ export class LocalModel implements RealtimeModel {
     });
     const queued = this.responseQueued;
     this.responseQueued = undefined;
-    if (queued && this.state === 'connected') void this.runResponse(queued);
+    if (queued && this.lifecycle.matches('open')) void this.runResponse(queued);
   }
 
   private emitToolCall(
