@@ -52,7 +52,8 @@ describe.skipIf(skip !== undefined)('playground: agent voices mixed in an AudioW
       player.enqueue(level(0.25, 24000), 24000, 'item_alice', 'alice');
       player.enqueue(level(0.5, 16000), 16000, 'item_bob', 'bob');
       const rendered = (await context.startRendering()).getChannelData(0);
-      // The worklet's reports arrive as messages after the render.
+      // The worklet's reports arrive as messages after the render, from Chromium's audio thread: a
+      // bounded wait on an outside thread, one of the README's stated exceptions to "no real sleeps".
       for (let i = 0; i < 50 && player.stats.chunksFinished < 2; i++) await new Promise((r) => setTimeout(r, 20));
       const at = (seconds) => rendered[Math.round(seconds * rate)];
       return { both: at(0.25), after: at(0.75), stats: { ...player.stats } };

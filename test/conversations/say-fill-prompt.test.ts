@@ -30,7 +30,7 @@ async function session(base: string, room?: string): Promise<WsClient> {
   return client;
 }
 
-/** Advances simulated time in steps, letting the sockets deliver, noting when each line was heard. */
+/** Advances simulated time in steps, noting when each line was heard. */
 async function advance(
   clock: TestClock,
   ms: number,
@@ -39,7 +39,9 @@ async function advance(
 ) {
   for (let t = 0; t < ms; t += STEP_MS) {
     clock.increment(STEP_MS);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    // The room's queued deliveries run, then a ping round trip brings what the step made the server send.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (client.isOpen) await client.roundTrip();
     const lines = client.messages.filter((m) => m.type === 'agent_response_audio_transcript_done');
     for (const line of lines.slice(heard.length))
       heard.push({ text: String(line.transcript), atMs: clock.now() });

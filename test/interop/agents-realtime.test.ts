@@ -49,24 +49,30 @@ describe('@openai/agents-realtime RealtimeSession over OpenAIRealtimeWebSocket a
     });
     await session.connect({ apiKey: 'sk-dummy' });
 
-    const answered = until<void>((resolve) => {
-      const check = () =>
+    // Checked after every transport event the SDK reports (the `raw` listener runs first).
+    const untilRaw = (holds: () => boolean, label: string) =>
+      until<void>((resolve) => {
+        const check = () => {
+          if (!holds()) return;
+          session.off('transport_event', check);
+          resolve();
+        };
+        session.on('transport_event', check);
+        check();
+      }, label);
+
+    const answered = untilRaw(
+      () =>
         raw.some(
           (e) =>
             e.type === 'response.output_audio_transcript.done' &&
             (e as unknown as { transcript: string }).transcript.includes('21 degrees'),
-        )
-          ? resolve()
-          : setTimeout(check, 10);
-      check();
-    }, 'the answer after the tool call');
+        ),
+      'the answer after the tool call',
+    );
     session.sendMessage('What is the weather in Paris?');
     await answered;
-    await until<void>((resolve) => {
-      const check = () =>
-        raw.filter((e) => e.type === 'response.done').length >= 2 ? resolve() : setTimeout(check, 10);
-      check();
-    }, 'both responses done');
+    await untilRaw(() => raw.filter((e) => e.type === 'response.done').length >= 2, 'both responses done');
     // 120 ms of 24 kHz PCM16 in 20 ms chunks.
     expect(audioBytes).toBe(6 * 960);
     const history = session.history;
@@ -97,12 +103,11 @@ describe('@openai/agents-realtime RealtimeSession over OpenAIRealtimeWebSocket a
     await firstAudio;
     session.interrupt();
     expect((await cancelled).response.status).toBe('cancelled');
-    await until<void>((resolve) => {
-      // The SDK answers conversation.item.truncated with conversation.item.retrieve.
-      const check = () =>
-        raw.some((e) => e.type === 'conversation.item.retrieved') ? resolve() : setTimeout(check, 10);
-      check();
-    }, 'truncated then retrieved');
+    // The SDK answers conversation.item.truncated with conversation.item.retrieve.
+    await untilRaw(
+      () => raw.some((e) => e.type === 'conversation.item.retrieved'),
+      'truncated then retrieved',
+    );
     expect(raw.some((e) => e.type === 'conversation.item.truncated')).toBe(true);
     expect(errors).toEqual([]);
     session.close();

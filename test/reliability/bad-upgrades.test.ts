@@ -91,16 +91,22 @@ describe('every upgrade is answered and closed', () => {
 
   it('attach mode with an app listener that ignores a path: the gateway answers it 404 after unclaimedUpgradeMs', async () => {
     const clock = new TestClock();
+    let ignored: () => void = () => {};
+    const reachedServer = new Promise<void>((resolve) => {
+      ignored = resolve;
+    });
     const { port } = await attached((http) => {
       // The app serves its own `/app-socket` upgrades and ignores everything else.
       http.on('upgrade', (request, socket) => {
         if (request.url === '/app-socket') socket.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\napp');
+        else ignored();
       });
     }, clock);
     const app = await rawUpgrade(port, '/app-socket');
     expect(app.status).toBe(200);
     const pending = rawUpgrade(port, '/elsewhere', {}, 5000);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every upgrade listener (the gateway's among them) has seen the request: its timer is set.
+    await reachedServer;
     clock.increment(10_000);
     const answer = await pending;
     expect(answer).toMatchObject({ status: 404, closedByServer: true });

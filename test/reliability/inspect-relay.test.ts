@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { startGateway } from './support/gateway.js';
 import { failOnProcessErrors } from './support/process-guard.js';
 import { bearer, type Json, WsClient } from './support/ws-client.js';
@@ -75,7 +76,13 @@ describe('/inspect relay is scoped to its publisher, bounded, and dropped with i
 
     publisher.ws.close();
     await publisher.closed;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The gateway lets go of the publisher's messages in its own close handler, which may run just
+    // after the client saw the close: wait for the gateway to count one connection less.
+    await eventually(
+      () => server.connections,
+      (n) => n === 1,
+      "the gateway noticing the publisher's close",
+    );
     const afterLeaving = await inspect(base, 'sk-alice');
     await settled(afterLeaving);
     expect(relayed(afterLeaving)).toEqual([]);

@@ -92,12 +92,21 @@ async function rig(): Promise<Rig> {
   return { client, clock, aborted, models };
 }
 
-/** Advances simulated time in small steps, letting sockets deliver in between, until `done()` holds. */
-async function runClockUntil(clock: TestClock, done: () => boolean, what: string, limitMs = 60_000) {
+/**
+ * Advances simulated time in small steps until `done()` holds. After each step a ping round trip to
+ * the gateway brings whatever the step made it send.
+ */
+async function runClockUntil(
+  { clock, client }: { clock: TestClock; client: WsClient },
+  done: () => boolean,
+  what: string,
+  limitMs = 60_000,
+) {
   for (let t = 0; !done(); t += 20) {
     if (t > limitMs) throw new Error(`${what}: not reached after ${limitMs} simulated ms`);
     clock.increment(20);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    if (client.isOpen) await client.roundTrip();
   }
 }
 
@@ -120,7 +129,7 @@ describe('failing tools leave the agent listening with the failure reported', ()
     expect(result.tool_result).toMatchObject({ id: 'c_explode', name: 'explode', is_error: true });
     expect(String((result.tool_result as Json).output)).toContain('the billing backend is down');
     await runClockUntil(
-      r.clock,
+      r,
       () => r.client.messages.slice(from).filter((m) => m.type === 'agent_response_done').length >= 2,
       'the follow-up response',
     );
@@ -134,7 +143,7 @@ describe('failing tools leave the agent listening with the failure reported', ()
     await r.client.until(() => lastState(r.client.messages) === 'runningTools', 'runningTools');
     const started = r.clock.now();
     await runClockUntil(
-      r.clock,
+      r,
       () => r.client.messages.slice(from).some((m) => m.type === 'agent_response_tool_result'),
       'the timeout result',
     );
@@ -144,7 +153,7 @@ describe('failing tools leave the agent listening with the failure reported', ()
     const result = await r.client.waitForType('agent_response_tool_result', from);
     expect(result.tool_result).toMatchObject({ id: 'c_hang', name: 'hang', is_error: true });
     expect(String((result.tool_result as Json).output)).toMatch(/time/i);
-    await runClockUntil(r.clock, () => lastState(r.client.messages) === 'listening', 'listening');
+    await runClockUntil(r, () => lastState(r.client.messages) === 'listening', 'listening');
   });
 
   it('a tool cancelled mid-run by the user: aborted, reported as cancelled, model told without a new response', async () => {
@@ -153,7 +162,7 @@ describe('failing tools leave the agent listening with the failure reported', ()
     await r.client.until(() => lastState(r.client.messages) === 'runningTools', 'runningTools');
     const cancelledAt = r.client.messages.length;
     r.client.send({ type: 'client_response_cancel' });
-    await runClockUntil(r.clock, () => lastState(r.client.messages) === 'listening', 'listening');
+    await runClockUntil(r, () => lastState(r.client.messages) === 'listening', 'listening');
     expect(r.aborted).toEqual(['slow']);
     const cancelled = 'slow was cancelled by the user before it finished';
     expect(
@@ -180,7 +189,7 @@ describe('failing tools leave the agent listening with the failure reported', ()
     // Still usable afterwards.
     const next = await ask(r, 'hello');
     await runClockUntil(
-      r.clock,
+      r,
       () => r.client.messages.slice(next).some((m) => m.type === 'agent_response_done'),
       'a turn after the interruption',
     );

@@ -10,8 +10,11 @@ afterEach(async () => {
   agent = undefined;
 });
 
-/** Lets pending promise callbacks and I/O run, so that a missing event would have had its chance. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * One turn of the event loop, so that pending promise callbacks run. The tool's result waits on the
+ * test clock alone, so after this turn and before the clock reaches its delay it cannot have come.
+ */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('streaming chat with a slow tool (seed 004)', () => {
   it('streams the reply word by word while the 3 s lookup runs, then answers with its result', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, createMachine, fromPromise, setup } from 'xstate';
-import type { FeedItem } from './feed-item.js';
+import { assign, createActor, createMachine, fromPromise, setup, spawnChild } from 'xstate';
+import type { ActorItem, FeedItem } from './feed-item.js';
 import { Inspector } from './inspector.js';
 import { DEFAULT_JSON_SAFE_LIMITS, toJsonSafe } from './json-safe.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -74,6 +74,62 @@ describe('Inspector', () => {
     expect(inspector.snapshot('r').states.map((s) => s.value)).toContain('going');
     detach();
     actor.send({ type: 'go' });
+    actor.stop();
+  });
+
+  it('files each child under the actor that spawned or invoked it, live and when attached', () => {
+    const leaf = createMachine({ id: 'leaf', initial: 'on', states: { on: {} } });
+    const middle = setup({ actors: { leaf } }).createMachine({
+      id: 'middle',
+      initial: 'idle',
+      states: { idle: { on: { grow: { actions: spawnChild('leaf', { id: 'leaf' }) } } } },
+    });
+    const top = setup({ actors: { middle } }).createMachine({
+      id: 'top',
+      initial: 'running',
+      states: { running: { invoke: { id: 'middle', src: 'middle' } } },
+    });
+    const inspector = new Inspector();
+    const items = collect(inspector);
+    // The inspector reads XState's public surface only: an underscored (internal) field throws here.
+    const publicOnly = <T extends object>(ref: T): T =>
+      new Proxy(ref, {
+        get(target, key, receiver) {
+          if (typeof key === 'string' && key.startsWith('_')) throw new Error(`internal field ${key} read`);
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const feed = inspector.observer('live');
+    const actor = createActor(top, {
+      inspect: (event) => {
+        const action = event.type === '@xstate.action' ? event.action : undefined;
+        const params = action?.params as { actorRef?: object } | undefined;
+        feed({
+          ...event,
+          actorRef: publicOnly(event.actorRef),
+          ...(action && params?.actorRef
+            ? { action: { ...action, params: { ...params, actorRef: publicOnly(params.actorRef) } } }
+            : {}),
+        } as typeof event);
+      },
+    }).start();
+    (actor.getSnapshot().children.middle as { send(e: { type: string }): void }).send({ type: 'grow' });
+    const filed = items.filter((i): i is ActorItem => i.kind === 'actor' && i.room === 'live');
+    const byId = new Map(filed.map((i) => [i.id, i]));
+    const topItem = filed.find((i) => i.parentId === undefined);
+    expect(topItem?.machineKey).toBe('top');
+    expect(byId.get('middle')?.parentId).toBe(topItem?.actorId);
+    expect(byId.get('leaf')?.parentId).toBe(byId.get('middle')?.actorId);
+    // Each actor is filed before anything is said about its state.
+    const leafId = byId.get('leaf')?.actorId;
+    const firstState = items.findIndex((i) => i.kind === 'state' && i.actorId === leafId);
+    expect(items.indexOf(byId.get('leaf')!)).toBeLessThan(firstState);
+
+    const attached = new Inspector();
+    attached.attach(actor, 'late');
+    const late = new Map(attached.snapshot('late').actors.map((a) => [a.id, a]));
+    expect(late.get('middle')?.parentId).toBe(actor.sessionId);
+    expect(late.get('leaf')?.parentId).toBe(late.get('middle')?.actorId);
     actor.stop();
   });
 

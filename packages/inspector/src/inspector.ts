@@ -30,13 +30,28 @@ interface ActorRecord {
 interface RoomRecord {
   readonly definitions: Map<string, DefinitionItem>;
   readonly actors: Map<string, ActorRecord>;
+  /**
+   * Children announced (`@xstate.actor`) whose parent is not known yet, with what was said about
+   * them meanwhile. XState announces an actor when it creates it and tells who spawned it in the
+   * parent's `xstate.spawnChild` action event (which carries the child's ref); for a child of an
+   * initial state that comes after the child's first state. Keyed by session id.
+   */
+  readonly unplaced: Map<string, Unplaced>;
 }
 
-type ActorInternals = {
+interface Unplaced {
+  readonly actor: InspectedActor;
+  readonly held: InspectionEvent[];
+}
+
+/** Events held for a child whose parent is still unknown before it is filed without one. */
+const MAX_HELD = 64;
+
+/** What the inspector reads of an actor: its public fields (`logic` is public on XState's `Actor`). */
+type InspectedActor = {
   readonly sessionId: string;
   readonly id: string;
   readonly logic?: unknown;
-  readonly _parent?: { readonly sessionId?: string };
   getSnapshot(): unknown;
 };
 
@@ -89,7 +104,7 @@ export class Inspector {
    * everything that happens. Returns the function that stops inspecting.
    */
   attach(actor: AnyActorRef, room: string): () => void {
-    this.#seedTree(actor as unknown as ActorInternals, room);
+    this.#seedTree(actor as unknown as InspectedActor, room);
     const subscription = actor.system.inspect((event: InspectionEvent) => this.inspect(event, room));
     return () => subscription.unsubscribe();
   }
@@ -97,17 +112,32 @@ export class Inspector {
   /** Handles one inspection event. Never throws: a broken feed must not break the actor that feeds it. */
   inspect(event: InspectionEvent, room: string): void {
     try {
-      const actor = event.actorRef as unknown as ActorInternals;
+      const actor = event.actorRef as unknown as InspectedActor;
+      const unplaced = this.#rooms.get(room)?.unplaced.get(actor.sessionId);
+      if (unplaced && event.type !== '@xstate.action') {
+        unplaced.held.push(event);
+        if (unplaced.held.length >= MAX_HELD) this.#place(unplaced, room, undefined);
+        return;
+      }
       switch (event.type) {
         case '@xstate.actor':
-          this.#registerActor(actor, room);
+          // A root has no parent; a child waits for the spawn action that names its parent.
+          if (actor.sessionId === event.rootId) this.#registerActor(actor, room);
+          else this.#roomRecord(room).unplaced.set(actor.sessionId, { actor, held: [] });
           return;
+        case '@xstate.action': {
+          const child = spawnedChild(event.action);
+          const waiting = child && this.#rooms.get(room)?.unplaced.get(child.sessionId);
+          if (waiting) this.#place(waiting, room, actor.sessionId);
+          else if (child) this.#registerActor(child, room, actor.sessionId);
+          return;
+        }
         case '@xstate.snapshot':
           this.#recordState(actor, room, event.snapshot, event.event.type);
           return;
         case '@xstate.event': {
           this.#registerActor(actor, room);
-          const source = event.sourceRef as unknown as ActorInternals | undefined;
+          const source = event.sourceRef as unknown as InspectedActor | undefined;
           const payload = toJsonSafe(event.event, this.#limits);
           const fields =
             payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
@@ -164,32 +194,38 @@ export class Inspector {
     this.#feed.complete();
   }
 
-  #seedTree(actor: ActorInternals, room: string): void {
-    this.#registerActor(actor, room);
+  #seedTree(actor: InspectedActor, room: string, parentId?: string): void {
+    this.#registerActor(actor, room, parentId);
     const snapshot = actor.getSnapshot() as { children?: Record<string, unknown> } | undefined;
     this.#recordState(actor, room, snapshot, 'xstate.attach');
     for (const child of Object.values(snapshot?.children ?? {})) {
-      if (child && typeof child === 'object' && 'sessionId' in child) {
-        this.#seedTree(child as ActorInternals, room);
-      }
+      if (isActor(child)) this.#seedTree(child, room, actor.sessionId);
     }
   }
 
   #roomRecord(room: string): RoomRecord {
     let record = this.#rooms.get(room);
     if (!record) {
-      record = { definitions: new Map(), actors: new Map() };
+      record = { definitions: new Map(), actors: new Map(), unplaced: new Map() };
       this.#rooms.set(room, record);
     }
     return record;
   }
 
-  #registerActor(actor: ActorInternals, room: string): ActorRecord {
+  /** Files a child whose parent is now known, then what was said about it meanwhile, in order. */
+  #place(unplaced: Unplaced, room: string, parentId: string | undefined): void {
+    this.#rooms.get(room)?.unplaced.delete(unplaced.actor.sessionId);
+    this.#registerActor(unplaced.actor, room, parentId);
+    for (const event of unplaced.held) this.inspect(event, room);
+  }
+
+  /** Files an actor once; `parentId` when it is known (an actor seen first elsewhere is filed without). */
+  #registerActor(actor: InspectedActor, room: string, parentId?: string): ActorRecord {
     const record = this.#roomRecord(room);
     const known = record.actors.get(actor.sessionId);
     if (known) return known;
+    record.unplaced.delete(actor.sessionId);
     const machineKey = this.#definitionFor(actor.logic, room, record);
-    const parentId = actor._parent?.sessionId;
     const item: ActorItem = {
       kind: 'actor',
       seq: this.#nextSeq(),
@@ -245,7 +281,7 @@ export class Inspector {
     return key;
   }
 
-  #recordState(actor: ActorInternals, room: string, snapshot: unknown, eventType: string): void {
+  #recordState(actor: InspectedActor, room: string, snapshot: unknown, eventType: string): void {
     const entry = this.#registerActor(actor, room);
     const snap = (snapshot ?? {}) as { value?: unknown; status?: unknown; context?: unknown };
     const value = toJsonSafe(snap.value ?? null, this.#limits);
@@ -266,7 +302,10 @@ export class Inspector {
     };
     entry.lastState = item;
     this.#emit(item);
-    if (FINAL_STATUSES.has(status)) this.#rooms.get(room)?.actors.delete(actor.sessionId);
+    if (FINAL_STATUSES.has(status)) {
+      this.#rooms.get(room)?.actors.delete(actor.sessionId);
+      this.#rooms.get(room)?.unplaced.delete(actor.sessionId);
+    }
   }
 
   #nextSeq(): number {
@@ -278,4 +317,19 @@ export class Inspector {
     if (item.kind === 'state' || item.kind === 'event') this.#recent.push(item);
     this.#feed.next(item);
   }
+}
+
+function isActor(value: unknown): value is InspectedActor {
+  return value !== null && typeof value === 'object' && 'sessionId' in value && 'getSnapshot' in value;
+}
+
+/** The child a `xstate.spawnChild` action (a spawn or an invoke) created, from the action's params. */
+function spawnedChild(action: {
+  readonly type: string;
+  readonly params?: unknown;
+}): InspectedActor | undefined {
+  if (action.type !== 'xstate.spawnChild') return undefined;
+  const params = action.params;
+  if (params === null || typeof params !== 'object' || !('actorRef' in params)) return undefined;
+  return isActor(params.actorRef) ? params.actorRef : undefined;
 }

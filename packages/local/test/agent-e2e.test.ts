@@ -27,7 +27,16 @@ describe('LocalModel inside a RealtimeAgent', () => {
     });
     const agent = new RealtimeAgent({ name: 'assistant', instructions: 'Help.', model, tools: [getWeather] });
     const events: ServerEvent[] = [];
-    await agent.start({ next: (event) => events.push(event) });
+    let spoken: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      spoken = resolve;
+    });
+    await agent.start({
+      next: (event) => {
+        events.push(event);
+        if (event.type === 'agent_response_audio_transcript_done') spoken();
+      },
+    });
     agent.handleInput({ type: 'client_text_append', text: "What's the weather in Paris?" });
     const transcript = () =>
       events
@@ -36,7 +45,7 @@ describe('LocalModel inside a RealtimeAgent', () => {
             e.type === 'agent_response_audio_transcript_done',
         )
         .map((e) => e.transcript);
-    for (let i = 0; i < 500 && transcript().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await answered;
     const types = events.map((e) => e.type);
     expect(types).toContain('agent_response_tool_use_done');
     expect(types).toContain('agent_response_tool_result');

@@ -1,7 +1,7 @@
 import { bytesFromBase64 } from '@chorus/audio';
 import { TestClock } from '@chorus/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalModel, rulesBrain } from '../src/index.js';
+import { LocalModel, rulesBrain, sharedEspeakWasmTts, type Tts } from '../src/index.js';
 import { EventLog, session, tool } from './helpers.js';
 
 const brain = () =>
@@ -127,7 +127,19 @@ describe('LocalModel text turns', () => {
 
   it('paces audio on the clock: one 40 ms delta per 40 ms, transcript words as their audio goes out', async () => {
     const clock = new TestClock();
-    const model = makeModel({ clock, speed: 1 });
+    // The real engine (a worker thread), watched: the test knows when every sentence asked for is ready.
+    const espeak = sharedEspeakWasmTts();
+    const syntheses: Promise<unknown>[] = [];
+    const tts: Tts = {
+      name: espeak.name,
+      synthesize: (text, options) => {
+        const speech = espeak.synthesize(text, options);
+        syntheses.push(speech);
+        return speech;
+      },
+      dispose: () => espeak.dispose(),
+    };
+    const model = makeModel({ clock, speed: 1, tts });
     const log = new EventLog(model);
     await model.connect(session({ outputAudioFormat: { type: 'audio/pcm', rate: 16000 } }));
     model.send({ type: 'text', text: 'tell me a story' });
@@ -144,12 +156,13 @@ describe('LocalModel text turns', () => {
     const heardAt440 = log.transcript();
     expect(heardAt440.startsWith('Once upon')).toBe(true);
     expect(heardAt440.length).toBeLessThan('Once upon a time there was a small robot.'.length);
-    // run to the end (sentences after the first are synthesized while the first plays)
-    // (real 1 ms yields only let the worker thread deliver the next sentences)
+    // Run to the end (sentences after the first are synthesized while the first plays): before each
+    // step of the clock, every sentence asked for so far has come back from the worker.
     for (let i = 0; i < 2000 && !log.of('model_response_done').length; i++) {
+      await Promise.allSettled(syntheses);
       clock.increment(40);
-      await new Promise((r) => setTimeout(r, 1));
     }
+    await espeak.dispose();
     expect(log.transcript()).toBe('Once upon a time there was a small robot. It liked to talk. The end.');
     const audioMs = (log.audioBytes() / 2 / 16000) * 1000;
     expect(audioMs).toBeGreaterThan(3000);

@@ -561,7 +561,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
 
   async function drain({ deadlineMs = 10_000 }: { deadlineMs?: number } = {}): Promise<DrainResult> {
     draining = true;
-    const started = Date.now();
+    const started = clock.now();
     if (ownServer && httpServer?.listening) httpServer.close();
     const open = [...tracked];
     const allClosed = Promise.all(
@@ -579,12 +579,13 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
     const rooms = host.stopAll().then(() => {
       roomsStopped = true;
     });
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // On the gateway's clock like every other timer, so a test can drive the deadline.
+    let timer: unknown;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadlineMs - 50));
+      timer = clock.setTimeout(resolve, Math.max(0, deadlineMs - 50));
     });
     await Promise.race([Promise.all([allClosed, rooms]), deadline]);
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     let terminated = 0;
     for (const entry of open) {
       if (!entry.socket.closed) {
@@ -593,7 +594,7 @@ export function createChorusServer(options: ChorusServerOptions): ChorusServer {
       }
     }
     const result = { closed: open.length - terminated, terminated, roomsStopped };
-    logger.info({ ...result, ms: Date.now() - started }, 'drained');
+    logger.info({ ...result, ms: clock.now() - started }, 'drained');
     return result;
   }
 

@@ -103,15 +103,11 @@ describe('shared rooms across gateways on one bus', () => {
     for (let i = 0; i < 5; i++)
       bob.send({ type: 'client_audio_append', audio, format: { type: 'audio/pcm', rate: 16000 } });
     bob.send({ type: 'client_text_append', text: 'marker' });
-    await new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const poll = () => {
-        if (agents[0]?.inputs.some((i) => i.event.type === 'client_text_append')) resolve();
-        else if (Date.now() - started > 5000) reject(new Error('the owner never got the input'));
-        else setTimeout(poll, 5);
-      };
-      poll();
-    });
+    // The owner answers a response request only after the inputs before it: its answer reaching bob
+    // means every frame he sent has reached the owner.
+    bob.send({ type: 'client_response_create' });
+    await bob.waitForType('agent_response_done');
+    expect(agents[0]?.inputs.some((i) => i.event.type === 'client_text_append')).toBe(true);
     expect(agents[0]?.inputs.filter((i) => i.event.type === 'client_audio_append')).toHaveLength(5);
     expect(c.bus.stats.received).toBe(heardByC);
   });

@@ -50,12 +50,13 @@ describe('turn traces across gateways', () => {
       await c.waitForType('server_session_created');
       return c;
     };
-    await join(a, 'alice'); // A owns the room
+    const alice = await join(a, 'alice'); // A owns the room
     const bob = await join(b, 'bob');
     bob.send({ type: 'client_text_append', text: 'hi' });
     bob.send({ type: 'client_response_create' });
-    await bob.waitForType('agent_response_done');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A traces each room event in the same dispatch that sends it to its own user: once alice on A
+    // and bob on B both have the reply's end, every span of the turn has ended on both gateways.
+    await Promise.all([alice.waitForType('agent_response_done'), bob.waitForType('agent_response_done')]);
     const onB = exporters.B.getFinishedSpans();
     const onA = exporters.A.getFinishedSpans();
     const receive = onB.find(

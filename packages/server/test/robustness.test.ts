@@ -63,7 +63,8 @@ describe('backpressure', () => {
 
     // The slow reader stops reading, then asks for a torrent of audio.
     slow.send({ type: 'client_response_create' });
-    await new Promise((r) => setTimeout(r, 5));
+    // The torrent has begun once its first frame arrives; then the reader stops reading.
+    await slow.waitForType('agent_response_audio_delta');
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const during: number[] = [];
     const deadline = Date.now() + 4000;

@@ -46,6 +46,28 @@ export class WsClient {
     else this.ws.send(JSON.stringify(frame), { binary: binary ?? false });
   }
 
+  /**
+   * Resolves once the server has answered a ping sent now. The server writes its frames in order and
+   * answers a ping as it reads it, so whatever it sent before reading the ping has arrived by then:
+   * a deterministic point to look at what came, instead of a sleep.
+   */
+  roundTrip(timeoutMs = 10_000): Promise<void> {
+    if (!this.isOpen) return Promise.reject(new Error('roundTrip: the socket is not open'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no pong within ${timeoutMs} ms`)), timeoutMs);
+      // A close that crosses the ping is as good an answer: nothing comes after it.
+      const done = () => {
+        clearTimeout(timer);
+        this.ws.off('pong', done);
+        this.ws.off('close', done);
+        resolve();
+      };
+      this.ws.once('pong', done);
+      this.ws.once('close', done);
+      this.ws.ping();
+    });
+  }
+
   /** Resolves once `ready()` holds; rejects after `timeoutMs` naming what was awaited. */
   until(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     if (ready()) return Promise.resolve();

@@ -31,8 +31,11 @@ export type RoomMachineEvent =
   | { type: 'room.stop' }
   | { type: 'room.stopped' }
   | { type: 'room.stop_failed'; error: string }
-  /** Creates a member's actor as a child of the room (one root actor per room). */
-  | { type: 'member.spawn'; id: string; logic: AnyActorLogic; input?: unknown }
+  /**
+   * Creates a member's actor as a child of the room (one root actor per room). The event names the
+   * member only: its logic and input come from the implementation `provideMembers` supplies.
+   */
+  | { type: 'member.spawn'; id: string }
   | { type: 'member.release'; id: string }
   /** A user spoke: the loop guard's budget starts again. */
   | { type: 'floor.user_turn' }
@@ -49,6 +52,15 @@ export interface FloorChangedEmitted {
   reason: string;
 }
 
+/** A member's actor logic and its input, as the member handed them to the room when it started. */
+export interface MemberLogic {
+  readonly logic: AnyActorLogic;
+  readonly input?: unknown;
+}
+
+/** Finds the logic of the member a `member.spawn` event names; undefined spawns nothing. */
+export type MemberLogics = (id: string) => MemberLogic | undefined;
+
 /**
  * The ChatRoom's root actor. It owns the lifecycle, the floor (who holds it, the loop guard's
  * count) and, as children, every member's actor. Side effects (starting members, delivering
@@ -61,13 +73,12 @@ export const roomMachine = setup({
     events: {} as RoomMachineEvent,
     emitted: {} as FloorChangedEmitted,
   },
-  // Members bring their own logic at runtime; any logic may be spawned under any id.
+  // Each member's actor is a child under the member's own id, its logic whatever the member brings.
   actors: {} as Record<string, AnyActorLogic>,
   actions: {
-    spawnMember: enqueueActions(({ enqueue, event }) => {
-      if (event.type !== 'member.spawn') return;
-      enqueue.spawnChild(event.logic, { id: event.id, input: event.input });
-    }),
+    // Members bring their own logic when they start; the room supplies it by id through
+    // `provideMembers`, so events stay plain data. Without it, no member can be spawned.
+    spawnMember: enqueueActions(() => undefined),
     releaseMember: enqueueActions(({ enqueue, event }) => {
       if (event.type !== 'member.release') return;
       enqueue.stopChild(event.id);
@@ -154,3 +165,16 @@ export const roomMachine = setup({
     failed: { type: 'final' },
   },
 });
+
+/** The room machine spawning members from `members`: logic reaches the machine as an implementation, never in an event. */
+export function provideMembers(members: MemberLogics): typeof roomMachine {
+  return roomMachine.provide({
+    actions: {
+      spawnMember: enqueueActions(({ enqueue, event }) => {
+        if (event.type !== 'member.spawn') return;
+        const member = members(event.id);
+        if (member) enqueue.spawnChild(member.logic, { id: event.id, input: member.input });
+      }),
+    },
+  });
+}

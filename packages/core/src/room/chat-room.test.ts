@@ -1,12 +1,8 @@
 import type { ServerEvent } from '@chorus/protocol';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestClock } from '../testing/test-clock.js';
 import { ChatRoom } from './chat-room.js';
 import { FakeMember, heardLines, transcriptLines } from './fake-member.fixture.js';
-
-afterEach(() => {
-  vi.useRealTimers();
-});
 
 function greeter(name: string) {
   return (heard: { speaker: string }) => `Hi ${heard.speaker}, ${name} here.`;
@@ -72,6 +68,28 @@ describe('ChatRoom lifecycle', () => {
     expectNothingLeft(room, [a, b]);
     await room.stop(); // idempotent
     expect(room.state).toBe('stopped');
+  });
+
+  it('spawns members by id: the room actor receives plain data events, members get the room clock', async () => {
+    const clock = new TestClock();
+    const a = new FakeMember('a1', 'Agent1');
+    const received: unknown[] = [];
+    const room = new ChatRoom({
+      agents: [a],
+      clock,
+      inspect: (event) => {
+        if (event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId)
+          received.push(event.event);
+      },
+    });
+    await room.start();
+    const spawns = received.filter((e) => (e as { type: string }).type === 'member.spawn');
+    // What an inspector or a log would keep of each event is the whole event: no logic object rides along.
+    expect(spawns).toEqual([{ type: 'member.spawn', id: 'member:a1' }]);
+    expect(received.every((e) => JSON.stringify(structuredClone(e)) === JSON.stringify(e))).toBe(true);
+    expect(room.actor.getSnapshot().children['member:a1']).toBe(a.actorRef);
+    expect(a.startOptions?.clock).toBe(clock);
+    await room.stop();
   });
 
   it('ends failed when a member cannot start, stopping the others, and rejects', async () => {
@@ -550,12 +568,13 @@ describe('ChatRoom floor control', () => {
   });
 
   it('moderator agent: a member asked who speaks next, started and stopped with the room, unseen by clients', async () => {
-    vi.useFakeTimers();
+    // One clock for the room: the moderator member's delay runs on it, handed over at start.
+    const clock = new TestClock();
     const a = new FakeMember('a1', 'Agent1', { reply: () => 'done' });
     const b = new FakeMember('a2', 'Agent2', { reply: () => 'ok' });
     const picks = ['I pick Agent2.', 'Nobody.'];
     const boss = new FakeMember('m', 'Manager', { reply: () => picks.shift(), delayMs: 500 });
-    const room = new ChatRoom({ agents: [a, b], floor: 'moderator', moderator: boss });
+    const room = new ChatRoom({ agents: [a, b], floor: 'moderator', moderator: boss, clock });
     const seen = await started(room);
     expect(Object.keys(room.actor.getSnapshot().children).sort()).toEqual([
       'member:a1',
@@ -563,11 +582,12 @@ describe('ChatRoom floor control', () => {
       'member:m',
     ]);
     room.handleInput({ type: 'client_text_append', text: 'go' });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(vi.getTimerCount()).toBe(2); // the moderator's reply and the room's wait for it
-    // (settled() would wait for the moderator, whose answer is on the fake clock)
-    await vi.advanceTimersByTimeAsync(500); // "Agent2"; Agent2 answers; the moderator is asked again
-    await vi.advanceTimersByTimeAsync(500); // "Nobody."
+    await flushMicrotasks();
+    expect(clock.pendingTimers).toBe(2); // the moderator's reply and the room's wait for it
+    // (settled() would wait for the moderator, whose answer is on the test clock)
+    clock.increment(500); // "Agent2"; Agent2 answers; the moderator is asked again
+    await flushMicrotasks();
+    clock.increment(500); // "Nobody."
     await room.settled();
     expect(transcriptLines(seen)).toEqual([
       'User: go',
@@ -579,7 +599,7 @@ describe('ChatRoom floor control', () => {
     expect(boss.heard[0]?.text).toContain('User just said: "go"');
     expect(seen.some((e) => 'agent_id' in e && e.agent_id === 'm')).toBe(false);
     await room.stop();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
     expectNothingLeft(room, [a, b, boss]);
   });
 
@@ -692,19 +712,19 @@ describe('ChatRoom floor control', () => {
 
 describe('ChatRoom stop', () => {
   it('leaves no actor, timer or subscription behind, even with replies pending on the clock', async () => {
-    vi.useFakeTimers();
+    const clock = new TestClock();
     const a = new FakeMember('a1', 'Agent1', { reply: () => 'late', delayMs: 1000 });
     const b = new FakeMember('a2', 'Agent2', { reply: () => 'later', delayMs: 2000 });
-    const room = new ChatRoom({ agents: [a, b] });
+    const room = new ChatRoom({ agents: [a, b], clock });
     const seen = await started(room);
     const user = room.join({ id: 'u1', name: 'Ann' });
     user.events$.subscribe(() => undefined);
     user.handleInput({ type: 'client_text_append', text: 'hi' });
     await room.settled();
-    await vi.advanceTimersByTimeAsync(1000);
+    clock.increment(1000);
     await room.settled();
     expect(transcriptLines(seen)).toEqual(['Ann: hi', 'Agent1: late']);
-    expect(vi.getTimerCount()).toBe(1);
+    expect(clock.pendingTimers).toBe(1);
     expect(room.resources()).toMatchObject({
       children: 2,
       busSubscribers: 3,
@@ -712,7 +732,7 @@ describe('ChatRoom stop', () => {
       users: 1,
     });
     await room.stop();
-    expect(vi.getTimerCount()).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
     expectNothingLeft(room, [a, b]);
     expect(room.handleInput({ type: 'client_text_append', text: 'anyone?' })).toBe(false);
   });

@@ -5,7 +5,7 @@ import { refuseShaping, type ShapingReport, shapeMembers } from '../agent/client
 import { type ChorusClock, systemClock } from '../clock.js';
 import { AudioTurns } from './audio-turns.js';
 import { BoundedMap } from './bounded-map.js';
-import { type RoomState, roomMachine } from './chat-room.machine.js';
+import { type MemberLogic, provideMembers, type RoomState, type roomMachine } from './chat-room.machine.js';
 import type {
   ChatRoomOptions,
   RoomRelay,
@@ -79,6 +79,8 @@ export class ChatRoom {
   readonly #users = new RoomUsers();
   readonly #memberSubscriptions: Subscription[] = [];
   readonly #childIds = new Set<string>();
+  /** A starting member's logic, for the length of its `member.spawn` event. */
+  readonly #memberLogic = new Map<string, MemberLogic>();
   readonly #abort = new AbortController();
   /** Which agent a tool call, approval or audio item belongs to, for routing client answers. */
   readonly #owners = new BoundedMap<string, string>(OWNER_LIMIT);
@@ -137,11 +139,14 @@ export class ChatRoom {
       dropped: (user, message) => this.#reject(user, serverError('input_audio_dropped', message)),
     });
 
-    this.actor = createActor(roomMachine, {
-      input: { roomId: this.id, maxAgentTurns },
-      clock: options.clock ?? systemClock,
-      ...(options.inspect ? { inspect: options.inspect } : {}),
-    });
+    this.actor = createActor(
+      provideMembers((id) => this.#memberLogic.get(id)),
+      {
+        input: { roomId: this.id, maxAgentTurns },
+        clock: this.#clock,
+        ...(options.inspect ? { inspect: options.inspect } : {}),
+      },
+    );
     const publish = this.#publish;
     this.#floor = new RoomFloor({
       roomId: this.id,
@@ -243,6 +248,7 @@ export class ChatRoom {
         member.start(undefined, {
           spawn: (logic, id, input) => this.#spawn(logic, id, input),
           peers: this.members.filter((m) => m !== member).map((m) => m.name),
+          clock: this.#clock,
         }),
       ),
     );
@@ -262,11 +268,21 @@ export class ChatRoom {
     throw new Error(message);
   }
 
+  /**
+   * Makes a member's actor a child of the room's actor. The logic waits in `#memberLogic` for the
+   * machine's `spawnMember` action, which the spawn event names by id only. The room's actor is
+   * never busy here (members start from `start()`, outside any transition), so the event is taken
+   * at once and the child is in the next snapshot's `children`.
+   */
   #spawn(logic: AnyActorLogic, id: string, input: unknown): AnyActorRef {
     if (this.#childIds.has(id)) throw new Error(`ChatRoom ${this.id}: a member actor with id "${id}" exists`);
-    this.actor.send({ type: 'member.spawn', id, logic, input });
-    const children: Partial<Record<string, AnyActorRef>> = this.actor.getSnapshot().children;
-    const ref = children[id];
+    this.#memberLogic.set(id, { logic, input });
+    try {
+      this.actor.send({ type: 'member.spawn', id });
+    } finally {
+      this.#memberLogic.delete(id);
+    }
+    const ref = this.actor.getSnapshot().children[id];
     if (!ref) throw new Error(`ChatRoom ${this.id}: cannot spawn "${id}" while ${this.state}`);
     this.#childIds.add(id);
     return ref;

@@ -1,6 +1,7 @@
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import { type AnyActorRef, createActor, setup } from 'xstate';
+import { type ChorusClock, systemClock } from '../clock.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from './member.js';
 
 // A stand-in room member for the room's own tests: it records what it hears and answers with a
@@ -21,7 +22,7 @@ const fakeMemberMachine = setup({
 export interface FakeMemberOptions {
   /** What to say when asked to respond; undefined says nothing (a response with no words). */
   readonly reply?: (heard: HeardMessage, member: FakeMember) => string | undefined;
-  /** Answer after this many ms (setTimeout) instead of synchronously. */
+  /** Answer after this many ms on the room's clock (the system clock alone) instead of synchronously. */
   readonly delayMs?: number;
   /** Never answer on its own; the test calls `say`. */
   readonly manual?: boolean;
@@ -37,7 +38,7 @@ export class FakeMember implements RoomMember {
   actorRef: AnyActorRef | undefined;
   startOptions: MemberStartOptions | undefined;
   #responses = 0;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #timers = new Set<unknown>();
   #stopped = false;
 
   constructor(
@@ -50,6 +51,10 @@ export class FakeMember implements RoomMember {
     if (this.#stopped) return 'stopped';
     const value = this.actorRef?.getSnapshot().value;
     return typeof value === 'string' ? value : 'idle';
+  }
+
+  get #clock(): ChorusClock {
+    return this.startOptions?.clock ?? systemClock;
   }
 
   /** Whether anybody (the room) is still subscribed to this member's events. */
@@ -78,7 +83,7 @@ export class FakeMember implements RoomMember {
       this.say(text);
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = this.#clock.setTimeout(() => {
       this.#timers.delete(timer);
       this.say(text);
     }, this.options.delayMs);
@@ -121,7 +126,7 @@ export class FakeMember implements RoomMember {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const timer of this.#timers) this.#clock.clearTimeout(timer);
     this.#timers.clear();
     if (this.options.failStop) throw new Error(`${this.name} hung up badly`);
     this.emit({ type: 'agent_ended', agent_id: this.id, agent_name: this.name });

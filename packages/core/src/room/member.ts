@@ -1,6 +1,7 @@
 import type { ClientEvent, ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer } from 'rxjs';
 import type { AnyActorLogic, AnyActorRef, InputFrom } from 'xstate';
+import type { ChorusClock } from '../clock.js';
 import type { ConversationItem } from '../model/realtime-model.js';
 
 /**
@@ -58,4 +59,9 @@ export interface MemberStartOptions {
    * member still emits `agent_handoff` with `to` set to the peer's name.
    */
   readonly peers?: readonly string[];
+  /**
+   * The room's clock. A member that keeps time (timeouts, pacing, idle prompts) should keep it on
+   * this clock, so that one clock drives the whole room and a test moves it alone.
+   */
+  readonly clock?: ChorusClock;
 }

@@ -464,7 +464,12 @@ describe('FakeGeminiServer faults', () => {
     expect(client.pongs).toBe(2);
     server.inject({ type: 'slow_pong', delayMs: Number.POSITIVE_INFINITY });
     client.ping();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The fake answers a ping as soon as it reads it, before the frames after it: once the reply to
+    // a turn sent after the ping is here, a pong that was coming would have come.
+    client.send({
+      clientContent: { turns: [{ role: 'user', parts: [{ text: 'still there?' }] }], turnComplete: true },
+    });
+    await client.waitFor((m) => 'serverContent' in m);
     expect(client.pongs).toBe(2);
   });
 
