@@ -14,8 +14,10 @@ export {
 export {
   type PendingHandoff,
   type RealtimeAgentContext,
+  type RealtimeAgentEmitted,
   type RealtimeAgentEvent,
   type RealtimeAgentInput,
+  type RealtimeAgentOutput,
   type RealtimeAgentState,
   type RecordedTrip,
   type RunningToolCall,

@@ -1,6 +1,16 @@
 import type { ErrorCode } from '@chorus/protocol';
-import { assign, enqueueActions, not, type StateValueFrom, sendTo, setup } from 'xstate';
 import {
+  assign,
+  type DoneActorEvent,
+  emit,
+  enqueueActions,
+  not,
+  type StateValueFrom,
+  sendTo,
+  setup,
+} from 'xstate';
+import {
+  type ConnectionProblem,
   type ModelConnectionOutput,
   modelConnectionMachine,
 } from '../connection/model-connection.machine.js';
@@ -49,6 +59,44 @@ export interface RealtimeAgentContext {
   handoff: PendingHandoff | null;
   trip: RecordedTrip | null;
   problem: { code: ErrorCode; message: string } | null;
+  /** `agent_ready` went out: it does once per agent, on its first connection, never on a reconnect. */
+  ready: boolean;
+  /**
+   * Typed text asked for a response that the model has not created (or failed) yet: a
+   * `client_response_create` meanwhile is the same request, and is not sent again.
+   */
+  responseRequested: boolean;
+  /** Responses cut off (interrupted, or lost with a connection): their late events are ignored. Newest last, bounded. */
+  dropped: readonly string[];
+  /** Responses that ended in tool calls: a follow-up response continues their turn. Newest last, bounded. */
+  followUps: readonly string[];
+  /** How the agent ended, once it has. */
+  outcome: RealtimeAgentOutput['outcome'] | null;
+}
+
+/** What the agent's actor outputs when it reaches `stopped` or `failed`. */
+export interface RealtimeAgentOutput {
+  readonly outcome: 'stopped' | 'failed';
+  readonly problem: { readonly code: ErrorCode; readonly message: string } | null;
+}
+
+/**
+ * What the machine announces (XState `emit`): lifecycle changes, which `RealtimeAgent` turns into
+ * `agent_state_changed`, `agent_ready`, a fatal `server_error` and `agent_ended`.
+ */
+export type RealtimeAgentEmitted =
+  | { type: 'agent.state_changed'; state: string }
+  | { type: 'agent.ready' }
+  | { type: 'agent.failed'; problem: RealtimeAgentOutput['problem'] }
+  | { type: 'agent.ended' };
+
+/** How many response ids `dropped` and `followUps` remember (a response's events end within a few). */
+export const REMEMBERED_RESPONSES = 32;
+
+function remember(ids: readonly string[], id: string): readonly string[] {
+  if (ids.includes(id)) return ids;
+  const next = [...ids, id];
+  return next.length > REMEMBERED_RESPONSES ? next.slice(next.length - REMEMBERED_RESPONSES) : next;
 }
 
 export interface RealtimeAgentInput {
@@ -65,7 +113,8 @@ export type RealtimeAgentEvent =
   | { type: 'agent.start' }
   | { type: 'agent.stop' }
   | { type: 'connection.connected' }
-  | { type: 'connection.reconnecting'; attempt: number; delayMs: number }
+  /** `lost`: the responses that were streaming when the connection dropped. */
+  | { type: 'connection.reconnecting'; attempt: number; delayMs: number; lost?: readonly string[] }
   | { type: 'model.input_started'; itemId: string }
   | { type: 'model.response_created'; responseId: string }
   | { type: 'model.response_done'; responseId: string; status: string }
@@ -79,14 +128,56 @@ export type RealtimeAgentEvent =
       filler?: { readonly afterMs: number; readonly text: string } | null;
     }
   | { type: 'model.handoff_call'; responseId: string; callId: string; toolName: string; target: string }
+  /** A call of a tool the client runs itself: the agent only notes that the turn goes on. */
+  | { type: 'model.client_tool_call'; responseId: string; callId: string }
   | { type: 'model.tool_calls_cancelled'; callIds: readonly string[] }
+  | { type: 'model.error' }
   | { type: 'user.cancel' }
+  /** The user typed words that ask for an answer (a barge-in if the agent is speaking). */
+  | { type: 'user.text' }
   | { type: 'tool.approval'; callId: string; approved: boolean; reason?: string }
   | ToolCallParentEvent
   | { type: 'guardrail.tripped'; responseId: string; guardrail: string; message: string; text: string };
 
 /** Effects `RealtimeAgent` provides; here they do nothing, so the definition runs (and charts) alone. */
 const effect = () => {};
+
+/**
+ * How the connection child ended, read from its done event for the `onDone` params. The connection
+ * machine's `setup` declares no `types.output`, so XState types every done event's output as
+ * `unknown`; this is the one place that says what it is. Once that machine declares
+ * `output: {} as ModelConnectionOutput`, `event.output` is typed and this cast goes.
+ */
+function connectionEnd({ event }: { event: DoneActorEvent }): ModelConnectionOutput {
+  return event.output as ModelConnectionOutput;
+}
+
+/** The tool-call child, as `enqueueActions` below may spawn it. */
+type ToolCallActor = { src: 'toolCall'; logic: typeof toolCallMachine; id: string | undefined };
+
+/**
+ * `enqueueActions` for the tool-call bookkeeping, which spawns, stops and assigns but enqueues no
+ * named action. Its type parameters are given, not inferred: inside `setup({ actions })` XState
+ * infers an `enqueueActions` against the map being declared, sees every parameterized action's
+ * params as `unknown`, and the map no longer fits its own type (TS2719 on xstate 5.33).
+ */
+function toolCallActions(
+  collect: Parameters<
+    typeof enqueueActions<
+      RealtimeAgentContext,
+      RealtimeAgentEvent,
+      undefined,
+      RealtimeAgentEvent,
+      ToolCallActor,
+      never,
+      never,
+      never,
+      never
+    >
+  >[0],
+) {
+  return enqueueActions(collect);
+}
 
 /**
  * The RealtimeAgent: `idle -> session{connecting -> listening <-> responding -> interrupted ->
@@ -101,6 +192,8 @@ export const realtimeAgentMachine = setup({
     context: {} as RealtimeAgentContext,
     events: {} as RealtimeAgentEvent,
     input: {} as RealtimeAgentInput,
+    output: {} as RealtimeAgentOutput,
+    emitted: {} as RealtimeAgentEmitted,
   },
   actors: {
     modelConnection: modelConnectionMachine,
@@ -129,12 +222,62 @@ export const realtimeAgentMachine = setup({
     reportUnknownApproval: effect,
     closeConnection: effect,
 
+    // Lifecycle announcements, in the order clients see them.
+    announceState: emit((_, params: { state: string }) => ({
+      type: 'agent.state_changed' as const,
+      state: params.state,
+    })),
+    announceReady: emit({ type: 'agent.ready' }),
+    markReady: assign({ ready: true }),
+    announceFailure: emit(({ context }) => ({ type: 'agent.failed' as const, problem: context.problem })),
+    announceEnded: emit({ type: 'agent.ended' }),
+    endAs: assign((_, params: { outcome: RealtimeAgentOutput['outcome'] }) => ({ outcome: params.outcome })),
+
+    /** A response was created: it is the one streaming now, and any pending request is answered. */
     rememberResponse: assign({
       responseId: ({ event, context }) =>
         event.type === 'model.response_created' ? event.responseId : context.responseId,
+      responseRequested: false,
+    }),
+    /** The current response ended: nothing streams, and its turn has no pending follow-up to track. */
+    endResponse: assign({
+      responseId: null,
+      responseRequested: false,
+      followUps: ({ event, context }) =>
+        event.type === 'model.response_done'
+          ? context.followUps.filter((id) => id !== event.responseId)
+          : context.followUps,
+    }),
+    /** The model created, finished or failed a response the agent does not follow: the request is settled. */
+    settleRequest: assign({
+      responseRequested: false,
+      followUps: ({ event, context }) =>
+        event.type === 'model.response_done'
+          ? context.followUps.filter((id) => id !== event.responseId)
+          : context.followUps,
     }),
     forgetResponse: assign({ responseId: null }),
-    startToolCall: enqueueActions(({ enqueue, event, context }) => {
+    requestResponse: assign({ responseRequested: true }),
+    /** Late events of the cut response are ignored from now on. */
+    dropResponse: assign({
+      dropped: ({ context }) =>
+        context.responseId === null ? context.dropped : remember(context.dropped, context.responseId),
+    }),
+    dropLostResponses: assign({
+      dropped: ({ event, context }) =>
+        event.type === 'connection.reconnecting'
+          ? (event.lost ?? []).reduce(remember, context.dropped)
+          : context.dropped,
+    }),
+    expectFollowUp: assign({
+      followUps: ({ event, context }) =>
+        event.type === 'model.tool_call' ||
+        event.type === 'model.handoff_call' ||
+        event.type === 'model.client_tool_call'
+          ? remember(context.followUps, event.responseId)
+          : context.followUps,
+    }),
+    startToolCall: toolCallActions(({ enqueue, event, context }) => {
       if (event.type !== 'model.tool_call') return;
       enqueue.spawnChild('toolCall', {
         id: event.callId,
@@ -152,7 +295,6 @@ export const realtimeAgentMachine = setup({
           [event.callId]: { name: event.name, responseId: event.responseId },
         },
       });
-      enqueue('toolCallStarted');
     }),
     recordToolOutcome: assign(({ event, context }) => {
       if (event.type !== 'tool.finished') return {};
@@ -160,7 +302,7 @@ export const realtimeAgentMachine = setup({
       return { toolCalls: running, toolOutcomes: [...context.toolOutcomes, event.outcome] };
     }),
     clearToolOutcomes: assign({ toolOutcomes: [] }),
-    abortToolCalls: enqueueActions(({ enqueue, context }) => {
+    abortToolCalls: toolCallActions(({ enqueue, context }) => {
       for (const callId of Object.keys(context.toolCalls)) enqueue.stopChild(callId);
       enqueue.assign({ toolCalls: {} });
     }),
@@ -168,7 +310,7 @@ export const realtimeAgentMachine = setup({
      * The user cancelled while tools ran: abort them, and give each an error outcome, so clients,
      * the history and the model all learn what became of the call instead of losing it silently.
      */
-    cancelToolCallsByUser: enqueueActions(({ enqueue, context }) => {
+    cancelToolCallsByUser: toolCallActions(({ enqueue, context }) => {
       const cancelled: ToolOutcome[] = [];
       for (const [callId, call] of Object.entries(context.toolCalls)) {
         enqueue.stopChild(callId);
@@ -182,7 +324,7 @@ export const realtimeAgentMachine = setup({
       }
       enqueue.assign({ toolCalls: {}, toolOutcomes: [...context.toolOutcomes, ...cancelled] });
     }),
-    cancelToolCalls: enqueueActions(({ enqueue, event, context }) => {
+    cancelToolCalls: toolCallActions(({ enqueue, event, context }) => {
       if (event.type !== 'model.tool_calls_cancelled') return;
       const running = { ...context.toolCalls };
       for (const callId of event.callIds) {
@@ -239,19 +381,27 @@ export const realtimeAgentMachine = setup({
           : context.trip,
     }),
     /** After an interruption: if a guardrail caused it, report the trip (after the cancel). */
-    reportTripIfCause: enqueueActions(({ enqueue, context }) => {
+    reportTripIfCause: enqueueActions<
+      RealtimeAgentContext,
+      RealtimeAgentEvent,
+      undefined,
+      RealtimeAgentEvent,
+      never,
+      { type: 'reportGuardrailTrip'; params: unknown },
+      never,
+      never,
+      never
+    >(({ enqueue, context }) => {
       if (context.trip !== null && context.trip.responseId === context.responseId) {
         enqueue('reportGuardrailTrip');
       }
     }),
-    recordProblem: assign({
-      problem: ({ event, context }) => {
-        const output = (event as { output?: ModelConnectionOutput }).output;
-        return output?.problem
-          ? { code: output.problem.code, message: output.problem.message }
-          : context.problem;
-      },
-    }),
+    /** The connection's done event hands its problem in as params, typed by the invoked machine's output. */
+    recordProblem: assign(({ context }, params: { problem: ConnectionProblem | null }) => ({
+      problem: params.problem
+        ? { code: params.problem.code, message: params.problem.message }
+        : context.problem,
+    })),
   },
   guards: {
     isCurrentResponse: ({ context, event }) =>
@@ -273,8 +423,9 @@ export const realtimeAgentMachine = setup({
     interruptsOnSpeech: ({ context }) => context.interruptOnSpeech,
     /** Provided by RealtimeAgent: the handoff target is another member of the room. */
     isPeerHandoff: () => false,
-    connectionFailed: ({ event }) =>
-      (event as { output?: ModelConnectionOutput }).output?.outcome === 'failed',
+    connectionFailed: (_, params: { outcome: ModelConnectionOutput['outcome'] }) =>
+      params.outcome === 'failed',
+    isFirstConnection: ({ context }) => !context.ready,
     isFirstTripOfResponse: ({ context, event }) =>
       event.type === 'guardrail.tripped' && context.trip?.responseId !== event.responseId,
   },
@@ -298,6 +449,11 @@ export const realtimeAgentMachine = setup({
     handoff: null,
     trip: null,
     problem: null,
+    ready: false,
+    responseRequested: false,
+    dropped: [],
+    followUps: [],
+    outcome: null,
   }),
   initial: 'idle',
   states: {
@@ -311,8 +467,24 @@ export const realtimeAgentMachine = setup({
           src: 'modelConnection',
           input: ({ context }) => ({ retry: context.retry }),
           onDone: [
-            { guard: 'connectionFailed', target: 'failed', actions: ['abortToolCalls', 'recordProblem'] },
-            { target: 'stopped', actions: ['abortToolCalls', 'recordProblem'] },
+            {
+              guard: {
+                type: 'connectionFailed',
+                params: (args) => ({ outcome: connectionEnd(args).outcome }),
+              },
+              target: 'failed',
+              actions: [
+                'abortToolCalls',
+                { type: 'recordProblem', params: (args) => ({ problem: connectionEnd(args).problem }) },
+              ],
+            },
+            {
+              target: 'stopped',
+              actions: [
+                'abortToolCalls',
+                { type: 'recordProblem', params: (args) => ({ problem: connectionEnd(args).problem }) },
+              ],
+            },
           ],
         },
         // Lines the agent says on its own: `say`, tool fillers and progress, the idle prompt.
@@ -323,7 +495,13 @@ export const realtimeAgentMachine = setup({
         'agent.stop': '.stopping',
         'connection.reconnecting': {
           target: '.connecting',
-          actions: ['abortToolCalls', 'clearToolOutcomes', 'clearHandoff', 'forgetResponse'],
+          actions: [
+            'dropLostResponses',
+            'abortToolCalls',
+            'clearToolOutcomes',
+            'clearHandoff',
+            'forgetResponse',
+          ],
         },
         'tool.approval_requested': { actions: 'emitToolApprovalRequest' },
         'tool.finished': { guard: 'isRunningToolCall', actions: ['recordToolOutcome', 'emitToolResult'] },
@@ -337,33 +515,69 @@ export const realtimeAgentMachine = setup({
           guard: 'isFirstTripOfResponse',
           actions: ['recordTrip', 'reportGuardrailTrip'],
         },
+        // Wherever the agent is, a response the model creates, ends or fails answers a pending
+        // request, and a tool call (of any response) means its turn goes on after it.
+        'model.response_created': { actions: 'settleRequest' },
+        'model.response_done': { actions: 'settleRequest' },
+        'model.error': { actions: 'settleRequest' },
+        'model.tool_call': { actions: 'expectFollowUp' },
+        'model.handoff_call': { actions: 'expectFollowUp' },
+        'model.client_tool_call': { actions: 'expectFollowUp' },
+        'user.text': { actions: 'requestResponse' },
       },
       states: {
         connecting: {
-          on: { 'connection.connected': 'listening' },
+          entry: { type: 'announceState', params: { state: 'connecting' } },
+          on: {
+            // `agent_ready` goes out on the first connection only; a reconnect is not a new start.
+            'connection.connected': [
+              { guard: 'isFirstConnection', target: 'listening', actions: ['markReady', 'announceReady'] },
+              { target: 'listening' },
+            ],
+            // Still connecting: the retry changes nothing the agent announces.
+            'connection.reconnecting': {
+              actions: [
+                'dropLostResponses',
+                'abortToolCalls',
+                'clearToolOutcomes',
+                'clearHandoff',
+                'forgetResponse',
+              ],
+            },
+          },
         },
         listening: {
+          entry: { type: 'announceState', params: { state: 'listening' } },
           on: {
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
           },
         },
         responding: {
+          entry: { type: 'announceState', params: { state: 'responding' } },
           on: {
-            'model.tool_call': { guard: 'isCurrentResponse', actions: 'startToolCall' },
-            'model.handoff_call': { guard: 'isCurrentResponse', actions: 'rememberHandoff' },
+            'model.tool_call': {
+              guard: 'isCurrentResponse',
+              actions: ['expectFollowUp', 'startToolCall', 'toolCallStarted'],
+            },
+            'model.handoff_call': {
+              guard: 'isCurrentResponse',
+              actions: ['expectFollowUp', 'rememberHandoff'],
+            },
             'model.response_done': [
-              { guard: not('isCurrentResponse') },
-              { guard: 'hasHandoff', target: 'handingOff', actions: 'forgetResponse' },
-              { guard: 'hasRunningToolCalls', target: 'runningTools', actions: 'forgetResponse' },
+              { guard: not('isCurrentResponse'), actions: 'settleRequest' },
+              { guard: 'hasHandoff', target: 'handingOff', actions: 'endResponse' },
+              { guard: 'hasRunningToolCalls', target: 'runningTools', actions: 'endResponse' },
               {
                 guard: 'hasToolOutcomes',
                 target: 'listening',
-                actions: ['forgetResponse', 'submitToolOutcomes', 'clearToolOutcomes'],
+                actions: ['endResponse', 'submitToolOutcomes', 'clearToolOutcomes'],
               },
-              { target: 'listening', actions: 'forgetResponse' },
+              { target: 'listening', actions: 'endResponse' },
             ],
             'model.input_started': { guard: 'interruptsOnSpeech', target: 'interrupted' },
             'user.cancel': 'interrupted',
+            // Typing while the agent speaks is a barge-in too, and asks for an answer.
+            'user.text': { target: 'interrupted', actions: 'requestResponse' },
             'guardrail.tripped': {
               guard: 'isCurrentResponse',
               target: 'interrupted',
@@ -373,26 +587,27 @@ export const realtimeAgentMachine = setup({
         },
         interrupted: {
           entry: [
+            'dropResponse',
             'interruptResponse',
             'abortToolCalls',
             'clearToolOutcomes',
             'clearHandoff',
             'reportTripIfCause',
+            { type: 'announceState', params: { state: 'interrupted' } },
           ],
           on: {
             'model.response_done': {
               guard: 'isCurrentResponse',
               target: 'listening',
-              actions: 'forgetResponse',
+              actions: 'endResponse',
             },
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
-            'model.tool_call': {},
-            'model.handoff_call': {},
           },
           // Some providers never confirm a cancel with a response_done.
           after: { interruptSettle: { target: 'listening', actions: 'forgetResponse' } },
         },
         runningTools: {
+          entry: { type: 'announceState', params: { state: 'runningTools' } },
           always: {
             guard: not('hasRunningToolCalls'),
             target: 'listening',
@@ -423,6 +638,7 @@ export const realtimeAgentMachine = setup({
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
           },
         },
+        // Passed through within one step (never announced): where the handoff goes decides the rest.
         handingOff: {
           always: [
             {
@@ -456,10 +672,14 @@ export const realtimeAgentMachine = setup({
           ],
         },
         stopping: {
-          entry: ['abortToolCalls', 'closeConnection'],
+          entry: [
+            'abortToolCalls',
+            'closeConnection',
+            { type: 'announceState', params: { state: 'stopping' } },
+          ],
           on: {
             'agent.stop': {},
-            'connection.reconnecting': {},
+            'connection.reconnecting': { actions: 'dropLostResponses' },
             'guardrail.tripped': {},
             'tool.finished': {},
           },
@@ -467,11 +687,27 @@ export const realtimeAgentMachine = setup({
         },
       },
     },
-    // Resting, not final: `RealtimeAgent` stops the actor itself once it has released everything,
-    // so the actor's status ends as 'stopped' whether the agent or its model ended the session.
-    stopped: {},
-    failed: {},
+    // Final: the actor is done, with its outcome as output (`toPromise(actor)` resolves with it),
+    // and XState stops its children (the connection, the cues, running tools).
+    stopped: {
+      type: 'final',
+      entry: [
+        { type: 'endAs', params: { outcome: 'stopped' } },
+        { type: 'announceState', params: { state: 'stopped' } },
+        'announceEnded',
+      ],
+    },
+    failed: {
+      type: 'final',
+      entry: [
+        { type: 'endAs', params: { outcome: 'failed' } },
+        { type: 'announceState', params: { state: 'failed' } },
+        'announceFailure',
+        'announceEnded',
+      ],
+    },
   },
+  output: ({ context }) => ({ outcome: context.outcome ?? 'stopped', problem: context.problem }),
 });
 
 type AgentStateValue = StateValueFrom<typeof realtimeAgentMachine>;
