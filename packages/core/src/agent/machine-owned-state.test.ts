@@ -31,14 +31,16 @@ function machineActor(refuse?: Error) {
     if (refuse) throw refuse;
     await new Promise<void>(() => {});
   });
+  const reasked: (string | null)[] = [];
   const logic = realtimeAgentMachine.provide({
     actors: { modelConnection: modelConnectionMachine.provide({ actors: { connectModel } }) },
+    actions: { answerAfterReconnect: ({ context }) => reasked.push(context.responseId) },
   });
   const actor = createActor(logic, { input: { agentName: 'A', interruptSettleMs: 100 }, clock });
   const emitted: RealtimeAgentEmitted[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
-  return { actor, clock, emitted };
+  return { actor, clock, emitted, reasked };
 }
 
 const created = (responseId: string) => ({ type: 'model.response_created' as const, responseId });
@@ -87,6 +89,21 @@ describe('the agent machine owns its lifecycle state', () => {
     ]);
     expect(agent.actor?.getSnapshot().context.ready).toBe(true);
     await agent.stop();
+  });
+
+  it('a drop mid-answer asks again for the cut response; a drop while listening does not', () => {
+    const { actor, reasked } = machineActor();
+    actor.send({ type: 'agent.start' });
+    actor.send({ type: 'connection.connected' });
+    actor.send({ type: 'connection.reconnecting', attempt: 1, delayMs: 10 });
+    actor.send({ type: 'connection.connected' });
+    expect(reasked).toEqual([]);
+    actor.send(created('r1'));
+    actor.send({ type: 'connection.reconnecting', attempt: 1, delayMs: 10 });
+    expect(reasked).toEqual(['r1']);
+    expect(agentStateOf(actor.getSnapshot())).toBe('connecting');
+    expect(actor.getSnapshot().context.responseId).toBeNull();
+    actor.stop();
   });
 
   it('typed text asks for a response until the model creates, ends or fails one', () => {

@@ -139,6 +139,15 @@ export type RealtimeAgentEvent =
   | ToolCallParentEvent
   | { type: 'guardrail.tripped'; responseId: string; guardrail: string; message: string; text: string };
 
+/** What a dropped connection resets, in every state but `stopping`. */
+const reconnectActions = [
+  'dropLostResponses',
+  'abortToolCalls',
+  'clearToolOutcomes',
+  'clearHandoff',
+  'forgetResponse',
+] as const;
+
 /** Effects `RealtimeAgent` provides; here they do nothing, so the definition runs (and charts) alone. */
 const effect = () => {};
 
@@ -214,6 +223,11 @@ export const realtimeAgentMachine = setup({
     announcePeerHandoff: effect,
     /** Emit `agent_guardrail_tripped`, send the model feedback and ask for a new response. */
     reportGuardrailTrip: effect,
+    /**
+     * The connection dropped mid-answer: end the response visibly (`agent_response_done{status:
+     * 'failed'}`) and ask for a new one, which the connection holds until it is back.
+     */
+    answerAfterReconnect: effect,
     emitToolApprovalRequest: effect,
     emitToolResult: effect,
     /** Emit `agent_response_tool_result` (an error) and record the output of each cancelled call. */
@@ -493,16 +507,7 @@ export const realtimeAgentMachine = setup({
       initial: 'connecting',
       on: {
         'agent.stop': '.stopping',
-        'connection.reconnecting': {
-          target: '.connecting',
-          actions: [
-            'dropLostResponses',
-            'abortToolCalls',
-            'clearToolOutcomes',
-            'clearHandoff',
-            'forgetResponse',
-          ],
-        },
+        'connection.reconnecting': { target: '.connecting', actions: reconnectActions },
         'tool.approval_requested': { actions: 'emitToolApprovalRequest' },
         'tool.finished': { guard: 'isRunningToolCall', actions: ['recordToolOutcome', 'emitToolResult'] },
         'tool.filler_due': { guard: 'isRunningToolCall', actions: 'forwardFiller' },
@@ -535,15 +540,7 @@ export const realtimeAgentMachine = setup({
               { target: 'listening' },
             ],
             // Still connecting: the retry changes nothing the agent announces.
-            'connection.reconnecting': {
-              actions: [
-                'dropLostResponses',
-                'abortToolCalls',
-                'clearToolOutcomes',
-                'clearHandoff',
-                'forgetResponse',
-              ],
-            },
+            'connection.reconnecting': { actions: reconnectActions },
           },
         },
         listening: {
@@ -575,6 +572,10 @@ export const realtimeAgentMachine = setup({
               { target: 'listening', actions: 'endResponse' },
             ],
             'model.input_started': { guard: 'interruptsOnSpeech', target: 'interrupted' },
+            'connection.reconnecting': {
+              target: 'connecting',
+              actions: ['answerAfterReconnect', ...reconnectActions],
+            },
             'user.cancel': 'interrupted',
             // Typing while the agent speaks is a barge-in too, and asks for an answer.
             'user.text': { target: 'interrupted', actions: 'requestResponse' },
@@ -636,6 +637,10 @@ export const realtimeAgentMachine = setup({
               ],
             },
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
+            'connection.reconnecting': {
+              target: 'connecting',
+              actions: ['answerAfterReconnect', ...reconnectActions],
+            },
           },
         },
         // Passed through within one step (never announced): where the handoff goes decides the rest.

@@ -6,11 +6,7 @@ import { clockNow, systemClock } from '../clock.js';
 import { type ConnectionStatus, ModelConnection } from '../connection/model-connection.js';
 import { retryPolicy } from '../connection/retry-policy.js';
 import { GuardrailMonitor } from '../guardrails/guardrail-monitor.js';
-import {
-  guardrailFeedback,
-  type OutputGuardrail,
-  runOutputGuardrails,
-} from '../guardrails/output-guardrail.js';
+import { type OutputGuardrail, runOutputGuardrails } from '../guardrails/output-guardrail.js';
 import { handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
@@ -373,7 +369,6 @@ export class RealtimeAgent implements RoomMember, Persona {
           addHistory,
         ),
       swapPersona: (context) => this.swapPersona(context),
-      reportGuardrailTrip: (context) => this.reportGuardrailTrip(context),
       reportToolOutcome: (outcome) => reportToolOutcome(outcome, emitter, metrics, addHistory),
       cues: this.cues.effects(),
       toolProgress: (callId, text) => this.cues.progress(callId, text),
@@ -605,40 +600,15 @@ export class RealtimeAgent implements RoomMember, Persona {
         ref.send({ type: 'connection.connected' });
         break;
       case 'reconnecting': {
-        const state = this.state;
-        const cut = state === 'responding' || state === 'runningTools';
-        const responseId = ref.getSnapshot().context.responseId;
+        // A response cut off mid-answer ends visibly and is asked for again (`answerAfterReconnect`).
         const lost = this.streaming.reset();
         ref.send({ type: 'connection.reconnecting', attempt: status.attempt, delayMs: status.delayMs, lost });
-        if (cut) this.answerAfterReconnect(responseId);
         break;
       }
       default:
         // closed and failed reach the agent as the connection actor's done event.
         break;
     }
-  }
-
-  /**
-   * The model connection dropped while this agent was answering: the response it was streaming ends
-   * visibly (`agent_response_done{status:'failed', metadata.reason}`) instead of stopping mid-air, and
-   * a new response is asked for; the connection holds that request until it is back and has replayed
-   * the conversation. If it never comes back, the agent fails and says so.
-   */
-  private answerAfterReconnect(responseId: string | null): void {
-    if (responseId !== null) {
-      this.emitter.emit(
-        this.emitter.attributed({
-          type: 'agent_response_done',
-          response_id: responseId,
-          input_tokens: 0,
-          output_tokens: 0,
-          metadata: { reason: 'model_connection_lost' },
-          status: 'failed',
-        }),
-      );
-    }
-    this.connection?.createResponse();
   }
 
   private send$(event: RealtimeAgentEvent): void {
@@ -658,22 +628,6 @@ export class RealtimeAgent implements RoomMember, Persona {
     this.emitter.emit(
       this.emitter.attributed({ type: 'agent_handoff', from: context.persona, to: target.name }),
     );
-  }
-
-  private reportGuardrailTrip(context: RealtimeAgentContext): void {
-    const trip = context.trip;
-    if (!trip || !this.connection) return;
-    this.emitter.emit(
-      this.emitter.attributed({
-        type: 'agent_guardrail_tripped',
-        response_id: trip.responseId,
-        guardrail: trip.guardrail,
-        message: trip.message,
-        text: trip.text,
-      }),
-    );
-    this.connection.send({ type: 'text', role: 'system', text: guardrailFeedback(trip) });
-    this.connection.createResponse();
   }
 
   // --- bookkeeping ----------------------------------------------------------------------------
