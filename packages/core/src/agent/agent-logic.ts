@@ -7,7 +7,8 @@ import type { AgentEmitter } from './agent-emitter.js';
 import type { CueEffects } from './cue-logic.js';
 import { createCueLogic } from './cue-logic.js';
 import type { FoundTool } from './persona-roster.js';
-import { type RealtimeAgentContext, realtimeAgentMachine } from './realtime-agent.machine.js';
+import type { RealtimeAgentContext } from './realtime-agent.context.js';
+import { realtimeAgentMachine } from './realtime-agent.machine.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
 
 /** The effects of the agent's machine that need more than an event and the emitter. */

@@ -16,7 +16,7 @@ import type { HeardMessage } from '../room/member.js';
 import type { DigitCollector } from '../tools/collect-digits.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import { agentStateOf, isAnswering, type RealtimeAgentSnapshot } from './agent-snapshot.js';
-import type { RealtimeAgentEvent } from './realtime-agent.machine.js';
+import type { RealtimeAgentEvent } from './realtime-agent.context.js';
 import type { StreamingItems } from './streaming-items.js';
 
 type ClientTool = NonNullable<ClientEventOf<'client_response_create'>['tools']>[number];

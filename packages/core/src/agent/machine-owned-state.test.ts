@@ -4,11 +4,8 @@ import { type ConnectModelInput, modelConnectionMachine } from '../connection/mo
 import type { SessionConfig } from '../model/realtime-model.js';
 import { TestClock } from '../testing/test-clock.js';
 import { agentStateOf, hasFollowUp, isAnswering, isDropped } from './agent-snapshot.js';
-import {
-  REMEMBERED_RESPONSES,
-  type RealtimeAgentEmitted,
-  realtimeAgentMachine,
-} from './realtime-agent.machine.js';
+import { REMEMBERED_RESPONSES, type RealtimeAgentEmitted } from './realtime-agent.context.js';
+import { realtimeAgentMachine } from './realtime-agent.machine.js';
 import { advance, ofType, settle, startedAgent } from './test-helpers.fixture.js';
 
 // Each lifecycle decision below is read from the machine alone (its snapshot and what it emits),

@@ -4,7 +4,7 @@ import type { ConversationItem } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import { stringMetadata, toolUseBlock } from './agentscope-mirror.js';
 import type { PersonaRoster } from './persona-roster.js';
-import type { RealtimeAgentEvent } from './realtime-agent.machine.js';
+import type { RealtimeAgentEvent } from './realtime-agent.context.js';
 import type { StreamingItems } from './streaming-items.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
 

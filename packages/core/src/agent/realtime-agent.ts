@@ -32,9 +32,8 @@ import type {
   RealtimeAgentEmitted,
   RealtimeAgentEvent,
   RealtimeAgentInput,
-  RealtimeAgentState,
-  realtimeAgentMachine,
-} from './realtime-agent.machine.js';
+} from './realtime-agent.context.js';
+import type { RealtimeAgentState, realtimeAgentMachine } from './realtime-agent.machine.js';
 import type { RealtimeAgentOptions } from './realtime-agent-options.js';
 import { interruptResponse } from './response-interruption.js';
 import { StreamingItems } from './streaming-items.js';
