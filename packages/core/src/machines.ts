@@ -11,16 +11,17 @@ export {
   type CueLine,
   type IdlePromptSettings,
 } from './agent/agent-cues.machine.js';
-export {
-  type PendingHandoff,
-  type RealtimeAgentContext,
-  type RealtimeAgentEvent,
-  type RealtimeAgentInput,
-  type RealtimeAgentState,
-  type RecordedTrip,
-  type RunningToolCall,
-  realtimeAgentMachine,
-} from './agent/realtime-agent.machine.js';
+export type {
+  PendingHandoff,
+  RealtimeAgentContext,
+  RealtimeAgentEmitted,
+  RealtimeAgentEvent,
+  RealtimeAgentInput,
+  RealtimeAgentOutput,
+  RecordedTrip,
+  RunningToolCall,
+} from './agent/realtime-agent.context.js';
+export { type RealtimeAgentState, realtimeAgentMachine } from './agent/realtime-agent.machine.js';
 export {
   type ConnectionProblem,
   type ModelConnectionContext,

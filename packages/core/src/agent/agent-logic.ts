@@ -1,12 +1,14 @@
 import { fromPromise } from 'xstate';
 import type { ModelConnection } from '../connection/model-connection.js';
+import { guardrailFeedback } from '../guardrails/output-guardrail.js';
 import type { DigitCollector } from '../tools/collect-digits.js';
 import { type PreparedToolCall, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import type { CueEffects } from './cue-logic.js';
 import { createCueLogic } from './cue-logic.js';
 import type { FoundTool } from './persona-roster.js';
-import { type RealtimeAgentContext, realtimeAgentMachine } from './realtime-agent.machine.js';
+import type { RealtimeAgentContext } from './realtime-agent.context.js';
+import { realtimeAgentMachine } from './realtime-agent.machine.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
 
 /** The effects of the agent's machine that need more than an event and the emitter. */
@@ -20,7 +22,6 @@ export interface AgentEffects {
   readonly interruptResponse: (context: RealtimeAgentContext) => void;
   readonly submitToolOutcomes: (context: RealtimeAgentContext, respond: boolean) => void;
   readonly swapPersona: (context: RealtimeAgentContext) => void;
-  readonly reportGuardrailTrip: (context: RealtimeAgentContext) => void;
   readonly reportToolOutcome: (outcome: ToolOutcome) => void;
   /** What the cues (say, fillers, progress, idle prompt) do. */
   readonly cues: CueEffects;
@@ -88,7 +89,35 @@ export function createAgentLogic(effects: AgentEffects) {
           );
         }
       },
-      reportGuardrailTrip: ({ context }) => effects.reportGuardrailTrip(context),
+      reportGuardrailTrip: ({ context: { trip } }) => {
+        if (!trip) return;
+        emitter.emit(
+          emitter.attributed({
+            type: 'agent_guardrail_tripped',
+            response_id: trip.responseId,
+            guardrail: trip.guardrail,
+            message: trip.message,
+            text: trip.text,
+          }),
+        );
+        connection.send({ type: 'text', role: 'system', text: guardrailFeedback(trip) });
+        connection.createResponse();
+      },
+      answerAfterReconnect: ({ context: { responseId } }) => {
+        if (responseId !== null) {
+          emitter.emit(
+            emitter.attributed({
+              type: 'agent_response_done',
+              response_id: responseId,
+              input_tokens: 0,
+              output_tokens: 0,
+              metadata: { reason: 'model_connection_lost' },
+              status: 'failed',
+            }),
+          );
+        }
+        connection.createResponse();
+      },
       emitToolApprovalRequest: ({ event }) => {
         if (event.type !== 'tool.approval_requested') return;
         emitter.emit(

@@ -15,7 +15,8 @@ import type {
 import type { HeardMessage } from '../room/member.js';
 import type { DigitCollector } from '../tools/collect-digits.js';
 import type { AgentEmitter } from './agent-emitter.js';
-import type { RealtimeAgentEvent, RealtimeAgentState } from './realtime-agent.machine.js';
+import { agentStateOf, isAnswering, type RealtimeAgentSnapshot } from './agent-snapshot.js';
+import type { RealtimeAgentEvent } from './realtime-agent.context.js';
 import type { StreamingItems } from './streaming-items.js';
 
 type ClientTool = NonNullable<ClientEventOf<'client_response_create'>['tools']>[number];
@@ -29,7 +30,8 @@ export interface ClientInputOptions {
   readonly addHistory: (item: ConversationItem) => void;
   /** Sends a control event to the agent's actor while it runs. */
   readonly toActor: (event: RealtimeAgentEvent) => void;
-  readonly state: () => RealtimeAgentState;
+  /** The agent's actor's snapshot now. */
+  readonly snapshot: () => RealtimeAgentSnapshot | undefined;
   readonly applySession: (event: ClientEventOf<'client_session_create'>) => void;
   readonly stop: () => void;
   /** The tools the model is offered for one response given the client's tools for it. */
@@ -68,21 +70,19 @@ function historyItemOf(item: ResponseInputItem, index: number): ConversationItem
 
 /**
  * What a user's (validated) client events do to a running agent, one case per event type, and the
- * user's words as they reach the model and the history. It owns the rule that one input gets one
- * response: the seed frontends send `client_text_append` followed by `client_response_create`, and
- * the second must not start a second response for the same words.
+ * user's words as they reach the model and the history. One input gets one response: the seed
+ * frontends send `client_text_append` followed by `client_response_create`, and the second must
+ * not start a second response for the same words. Whether a response is asked for already is the
+ * machine's (`context.responseRequested`, set by `user.text`, settled by the model's responses).
  */
 export class ClientInput {
-  /** True from the moment typed text asked for a response until the model confirms (or fails) it. */
-  private responseRequested = false;
   private userMessages = 0;
   private readonly reportedFormats = new Set<string>();
 
   constructor(private readonly options: ClientInputOptions) {}
 
-  /** The model created (or failed) a response: a later `client_response_create` asks anew. */
-  responseSettled(): void {
-    this.responseRequested = false;
+  private state() {
+    return agentStateOf(this.options.snapshot());
   }
 
   dispatch(event: ClientEvent): void {
@@ -96,8 +96,7 @@ export class ClientInput {
         return;
       case 'client_response_create': {
         // Already answering (or about to) the latest input: one response per input, not two.
-        const state = this.options.state();
-        if (this.responseRequested || state === 'responding' || state === 'runningTools') return;
+        if (isAnswering(this.options.snapshot())) return;
         const model = this.options.model;
         if ((event.input || event.tools || event.tool_choice) && !model.capabilities.responseInput) {
           emitter.emitError(
@@ -111,7 +110,7 @@ export class ClientInput {
         return;
       }
       case 'client_response_cancel': {
-        const state = this.options.state();
+        const state = this.state();
         if (state === 'responding' || state === 'runningTools') this.options.toActor({ type: 'user.cancel' });
         // Already being cancelled (e.g. a truncate arrived first): cancelling is idempotent.
         else if (state === 'interrupted') return;
@@ -197,10 +196,9 @@ export class ClientInput {
   userText(text: string, speaker?: string): void {
     const { connection } = this.options;
     this.addUserMessage(text, speaker);
-    // Typing while the agent speaks is a barge-in too.
-    if (this.options.state() === 'responding') this.options.toActor({ type: 'user.cancel' });
+    // The machine notes the request (and cuts the agent off if it is speaking: typing is a barge-in too).
+    this.options.toActor({ type: 'user.text' });
     connection.send({ type: 'text', text, role: 'user', ...(speaker === undefined ? {} : { speaker }) });
-    this.responseRequested = true;
     connection.createResponse();
   }
 
@@ -214,8 +212,7 @@ export class ClientInput {
     this.addUserMessage(message.text, speaker);
     // Asked to answer while still speaking: the words so far end here (closed with what was
     // heard), as when the user types over the agent directly.
-    if (message.respond && this.options.state() === 'responding')
-      this.options.toActor({ type: 'user.cancel' });
+    if (message.respond && this.state() === 'responding') this.options.toActor({ type: 'user.cancel' });
     connection.send({
       type: 'text',
       text: message.text,

@@ -24,7 +24,9 @@ describe('RealtimeAgent lifecycle', () => {
     const actor = agent.actor;
     await agent.stop();
     expect(agent.state).toBe('stopped');
-    expect(actor?.getSnapshot().status).toBe('stopped');
+    // `stopped` is final: the actor is done, with how it ended as its output.
+    expect(actor?.getSnapshot().status).toBe('done');
+    expect(actor?.getSnapshot().output).toEqual({ outcome: 'stopped', problem: null });
     expect(Object.keys(actor?.getSnapshot().children ?? {})).toEqual([]);
     expect(clock.pendingTimers).toBe(0);
     expect(model.pendingTimers).toBe(0);

@@ -4,7 +4,7 @@ import type { ConversationItem } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
 import { stringMetadata, toolUseBlock } from './agentscope-mirror.js';
 import type { PersonaRoster } from './persona-roster.js';
-import type { RealtimeAgentEvent } from './realtime-agent.machine.js';
+import type { RealtimeAgentEvent } from './realtime-agent.context.js';
 import type { StreamingItems } from './streaming-items.js';
 import type { TurnMetricsRecorder } from './turn-metrics.js';
 
@@ -18,8 +18,6 @@ export interface ModelEventRouterOptions {
   readonly addHistory: (item: ConversationItem) => void;
   /** Sends a control event to the agent's actor while it runs. */
   readonly toActor: (event: RealtimeAgentEvent) => void;
-  /** The model answered (or failed) whatever asked it for a response. */
-  readonly responseSettled: () => void;
   readonly toolTimeoutMs: number | undefined;
   /** Whether the client runs the tool of this name itself (it answers with `client_tool_result`). */
   readonly isClientTool?: (name: string) => boolean;
@@ -27,7 +25,7 @@ export interface ModelEventRouterOptions {
 
 /**
  * Turns the model's events into the agent's: one `agent_*` event per model event, the per-item
- * bookkeeping (text, audio bytes, dropped responses), history items, metrics and guardrail checks,
+ * bookkeeping (text, audio bytes), history items, metrics and guardrail checks,
  * and the control events the agent's actor decides on (response created/done, tool calls,
  * handoffs). Events of a dropped response stop here.
  *
@@ -41,7 +39,6 @@ export class ModelEventRouter {
   private readonly guardrails: GuardrailMonitor | undefined;
   private readonly addHistory: (item: ConversationItem) => void;
   private readonly toActor: (event: RealtimeAgentEvent) => void;
-  private readonly responseSettled: () => void;
   private readonly toolTimeoutMs: number;
   private readonly isClientTool: (name: string) => boolean;
 
@@ -56,7 +53,6 @@ export class ModelEventRouter {
     this.guardrails = options.guardrails;
     this.addHistory = options.addHistory;
     this.toActor = options.toActor;
-    this.responseSettled = options.responseSettled;
     this.toolTimeoutMs = options.toolTimeoutMs ?? 30_000;
     this.isClientTool = options.isClientTool ?? (() => false);
   }
@@ -130,7 +126,6 @@ export class ModelEventRouter {
         return;
       }
       case 'model_response_created':
-        this.responseSettled();
         if (event.conversation === 'none') {
           this.outOfBand.add(event.response_id);
           // A response whose done never came (a lost connection) is forgotten past this many.
@@ -141,7 +136,6 @@ export class ModelEventRouter {
         this.toActor({ type: 'model.response_created', responseId: event.response_id });
         return;
       case 'model_response_done':
-        this.responseSettled();
         this.responseDone(event);
         return;
       case 'model_response_tool_use_delta':
@@ -193,7 +187,8 @@ export class ModelEventRouter {
         emitter.emit(emitter.attributed({ ...event, type: 'agent_rate_limits_updated' }));
         return;
       case 'model_error':
-        this.responseSettled();
+        // A failed request is settled: a later `client_response_create` asks anew.
+        this.toActor({ type: 'model.error' });
         if (event.fatal) emitter.emitFatalOnce(event.error_type, event.code, event.message);
         else emitter.emit(emitter.attributed({ ...event, type: 'agent_error' }));
         return;
@@ -249,7 +244,6 @@ export class ModelEventRouter {
   private toolUse(event: ModelEventOf<'model_response_tool_use_done'>): void {
     if (this.streaming.isDropped(event.response_id)) return;
     const { tool_use: call } = event;
-    this.streaming.expectFollowUp(event.response_id);
     this.emitter.emit(
       this.emitter.attributed({
         type: 'agent_response_tool_use_done',
@@ -280,7 +274,10 @@ export class ModelEventRouter {
       return;
     }
     // The client runs its own tools: the call went out above, and its result comes as client input.
-    if (this.isClientTool(call.name)) return;
+    if (this.isClientTool(call.name)) {
+      this.toActor({ type: 'model.client_tool_call', responseId: event.response_id, callId: call.id });
+      return;
+    }
     const found = this.personas.findTool(call.name);
     this.toActor({
       type: 'model.tool_call',

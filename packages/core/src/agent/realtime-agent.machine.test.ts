@@ -38,12 +38,16 @@ function functionPaths(value: unknown, path: string[] = []): string[] {
 }
 
 describe('realtimeAgentMachine', () => {
-  it('names every action, guard and delay: the only functions in its states map input', () => {
+  it('names every action, guard and delay: the only functions in its states map input and params', () => {
     const json = JSON.stringify(realtimeAgentMachine.definition);
     expect(json).toContain('"interrupted"');
     // JSON.stringify drops functions silently, so walk the configuration and name each one.
     expect(functionPaths(realtimeAgentMachine.config.states)).toEqual([
       'session.invoke.input',
+      // The connection's done event reaches its named guard and action as typed params.
+      'session.invoke.onDone.guard.params',
+      'session.invoke.onDone.actions.params',
+      'session.invoke.onDone.actions.params',
       'session.invoke.input',
     ]);
   });

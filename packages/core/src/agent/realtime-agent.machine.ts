@@ -1,92 +1,78 @@
-import type { ErrorCode } from '@chorus/protocol';
-import { assign, enqueueActions, not, type StateValueFrom, sendTo, setup } from 'xstate';
 import {
+  assign,
+  type DoneActorEvent,
+  emit,
+  enqueueActions,
+  not,
+  type StateValueFrom,
+  sendTo,
+  setup,
+} from 'xstate';
+import {
+  type ConnectionProblem,
   type ModelConnectionOutput,
   modelConnectionMachine,
 } from '../connection/model-connection.machine.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../connection/retry-policy.js';
-import { type ToolCallParentEvent, type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
-import { type AgentCuesInput, agentCuesMachine } from './agent-cues.machine.js';
+import { DEFAULT_RETRY_POLICY } from '../connection/retry-policy.js';
+import { type ToolOutcome, toolCallMachine } from '../tools/tool-call.machine.js';
+import { agentCuesMachine } from './agent-cues.machine.js';
+import {
+  type RealtimeAgentContext,
+  type RealtimeAgentEmitted,
+  type RealtimeAgentEvent,
+  type RealtimeAgentInput,
+  type RealtimeAgentOutput,
+  remember,
+} from './realtime-agent.context.js';
 
-/** A tool call the agent is running, by call id. */
-export interface RunningToolCall {
-  readonly name: string;
-  readonly responseId: string;
-}
-
-/** A `transfer_to_<name>` call seen in the current response. */
-export interface PendingHandoff {
-  readonly callId: string;
-  readonly toolName: string;
-  /** The target agent's name. */
-  readonly target: string;
-}
-
-/** The guardrail trip of a response (at most one per response). */
-export interface RecordedTrip {
-  readonly responseId: string;
-  readonly guardrail: string;
-  readonly message: string;
-  readonly text: string;
-}
-
-export interface RealtimeAgentContext {
-  readonly agentName: string;
-  /** The persona in charge: the agent itself, or the target of the last handoff. */
-  persona: string;
-  /** Whether the user starting to speak cuts the agent off (`turnDetection.interruptResponse`). */
-  readonly interruptOnSpeech: boolean;
-  readonly retry: RetryPolicy;
-  /** The cues child's settings, handed to it as input when a session starts. */
-  readonly cues: AgentCuesInput;
-  readonly interruptSettleMs: number;
-  readonly closeTimeoutMs: number;
-  /** The response being streamed, or the one being cancelled while `interrupted`. */
-  responseId: string | null;
-  toolCalls: Record<string, RunningToolCall>;
-  /** Finished calls whose results have not been sent to the model yet, in finishing order. */
-  toolOutcomes: ToolOutcome[];
-  handoff: PendingHandoff | null;
-  trip: RecordedTrip | null;
-  problem: { code: ErrorCode; message: string } | null;
-}
-
-export interface RealtimeAgentInput {
-  agentName: string;
-  interruptOnSpeech?: boolean;
-  retry?: RetryPolicy;
-  interruptSettleMs?: number;
-  closeTimeoutMs?: number;
-  /** The settings of the agent's cues child (say, fillers, the idle prompt). */
-  cues?: AgentCuesInput;
-}
-
-export type RealtimeAgentEvent =
-  | { type: 'agent.start' }
-  | { type: 'agent.stop' }
-  | { type: 'connection.connected' }
-  | { type: 'connection.reconnecting'; attempt: number; delayMs: number }
-  | { type: 'model.input_started'; itemId: string }
-  | { type: 'model.response_created'; responseId: string }
-  | { type: 'model.response_done'; responseId: string; status: string }
-  | {
-      type: 'model.tool_call';
-      responseId: string;
-      callId: string;
-      name: string;
-      arguments: string;
-      timeoutMs: number;
-      filler?: { readonly afterMs: number; readonly text: string } | null;
-    }
-  | { type: 'model.handoff_call'; responseId: string; callId: string; toolName: string; target: string }
-  | { type: 'model.tool_calls_cancelled'; callIds: readonly string[] }
-  | { type: 'user.cancel' }
-  | { type: 'tool.approval'; callId: string; approved: boolean; reason?: string }
-  | ToolCallParentEvent
-  | { type: 'guardrail.tripped'; responseId: string; guardrail: string; message: string; text: string };
+/** What a dropped connection resets, in every state but `stopping`. */
+const reconnectActions = [
+  'dropLostResponses',
+  'abortToolCalls',
+  'clearToolOutcomes',
+  'clearHandoff',
+  'forgetResponse',
+] as const;
 
 /** Effects `RealtimeAgent` provides; here they do nothing, so the definition runs (and charts) alone. */
 const effect = () => {};
+
+/**
+ * How the connection child ended, read from its done event for the `onDone` params. The connection
+ * machine's `setup` declares no `types.output`, so XState types every done event's output as
+ * `unknown`; this is the one place that says what it is. Once that machine declares
+ * `output: {} as ModelConnectionOutput`, `event.output` is typed and this cast goes.
+ */
+function connectionEnd({ event }: { event: DoneActorEvent }): ModelConnectionOutput {
+  return event.output as ModelConnectionOutput;
+}
+
+/** The tool-call child, as `enqueueActions` below may spawn it. */
+type ToolCallActor = { src: 'toolCall'; logic: typeof toolCallMachine; id: string | undefined };
+
+/**
+ * `enqueueActions` for the tool-call bookkeeping, which spawns, stops and assigns but enqueues no
+ * named action. Its type parameters are given, not inferred: inside `setup({ actions })` XState
+ * infers an `enqueueActions` against the map being declared, sees every parameterized action's
+ * params as `unknown`, and the map no longer fits its own type (TS2719 on xstate 5.33).
+ */
+function toolCallActions(
+  collect: Parameters<
+    typeof enqueueActions<
+      RealtimeAgentContext,
+      RealtimeAgentEvent,
+      undefined,
+      RealtimeAgentEvent,
+      ToolCallActor,
+      never,
+      never,
+      never,
+      never
+    >
+  >[0],
+) {
+  return enqueueActions(collect);
+}
 
 /**
  * The RealtimeAgent: `idle -> session{connecting -> listening <-> responding -> interrupted ->
@@ -101,6 +87,8 @@ export const realtimeAgentMachine = setup({
     context: {} as RealtimeAgentContext,
     events: {} as RealtimeAgentEvent,
     input: {} as RealtimeAgentInput,
+    output: {} as RealtimeAgentOutput,
+    emitted: {} as RealtimeAgentEmitted,
   },
   actors: {
     modelConnection: modelConnectionMachine,
@@ -121,6 +109,11 @@ export const realtimeAgentMachine = setup({
     announcePeerHandoff: effect,
     /** Emit `agent_guardrail_tripped`, send the model feedback and ask for a new response. */
     reportGuardrailTrip: effect,
+    /**
+     * The connection dropped mid-answer: end the response visibly (`agent_response_done{status:
+     * 'failed'}`) and ask for a new one, which the connection holds until it is back.
+     */
+    answerAfterReconnect: effect,
     emitToolApprovalRequest: effect,
     emitToolResult: effect,
     /** Emit `agent_response_tool_result` (an error) and record the output of each cancelled call. */
@@ -129,12 +122,62 @@ export const realtimeAgentMachine = setup({
     reportUnknownApproval: effect,
     closeConnection: effect,
 
+    // Lifecycle announcements, in the order clients see them.
+    announceState: emit((_, params: { state: string }) => ({
+      type: 'agent.state_changed' as const,
+      state: params.state,
+    })),
+    announceReady: emit({ type: 'agent.ready' }),
+    markReady: assign({ ready: true }),
+    announceFailure: emit(({ context }) => ({ type: 'agent.failed' as const, problem: context.problem })),
+    announceEnded: emit({ type: 'agent.ended' }),
+    endAs: assign((_, params: { outcome: RealtimeAgentOutput['outcome'] }) => ({ outcome: params.outcome })),
+
+    /** A response was created: it is the one streaming now, and any pending request is answered. */
     rememberResponse: assign({
       responseId: ({ event, context }) =>
         event.type === 'model.response_created' ? event.responseId : context.responseId,
+      responseRequested: false,
+    }),
+    /** The current response ended: nothing streams, and its turn has no pending follow-up to track. */
+    endResponse: assign({
+      responseId: null,
+      responseRequested: false,
+      followUps: ({ event, context }) =>
+        event.type === 'model.response_done'
+          ? context.followUps.filter((id) => id !== event.responseId)
+          : context.followUps,
+    }),
+    /** The model created, finished or failed a response the agent does not follow: the request is settled. */
+    settleRequest: assign({
+      responseRequested: false,
+      followUps: ({ event, context }) =>
+        event.type === 'model.response_done'
+          ? context.followUps.filter((id) => id !== event.responseId)
+          : context.followUps,
     }),
     forgetResponse: assign({ responseId: null }),
-    startToolCall: enqueueActions(({ enqueue, event, context }) => {
+    requestResponse: assign({ responseRequested: true }),
+    /** Late events of the cut response are ignored from now on. */
+    dropResponse: assign({
+      dropped: ({ context }) =>
+        context.responseId === null ? context.dropped : remember(context.dropped, context.responseId),
+    }),
+    dropLostResponses: assign({
+      dropped: ({ event, context }) =>
+        event.type === 'connection.reconnecting'
+          ? (event.lost ?? []).reduce(remember, context.dropped)
+          : context.dropped,
+    }),
+    expectFollowUp: assign({
+      followUps: ({ event, context }) =>
+        event.type === 'model.tool_call' ||
+        event.type === 'model.handoff_call' ||
+        event.type === 'model.client_tool_call'
+          ? remember(context.followUps, event.responseId)
+          : context.followUps,
+    }),
+    startToolCall: toolCallActions(({ enqueue, event, context }) => {
       if (event.type !== 'model.tool_call') return;
       enqueue.spawnChild('toolCall', {
         id: event.callId,
@@ -152,7 +195,6 @@ export const realtimeAgentMachine = setup({
           [event.callId]: { name: event.name, responseId: event.responseId },
         },
       });
-      enqueue('toolCallStarted');
     }),
     recordToolOutcome: assign(({ event, context }) => {
       if (event.type !== 'tool.finished') return {};
@@ -160,7 +202,7 @@ export const realtimeAgentMachine = setup({
       return { toolCalls: running, toolOutcomes: [...context.toolOutcomes, event.outcome] };
     }),
     clearToolOutcomes: assign({ toolOutcomes: [] }),
-    abortToolCalls: enqueueActions(({ enqueue, context }) => {
+    abortToolCalls: toolCallActions(({ enqueue, context }) => {
       for (const callId of Object.keys(context.toolCalls)) enqueue.stopChild(callId);
       enqueue.assign({ toolCalls: {} });
     }),
@@ -168,7 +210,7 @@ export const realtimeAgentMachine = setup({
      * The user cancelled while tools ran: abort them, and give each an error outcome, so clients,
      * the history and the model all learn what became of the call instead of losing it silently.
      */
-    cancelToolCallsByUser: enqueueActions(({ enqueue, context }) => {
+    cancelToolCallsByUser: toolCallActions(({ enqueue, context }) => {
       const cancelled: ToolOutcome[] = [];
       for (const [callId, call] of Object.entries(context.toolCalls)) {
         enqueue.stopChild(callId);
@@ -182,7 +224,7 @@ export const realtimeAgentMachine = setup({
       }
       enqueue.assign({ toolCalls: {}, toolOutcomes: [...context.toolOutcomes, ...cancelled] });
     }),
-    cancelToolCalls: enqueueActions(({ enqueue, event, context }) => {
+    cancelToolCalls: toolCallActions(({ enqueue, event, context }) => {
       if (event.type !== 'model.tool_calls_cancelled') return;
       const running = { ...context.toolCalls };
       for (const callId of event.callIds) {
@@ -239,19 +281,27 @@ export const realtimeAgentMachine = setup({
           : context.trip,
     }),
     /** After an interruption: if a guardrail caused it, report the trip (after the cancel). */
-    reportTripIfCause: enqueueActions(({ enqueue, context }) => {
+    reportTripIfCause: enqueueActions<
+      RealtimeAgentContext,
+      RealtimeAgentEvent,
+      undefined,
+      RealtimeAgentEvent,
+      never,
+      { type: 'reportGuardrailTrip'; params: unknown },
+      never,
+      never,
+      never
+    >(({ enqueue, context }) => {
       if (context.trip !== null && context.trip.responseId === context.responseId) {
         enqueue('reportGuardrailTrip');
       }
     }),
-    recordProblem: assign({
-      problem: ({ event, context }) => {
-        const output = (event as { output?: ModelConnectionOutput }).output;
-        return output?.problem
-          ? { code: output.problem.code, message: output.problem.message }
-          : context.problem;
-      },
-    }),
+    /** The connection's done event hands its problem in as params, typed by the invoked machine's output. */
+    recordProblem: assign(({ context }, params: { problem: ConnectionProblem | null }) => ({
+      problem: params.problem
+        ? { code: params.problem.code, message: params.problem.message }
+        : context.problem,
+    })),
   },
   guards: {
     isCurrentResponse: ({ context, event }) =>
@@ -273,8 +323,9 @@ export const realtimeAgentMachine = setup({
     interruptsOnSpeech: ({ context }) => context.interruptOnSpeech,
     /** Provided by RealtimeAgent: the handoff target is another member of the room. */
     isPeerHandoff: () => false,
-    connectionFailed: ({ event }) =>
-      (event as { output?: ModelConnectionOutput }).output?.outcome === 'failed',
+    connectionFailed: (_, params: { outcome: ModelConnectionOutput['outcome'] }) =>
+      params.outcome === 'failed',
+    isFirstConnection: ({ context }) => !context.ready,
     isFirstTripOfResponse: ({ context, event }) =>
       event.type === 'guardrail.tripped' && context.trip?.responseId !== event.responseId,
   },
@@ -298,6 +349,11 @@ export const realtimeAgentMachine = setup({
     handoff: null,
     trip: null,
     problem: null,
+    ready: false,
+    responseRequested: false,
+    dropped: [],
+    followUps: [],
+    outcome: null,
   }),
   initial: 'idle',
   states: {
@@ -311,8 +367,24 @@ export const realtimeAgentMachine = setup({
           src: 'modelConnection',
           input: ({ context }) => ({ retry: context.retry }),
           onDone: [
-            { guard: 'connectionFailed', target: 'failed', actions: ['abortToolCalls', 'recordProblem'] },
-            { target: 'stopped', actions: ['abortToolCalls', 'recordProblem'] },
+            {
+              guard: {
+                type: 'connectionFailed',
+                params: (args) => ({ outcome: connectionEnd(args).outcome }),
+              },
+              target: 'failed',
+              actions: [
+                'abortToolCalls',
+                { type: 'recordProblem', params: (args) => ({ problem: connectionEnd(args).problem }) },
+              ],
+            },
+            {
+              target: 'stopped',
+              actions: [
+                'abortToolCalls',
+                { type: 'recordProblem', params: (args) => ({ problem: connectionEnd(args).problem }) },
+              ],
+            },
           ],
         },
         // Lines the agent says on its own: `say`, tool fillers and progress, the idle prompt.
@@ -321,10 +393,7 @@ export const realtimeAgentMachine = setup({
       initial: 'connecting',
       on: {
         'agent.stop': '.stopping',
-        'connection.reconnecting': {
-          target: '.connecting',
-          actions: ['abortToolCalls', 'clearToolOutcomes', 'clearHandoff', 'forgetResponse'],
-        },
+        'connection.reconnecting': { target: '.connecting', actions: reconnectActions },
         'tool.approval_requested': { actions: 'emitToolApprovalRequest' },
         'tool.finished': { guard: 'isRunningToolCall', actions: ['recordToolOutcome', 'emitToolResult'] },
         'tool.filler_due': { guard: 'isRunningToolCall', actions: 'forwardFiller' },
@@ -337,33 +406,65 @@ export const realtimeAgentMachine = setup({
           guard: 'isFirstTripOfResponse',
           actions: ['recordTrip', 'reportGuardrailTrip'],
         },
+        // Wherever the agent is, a response the model creates, ends or fails answers a pending
+        // request, and a tool call (of any response) means its turn goes on after it.
+        'model.response_created': { actions: 'settleRequest' },
+        'model.response_done': { actions: 'settleRequest' },
+        'model.error': { actions: 'settleRequest' },
+        'model.tool_call': { actions: 'expectFollowUp' },
+        'model.handoff_call': { actions: 'expectFollowUp' },
+        'model.client_tool_call': { actions: 'expectFollowUp' },
+        'user.text': { actions: 'requestResponse' },
       },
       states: {
         connecting: {
-          on: { 'connection.connected': 'listening' },
+          entry: { type: 'announceState', params: { state: 'connecting' } },
+          on: {
+            // `agent_ready` goes out on the first connection only; a reconnect is not a new start.
+            'connection.connected': [
+              { guard: 'isFirstConnection', target: 'listening', actions: ['markReady', 'announceReady'] },
+              { target: 'listening' },
+            ],
+            // Still connecting: the retry changes nothing the agent announces.
+            'connection.reconnecting': { actions: reconnectActions },
+          },
         },
         listening: {
+          entry: { type: 'announceState', params: { state: 'listening' } },
           on: {
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
           },
         },
         responding: {
+          entry: { type: 'announceState', params: { state: 'responding' } },
           on: {
-            'model.tool_call': { guard: 'isCurrentResponse', actions: 'startToolCall' },
-            'model.handoff_call': { guard: 'isCurrentResponse', actions: 'rememberHandoff' },
+            'model.tool_call': {
+              guard: 'isCurrentResponse',
+              actions: ['expectFollowUp', 'startToolCall', 'toolCallStarted'],
+            },
+            'model.handoff_call': {
+              guard: 'isCurrentResponse',
+              actions: ['expectFollowUp', 'rememberHandoff'],
+            },
             'model.response_done': [
-              { guard: not('isCurrentResponse') },
-              { guard: 'hasHandoff', target: 'handingOff', actions: 'forgetResponse' },
-              { guard: 'hasRunningToolCalls', target: 'runningTools', actions: 'forgetResponse' },
+              { guard: not('isCurrentResponse'), actions: 'settleRequest' },
+              { guard: 'hasHandoff', target: 'handingOff', actions: 'endResponse' },
+              { guard: 'hasRunningToolCalls', target: 'runningTools', actions: 'endResponse' },
               {
                 guard: 'hasToolOutcomes',
                 target: 'listening',
-                actions: ['forgetResponse', 'submitToolOutcomes', 'clearToolOutcomes'],
+                actions: ['endResponse', 'submitToolOutcomes', 'clearToolOutcomes'],
               },
-              { target: 'listening', actions: 'forgetResponse' },
+              { target: 'listening', actions: 'endResponse' },
             ],
             'model.input_started': { guard: 'interruptsOnSpeech', target: 'interrupted' },
+            'connection.reconnecting': {
+              target: 'connecting',
+              actions: ['answerAfterReconnect', ...reconnectActions],
+            },
             'user.cancel': 'interrupted',
+            // Typing while the agent speaks is a barge-in too, and asks for an answer.
+            'user.text': { target: 'interrupted', actions: 'requestResponse' },
             'guardrail.tripped': {
               guard: 'isCurrentResponse',
               target: 'interrupted',
@@ -373,26 +474,27 @@ export const realtimeAgentMachine = setup({
         },
         interrupted: {
           entry: [
+            'dropResponse',
             'interruptResponse',
             'abortToolCalls',
             'clearToolOutcomes',
             'clearHandoff',
             'reportTripIfCause',
+            { type: 'announceState', params: { state: 'interrupted' } },
           ],
           on: {
             'model.response_done': {
               guard: 'isCurrentResponse',
               target: 'listening',
-              actions: 'forgetResponse',
+              actions: 'endResponse',
             },
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
-            'model.tool_call': {},
-            'model.handoff_call': {},
           },
           // Some providers never confirm a cancel with a response_done.
           after: { interruptSettle: { target: 'listening', actions: 'forgetResponse' } },
         },
         runningTools: {
+          entry: { type: 'announceState', params: { state: 'runningTools' } },
           always: {
             guard: not('hasRunningToolCalls'),
             target: 'listening',
@@ -421,8 +523,13 @@ export const realtimeAgentMachine = setup({
               ],
             },
             'model.response_created': { target: 'responding', actions: 'rememberResponse' },
+            'connection.reconnecting': {
+              target: 'connecting',
+              actions: ['answerAfterReconnect', ...reconnectActions],
+            },
           },
         },
+        // Passed through within one step (never announced): where the handoff goes decides the rest.
         handingOff: {
           always: [
             {
@@ -456,10 +563,14 @@ export const realtimeAgentMachine = setup({
           ],
         },
         stopping: {
-          entry: ['abortToolCalls', 'closeConnection'],
+          entry: [
+            'abortToolCalls',
+            'closeConnection',
+            { type: 'announceState', params: { state: 'stopping' } },
+          ],
           on: {
             'agent.stop': {},
-            'connection.reconnecting': {},
+            'connection.reconnecting': { actions: 'dropLostResponses' },
             'guardrail.tripped': {},
             'tool.finished': {},
           },
@@ -467,11 +578,27 @@ export const realtimeAgentMachine = setup({
         },
       },
     },
-    // Resting, not final: `RealtimeAgent` stops the actor itself once it has released everything,
-    // so the actor's status ends as 'stopped' whether the agent or its model ended the session.
-    stopped: {},
-    failed: {},
+    // Final: the actor is done, with its outcome as output (`toPromise(actor)` resolves with it),
+    // and XState stops its children (the connection, the cues, running tools).
+    stopped: {
+      type: 'final',
+      entry: [
+        { type: 'endAs', params: { outcome: 'stopped' } },
+        { type: 'announceState', params: { state: 'stopped' } },
+        'announceEnded',
+      ],
+    },
+    failed: {
+      type: 'final',
+      entry: [
+        { type: 'endAs', params: { outcome: 'failed' } },
+        { type: 'announceState', params: { state: 'failed' } },
+        'announceFailure',
+        'announceEnded',
+      ],
+    },
   },
+  output: ({ context }) => ({ outcome: context.outcome ?? 'stopped', problem: context.problem }),
 });
 
 type AgentStateValue = StateValueFrom<typeof realtimeAgentMachine>;

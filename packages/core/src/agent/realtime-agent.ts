@@ -1,16 +1,12 @@
 import type { ClientEvent, ServerEvent, ServerEventOf } from '@chorus/protocol';
 import { parseClientEvent } from '@chorus/protocol';
 import { filter, type Observable, type Observer, Subscription } from 'rxjs';
-import { type AnyActorRef, createActor, type SnapshotFrom, waitFor } from 'xstate';
+import { type ActorRefFrom, type AnyActorRef, createActor, toPromise, waitFor } from 'xstate';
 import { clockNow, systemClock } from '../clock.js';
 import { type ConnectionStatus, ModelConnection } from '../connection/model-connection.js';
 import { retryPolicy } from '../connection/retry-policy.js';
 import { GuardrailMonitor } from '../guardrails/guardrail-monitor.js';
-import {
-  guardrailFeedback,
-  type OutputGuardrail,
-  runOutputGuardrails,
-} from '../guardrails/output-guardrail.js';
+import { type OutputGuardrail, runOutputGuardrails } from '../guardrails/output-guardrail.js';
 import { handoff } from '../handoff/handoff.js';
 import type { ConversationItem, RealtimeModel, SessionConfig } from '../model/realtime-model.js';
 import type { HeardMessage, MemberStartOptions, RoomMember } from '../room/member.js';
@@ -22,6 +18,7 @@ import { AgentEmitter, describeError } from './agent-emitter.js';
 import { AgentHistory } from './agent-history.js';
 import { createAgentLogic } from './agent-logic.js';
 import { applySessionConfig, type ClientTools, initialSession, personaSession } from './agent-session.js';
+import { agentStateOf, hasFollowUp, isDropped, type RealtimeAgentSnapshot } from './agent-snapshot.js';
 import { AgentToolSources } from './agent-tool-sources.js';
 import { ClientInput } from './client-input.js';
 import { type AgentShape, type ShapingReport, shapeMembers } from './client-shaping.js';
@@ -32,11 +29,11 @@ import { type Handoff, isHandoff, type Persona } from './persona.js';
 import { PersonaRoster } from './persona-roster.js';
 import type {
   RealtimeAgentContext,
+  RealtimeAgentEmitted,
   RealtimeAgentEvent,
   RealtimeAgentInput,
-  RealtimeAgentState,
-  realtimeAgentMachine,
-} from './realtime-agent.machine.js';
+} from './realtime-agent.context.js';
+import type { RealtimeAgentState, realtimeAgentMachine } from './realtime-agent.machine.js';
 import type { RealtimeAgentOptions } from './realtime-agent-options.js';
 import { interruptResponse } from './response-interruption.js';
 import { StreamingItems } from './streaming-items.js';
@@ -47,8 +44,7 @@ import { TurnStream } from './turn-stream.js';
 export type { HandoffTarget, RealtimeAgentOptions } from './realtime-agent-options.js';
 
 type ServerEventType = ServerEvent['type'];
-type AgentActorRef = AnyActorRef;
-type AgentSnapshot = SnapshotFrom<typeof realtimeAgentMachine>;
+type AgentActorRef = ActorRefFrom<typeof realtimeAgentMachine>;
 
 /**
  * A realtime voice (or text) agent: an XState actor ({@link realtimeAgentMachine}) that owns one
@@ -78,7 +74,7 @@ export class RealtimeAgent implements RoomMember, Persona {
   private readonly conversation: AgentHistory;
   private readonly cues: AgentCues;
   private readonly metrics: TurnMetricsRecorder;
-  private readonly streaming = new StreamingItems();
+  private readonly streaming = new StreamingItems((id) => isDropped(this.snapshot(), id));
   private readonly personas: PersonaRoster;
   private readonly ownTools: readonly AnyTool[];
   private readonly toolSources = new AgentToolSources();
@@ -89,9 +85,6 @@ export class RealtimeAgent implements RoomMember, Persona {
   private guardrails: GuardrailMonitor | undefined;
   private session: SessionConfig | undefined;
   private peers: ReadonlySet<string> = new Set();
-  private lastState: string = 'idle';
-  private announcedReady = false;
-  private readyCheck: (() => boolean) | undefined;
   private shaped: AgentShape;
 
   constructor(options: RealtimeAgentOptions) {
@@ -110,10 +103,7 @@ export class RealtimeAgent implements RoomMember, Persona {
     this.cues = new AgentCues(this.emitter, () => void this.stop());
     AgentCues.settings(options.idlePrompt);
     this.events$ = this.emitter.events$;
-    this.personas = new PersonaRoster(
-      this,
-      () => (this.ref?.getSnapshot() as AgentSnapshot | undefined)?.context.persona,
-    );
+    this.personas = new PersonaRoster(this, () => this.snapshot()?.context.persona);
     const names = new Set<string>();
     for (const t of this.tools) {
       if (names.has(t.name)) throw new TypeError(`agent ${this.name}: two tools are named ${t.name}`);
@@ -168,8 +158,7 @@ export class RealtimeAgent implements RoomMember, Persona {
 
   /** The lifecycle state: `idle`, `connecting`, `listening`, `responding`, `interrupted`, ... */
   get state(): RealtimeAgentState {
-    const snapshot = this.ref?.getSnapshot() as AgentSnapshot | undefined;
-    return snapshot ? stateOf(snapshot.value) : 'idle';
+    return agentStateOf(this.snapshot());
   }
 
   /**
@@ -187,7 +176,7 @@ export class RealtimeAgent implements RoomMember, Persona {
   }
 
   /** The agent's XState actor (for the inspector); undefined before `start`. */
-  get actor(): AgentActorRef | undefined {
+  get actor(): AnyActorRef | undefined {
     return this.ref;
   }
 
@@ -286,7 +275,7 @@ export class RealtimeAgent implements RoomMember, Persona {
     });
     this.connection = connection;
     this.conversation.attach(connection);
-    this.cues.attach(connection, () => (this.ref?.getSnapshot() as AgentSnapshot | undefined)?.children.cues);
+    this.cues.attach(connection, () => this.snapshot()?.children.cues);
     this.guardrails = this.createGuardrailMonitor();
     const { emitter, streaming, metrics, personas } = this;
     const addHistory = (item: ConversationItem) => this.addHistory(item);
@@ -304,7 +293,7 @@ export class RealtimeAgent implements RoomMember, Persona {
       streaming,
       addHistory,
       toActor,
-      state: () => this.state,
+      snapshot: () => this.snapshot(),
       applySession: (event) =>
         applySessionConfig(
           event,
@@ -343,7 +332,6 @@ export class RealtimeAgent implements RoomMember, Persona {
       guardrails: this.guardrails,
       addHistory,
       toActor,
-      responseSettled: () => clientInput.responseSettled(),
       isClientTool: (name) => clientTools.current.has(name) || responseClientTools.has(name),
       toolTimeoutMs: this.options.toolTimeoutMs,
     });
@@ -380,7 +368,6 @@ export class RealtimeAgent implements RoomMember, Persona {
           addHistory,
         ),
       swapPersona: (context) => this.swapPersona(context),
-      reportGuardrailTrip: (context) => this.reportGuardrailTrip(context),
       reportToolOutcome: (outcome) => reportToolOutcome(outcome, emitter, metrics, addHistory),
       cues: this.cues.effects(),
       toolProgress: (callId, text) => this.cues.progress(callId, text),
@@ -397,6 +384,7 @@ export class RealtimeAgent implements RoomMember, Persona {
     };
     let ref: AgentActorRef;
     if (options.spawn) {
+      // The room spawns the logic it is given, so its ref is this machine's.
       ref = options.spawn(logic, this.id, input);
     } else {
       const actor = createActor(logic, {
@@ -409,15 +397,21 @@ export class RealtimeAgent implements RoomMember, Persona {
       this.rootActor = actor;
     }
     this.ref = ref;
-    const ready = this.whenReady();
+    const announcements = ref.on('*', (event) => this.announce(event));
     const actorSubscription = ref.subscribe({
-      next: (snapshot: AgentSnapshot) => this.onSnapshot(snapshot),
       error: (error: unknown) => this.onActorError(error),
+      // Done (stopped or failed), or stopped by its room: released here too, so an agent ended by
+      // its model (not by stop()) holds nothing.
+      complete: () => queueMicrotask(() => this.teardown()),
     });
-    this.subscriptions.add(() => actorSubscription.unsubscribe());
+    this.subscriptions.add(() => {
+      announcements.unsubscribe();
+      actorSubscription.unsubscribe();
+    });
     if (!options.spawn) ref.start();
     ref.send({ type: 'agent.start' });
-    const child = (ref.getSnapshot() as AgentSnapshot).children.connection as AnyActorRef | undefined;
+    const ready = this.whenReady(ref);
+    const child = ref.getSnapshot().children.connection;
     if (!child) throw new Error(`agent ${this.name}: the model connection did not start`);
     connection.attach(child);
     this.subscriptions.add(connection.events$.subscribe((event) => router.route(event)));
@@ -488,14 +482,8 @@ export class RealtimeAgent implements RoomMember, Persona {
   async stop(): Promise<void> {
     const ref = this.ref;
     if (ref && ref.getSnapshot().status === 'active') {
-      // Settles when the agent has stopped or failed; an actor that errors or ends first counts too.
-      const done = waitFor(ref, (snapshot: AgentSnapshot) => {
-        const state = stateOf(snapshot.value);
-        return snapshot.status !== 'active' || state === 'stopped' || state === 'failed';
-      }).then(
-        () => undefined,
-        () => undefined,
-      );
+      // Settles when the machine reaches `stopped` or `failed` (final), or the actor errors or is stopped.
+      const done = toPromise(ref).catch(() => undefined);
       ref.send({ type: 'agent.stop' });
       await done;
     }
@@ -554,50 +542,42 @@ export class RealtimeAgent implements RoomMember, Persona {
     );
   }
 
-  private whenReady(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const state = this.lastState;
-        if (state === 'connecting' || state === 'idle') return false;
-        if (state === 'failed' || state === 'stopped' || state === 'stopping') {
-          const problem = (this.ref?.getSnapshot() as AgentSnapshot | undefined)?.context.problem;
-          reject(new Error(`agent ${this.name} could not start: ${problem?.message ?? state}`));
-        } else {
-          resolve();
-        }
-        return true;
-      };
-      this.readyCheck = check;
+  /** Resolves once the agent has announced it is ready; rejects if it stops or fails first. */
+  private async whenReady(ref: AgentActorRef): Promise<void> {
+    const snapshot = await waitFor(
+      ref,
+      (s) => s.context.ready || s.status !== 'active' || !isRunningState(agentStateOf(s)),
+    ).catch((error: unknown) => {
+      throw new Error(`agent ${this.name} could not start: ${describeError(error)}`);
     });
+    if (snapshot.context.ready) return;
+    const reason = snapshot.context.problem?.message ?? agentStateOf(snapshot);
+    throw new Error(`agent ${this.name} could not start: ${reason}`);
   }
 
   // --- actor and connection events ------------------------------------------------------------
 
-  private onSnapshot(snapshot: AgentSnapshot): void {
-    const state = stateOf(snapshot.value);
-    if (state === this.lastState) return;
-    const previous = this.lastState;
-    this.lastState = state;
+  /** What the machine announces, as the agent's server events. */
+  private announce(event: RealtimeAgentEmitted): void {
     const emitter = this.emitter;
-    emitter.emit(emitter.attributed({ type: 'agent_state_changed', state }));
-    this.cues.agentState(state);
-    if (state === 'listening' && previous === 'connecting' && !this.announcedReady) {
-      this.announcedReady = true;
-      emitter.emit(emitter.attributed({ type: 'agent_ready' }));
-    }
-    if (this.readyCheck?.()) this.readyCheck = undefined;
-    if (state === 'failed') {
-      const problem = snapshot.context.problem;
-      emitter.emitFatalOnce(
-        'server_error',
-        problem?.code ?? 'agent_failed',
-        problem?.message ?? 'the agent failed',
-      );
-    }
-    if (state === 'stopped' || state === 'failed') {
-      emitter.emit(emitter.attributed({ type: 'agent_ended' }));
-      // Released here too, so an agent ended by its model (not by stop()) holds nothing.
-      queueMicrotask(() => this.teardown());
+    switch (event.type) {
+      case 'agent.state_changed':
+        emitter.emit(emitter.attributed({ type: 'agent_state_changed', state: event.state }));
+        this.cues.agentState(event.state);
+        return;
+      case 'agent.ready':
+        emitter.emit(emitter.attributed({ type: 'agent_ready' }));
+        return;
+      case 'agent.failed':
+        emitter.emitFatalOnce(
+          'server_error',
+          event.problem?.code ?? 'agent_failed',
+          event.problem?.message ?? 'the agent failed',
+        );
+        return;
+      case 'agent.ended':
+        emitter.emit(emitter.attributed({ type: 'agent_ended' }));
+        return;
     }
   }
 
@@ -608,8 +588,6 @@ export class RealtimeAgent implements RoomMember, Persona {
       `agent ${this.name} crashed: ${describeError(error)}`,
       true,
     );
-    this.readyCheck?.();
-    this.readyCheck = undefined;
     queueMicrotask(() => this.teardown());
   }
 
@@ -621,39 +599,15 @@ export class RealtimeAgent implements RoomMember, Persona {
         ref.send({ type: 'connection.connected' });
         break;
       case 'reconnecting': {
-        const cut = this.lastState === 'responding' || this.lastState === 'runningTools';
-        const responseId = (ref.getSnapshot() as AgentSnapshot).context.responseId;
-        this.streaming.reset();
-        ref.send({ type: 'connection.reconnecting', attempt: status.attempt, delayMs: status.delayMs });
-        if (cut) this.answerAfterReconnect(responseId);
+        // A response cut off mid-answer ends visibly and is asked for again (`answerAfterReconnect`).
+        const lost = this.streaming.reset();
+        ref.send({ type: 'connection.reconnecting', attempt: status.attempt, delayMs: status.delayMs, lost });
         break;
       }
       default:
         // closed and failed reach the agent as the connection actor's done event.
         break;
     }
-  }
-
-  /**
-   * The model connection dropped while this agent was answering: the response it was streaming ends
-   * visibly (`agent_response_done{status:'failed', metadata.reason}`) instead of stopping mid-air, and
-   * a new response is asked for; the connection holds that request until it is back and has replayed
-   * the conversation. If it never comes back, the agent fails and says so.
-   */
-  private answerAfterReconnect(responseId: string | null): void {
-    if (responseId !== null) {
-      this.emitter.emit(
-        this.emitter.attributed({
-          type: 'agent_response_done',
-          response_id: responseId,
-          input_tokens: 0,
-          output_tokens: 0,
-          metadata: { reason: 'model_connection_lost' },
-          status: 'failed',
-        }),
-      );
-    }
-    this.connection?.createResponse();
   }
 
   private send$(event: RealtimeAgentEvent): void {
@@ -673,22 +627,6 @@ export class RealtimeAgent implements RoomMember, Persona {
     this.emitter.emit(
       this.emitter.attributed({ type: 'agent_handoff', from: context.persona, to: target.name }),
     );
-  }
-
-  private reportGuardrailTrip(context: RealtimeAgentContext): void {
-    const trip = context.trip;
-    if (!trip || !this.connection) return;
-    this.emitter.emit(
-      this.emitter.attributed({
-        type: 'agent_guardrail_tripped',
-        response_id: trip.responseId,
-        guardrail: trip.guardrail,
-        message: trip.message,
-        text: trip.text,
-      }),
-    );
-    this.connection.send({ type: 'text', role: 'system', text: guardrailFeedback(trip) });
-    this.connection.createResponse();
   }
 
   // --- bookkeeping ----------------------------------------------------------------------------
@@ -718,7 +656,7 @@ export class RealtimeAgent implements RoomMember, Persona {
   private endsTurn(event: ServerEvent): boolean {
     switch (event.type) {
       case 'agent_response_done':
-        return event.status !== 'completed' || !this.streaming.hasFollowUp(event.response_id);
+        return event.status !== 'completed' || !hasFollowUp(this.snapshot(), event.response_id);
       case 'agent_handoff':
         return this.peers.has(event.to);
       case 'agent_ended':
@@ -729,14 +667,15 @@ export class RealtimeAgent implements RoomMember, Persona {
   }
 
   private isRunning(): boolean {
-    const state = this.state;
-    return this.ref !== undefined && state !== 'stopped' && state !== 'failed' && state !== 'stopping';
+    return this.ref !== undefined && isRunningState(this.state);
+  }
+
+  private snapshot(): RealtimeAgentSnapshot | undefined {
+    return this.ref?.getSnapshot();
   }
 
   private teardown(): void {
     if (this.emitter.closed) return;
-    this.readyCheck?.();
-    this.readyCheck = undefined;
     this.connection?.release();
     void this.toolSources.close();
     // A spawned agent's actor belongs to its parent (the room stops it); only a root is ours to stop.
@@ -746,8 +685,7 @@ export class RealtimeAgent implements RoomMember, Persona {
   }
 }
 
-function stateOf(value: unknown): RealtimeAgentState {
-  if (typeof value === 'string') return value as RealtimeAgentState;
-  const session = (value as { session?: unknown }).session;
-  return (typeof session === 'string' ? session : 'connecting') as RealtimeAgentState;
+/** Whether an agent in this state takes input (it has started and is not ending). */
+function isRunningState(state: RealtimeAgentState): boolean {
+  return state !== 'stopped' && state !== 'failed' && state !== 'stopping';
 }

@@ -25,9 +25,8 @@ const MAX_TRACKED_ITEMS = 64;
 
 /**
  * What the agent knows about the responses streaming out right now, per item: the text so far,
- * the audio bytes sent and how much of them the client played, which responses were dropped
- * (interrupted, or lost with a connection) so their late events are ignored, and which ones end
- * in tool calls (a follow-up response continues the turn). Interruption and history read it.
+ * and the audio bytes sent and how much of them the client played. Interruption and history read it.
+ * Which responses were dropped is the agent machine's (`context.dropped`), read through `dropped`.
  *
  * Cheap counters only, because `addAudio` runs per audio frame; every collection is bounded.
  */
@@ -35,17 +34,20 @@ export class StreamingItems {
   private audio: AudioItem | undefined;
   private readonly assistant = new Map<string, AssistantItem>();
   private readonly playback = new Map<string, number>();
-  private readonly dropped = new Set<string>();
-  private readonly followUps = new Set<string>();
 
+  /** `dropped`: whether the agent's machine dropped a response (interrupted, or lost with a connection). */
+  constructor(private readonly dropped: (responseId: string) => boolean = () => false) {}
+
+  /** Whether the response was cut off, so the rest of its events are ignored. */
   isDropped(responseId: string): boolean {
-    return this.dropped.has(responseId);
+    return this.dropped(responseId);
   }
 
-  /** Ignores the rest of a response (it was interrupted). */
-  drop(responseId: string): void {
-    this.dropped.add(responseId);
-  }
+  /**
+   * The interruption calls this as it cuts a response. The machine has already recorded the drop
+   * (`dropResponse`, on entering `interrupted`), so there is nothing left to do here.
+   */
+  drop(_responseId: string): void {}
 
   /** Counts one audio delta sent to the listener. */
   addAudio(responseId: string, itemId: string, format: AudioFormat, delta: string): void {
@@ -102,34 +104,27 @@ export class StreamingItems {
     trim(this.playback);
   }
 
-  /** The response ends in tool calls: a follow-up response will continue the turn. */
-  expectFollowUp(responseId: string): void {
-    this.followUps.add(responseId);
-  }
-
-  hasFollowUp(responseId: string): boolean {
-    return this.followUps.has(responseId);
-  }
-
   forgetResponse(responseId: string): void {
     for (const [itemId, item] of this.assistant) {
       if (item.responseId === responseId) this.assistant.delete(itemId);
     }
-    this.followUps.delete(responseId);
-    trim(this.dropped);
   }
 
-  /** A dropped connection loses the response in flight; its late events must not leak out. */
-  reset(): void {
-    for (const item of this.assistant.values()) this.dropped.add(item.responseId);
-    if (this.audio) this.dropped.add(this.audio.responseId);
+  /**
+   * A dropped connection loses the responses in flight: forgets their items and returns their ids,
+   * for the machine to drop (their late events must not leak out).
+   */
+  reset(): string[] {
+    const lost = new Set<string>();
+    for (const item of this.assistant.values()) lost.add(item.responseId);
+    if (this.audio) lost.add(this.audio.responseId);
     this.assistant.clear();
-    trim(this.dropped);
+    return [...lost];
   }
 }
 
-/** Keeps a map or set of per-item bookkeeping from growing without bound (oldest go first). */
-function trim(collection: Map<string, unknown> | Set<string>): void {
+/** Keeps a map of per-item bookkeeping from growing without bound (oldest go first). */
+function trim(collection: Map<string, unknown>): void {
   while (collection.size > MAX_TRACKED_ITEMS) {
     const oldest = collection.keys().next().value as string;
     collection.delete(oldest);
