@@ -1,6 +1,5 @@
 import {
   assign,
-  type DoneActorEvent,
   emit,
   enqueueActions,
   not,
@@ -36,16 +35,6 @@ const reconnectActions = [
 
 /** Effects `RealtimeAgent` provides; here they do nothing, so the definition runs (and charts) alone. */
 const effect = () => {};
-
-/**
- * How the connection child ended, read from its done event for the `onDone` params. The connection
- * machine's `setup` declares no `types.output`, so XState types every done event's output as
- * `unknown`; this is the one place that says what it is. Once that machine declares
- * `output: {} as ModelConnectionOutput`, `event.output` is typed and this cast goes.
- */
-function connectionEnd({ event }: { event: DoneActorEvent }): ModelConnectionOutput {
-  return event.output as ModelConnectionOutput;
-}
 
 /** The tool-call child, as `enqueueActions` below may spawn it. */
 type ToolCallActor = { src: 'toolCall'; logic: typeof toolCallMachine; id: string | undefined };
@@ -370,19 +359,19 @@ export const realtimeAgentMachine = setup({
             {
               guard: {
                 type: 'connectionFailed',
-                params: (args) => ({ outcome: connectionEnd(args).outcome }),
+                params: ({ event }) => ({ outcome: event.output.outcome }),
               },
               target: 'failed',
               actions: [
                 'abortToolCalls',
-                { type: 'recordProblem', params: (args) => ({ problem: connectionEnd(args).problem }) },
+                { type: 'recordProblem', params: ({ event }) => ({ problem: event.output.problem }) },
               ],
             },
             {
               target: 'stopped',
               actions: [
                 'abortToolCalls',
-                { type: 'recordProblem', params: (args) => ({ problem: connectionEnd(args).problem }) },
+                { type: 'recordProblem', params: ({ event }) => ({ problem: event.output.problem }) },
               ],
             },
           ],

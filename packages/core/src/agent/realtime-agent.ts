@@ -2,7 +2,7 @@ import type { ClientEvent, ServerEvent, ServerEventOf } from '@chorus/protocol';
 import { parseClientEvent } from '@chorus/protocol';
 import { filter, type Observable, type Observer, Subscription } from 'rxjs';
 import { type ActorRefFrom, type AnyActorRef, createActor, toPromise, waitFor } from 'xstate';
-import { clockNow, systemClock } from '../clock.js';
+import { type ChorusClock, clockNow, systemClock } from '../clock.js';
 import { type ConnectionStatus, ModelConnection } from '../connection/model-connection.js';
 import { retryPolicy } from '../connection/retry-policy.js';
 import { GuardrailMonitor } from '../guardrails/guardrail-monitor.js';
@@ -86,6 +86,8 @@ export class RealtimeAgent implements RoomMember, Persona {
   private session: SessionConfig | undefined;
   private peers: ReadonlySet<string> = new Set();
   private shaped: AgentShape;
+  /** The agent's own clock, or the room's once a room starts it without one of its own. */
+  private clock: ChorusClock;
 
   constructor(options: RealtimeAgentOptions) {
     if (!options.name || options.name.trim() === '') throw new TypeError('a RealtimeAgent needs a name');
@@ -96,7 +98,8 @@ export class RealtimeAgent implements RoomMember, Persona {
     this.mcpServers = options.mcpServers ?? [];
     this.outputGuardrails = options.outputGuardrails ?? [];
     this.model = options.model;
-    this.metrics = new TurnMetricsRecorder(clockNow(options.clock ?? systemClock));
+    this.clock = options.clock ?? systemClock;
+    this.metrics = new TurnMetricsRecorder(() => clockNow(this.clock)());
     this.emitter = new AgentEmitter(this.id, this.name);
     this.conversation = new AgentHistory(options.historySize, this.emitter);
     if (options.history) this.conversation.seed(options.history);
@@ -262,6 +265,8 @@ export class RealtimeAgent implements RoomMember, Persona {
     if (!model) throw new Error(`agent ${this.name} has no model; pass { model } to start it`);
     if (this.emitter.closed) throw new Error(`agent ${this.name} was stopped; create a new one`);
     this.peers = new Set(options.peers ?? []);
+    // One clock for the whole room: an agent without its own keeps time on the room's.
+    if (!this.options.clock && options.clock) this.clock = options.clock;
     this.personas.collect();
     if (outgoing) this.subscriptions.add(this.emitter.subscribe(outgoing));
     // Only an agent with tool sources waits for them (start stays synchronous up to `ready`).
@@ -272,6 +277,8 @@ export class RealtimeAgent implements RoomMember, Persona {
       random: this.options.random,
       maxBufferedInputs: this.options.maxBufferedInputs,
       history: () => this.conversation.items,
+      // Only a clock someone gave: a model built with its own clock keeps it otherwise.
+      ...(this.clock !== systemClock ? { clock: this.clock } : {}),
     });
     this.connection = connection;
     this.conversation.attach(connection);
@@ -285,7 +292,7 @@ export class RealtimeAgent implements RoomMember, Persona {
       current: new Set(),
     };
     let responseClientTools: ReadonlySet<string> = new Set();
-    const digits = new DigitCollector(this.options.clock ?? systemClock);
+    const digits = new DigitCollector(this.clock);
     const clientInput = new ClientInput({
       connection,
       model,
@@ -390,7 +397,7 @@ export class RealtimeAgent implements RoomMember, Persona {
       const actor = createActor(logic, {
         input,
         id: this.id,
-        clock: this.options.clock ?? systemClock,
+        clock: this.clock,
         inspect: this.options.inspect,
       });
       ref = actor;
@@ -498,7 +505,7 @@ export class RealtimeAgent implements RoomMember, Persona {
     await this.toolSources.start(
       sources,
       {
-        clock: this.options.clock ?? systemClock,
+        clock: this.clock,
         report: ({ code, message }) => this.emitter.emitError('server_error', code, message),
       },
       () => this.refreshTools(),
@@ -641,7 +648,7 @@ export class RealtimeAgent implements RoomMember, Persona {
     if (!options) return undefined;
     const recovery = new FalseInterruptionRecovery({
       ...options,
-      clock: this.options.clock ?? systemClock,
+      clock: this.clock,
       resume: (cut) => {
         // The model answering the backchannel itself: that answer gives way to the resumed reply.
         if (this.state === 'responding') this.ref?.send({ type: 'user.cancel' });

@@ -73,6 +73,7 @@ export const modelConnectionMachine = setup({
     context: {} as ModelConnectionContext,
     events: {} as ModelConnectionEvent,
     input: {} as ModelConnectionInput,
+    output: {} as ModelConnectionOutput,
   },
   actors: {
     // Placeholders: `ModelConnection` provides the real provider calls.

@@ -133,4 +133,23 @@ describe('ChatRoom with RealtimeAgents', () => {
     expect(seen.filter((e) => e.type === 'agent_response_created' && e.agent_name === 'Max')).toHaveLength(1);
     await room.stop();
   });
+
+  it('one clock: agents and models built without a clock keep time on the room clock', async () => {
+    const clock = new TestClock();
+    // Neither the model nor the agent is given a clock: only the room is.
+    const model = new ScriptedModel({ fallback: { text: 'Later, on the room clock.', delayMs: 500 } });
+    const agent = new RealtimeAgent({ name: 'Ava', instructions: 'Answer.', model });
+    const room = new ChatRoom({ id: 'clocked', agents: [agent], clock });
+    const seen: ServerEvent[] = [];
+    await room.start({ next: (event) => seen.push(event) });
+    room.handleInput({ type: 'client_text_append', text: 'Ava, hello' }, { id: 'u1', name: 'Ann' });
+    await run(room, clock, 400);
+    expect(seen.some((e) => e.type === 'agent_response_audio_transcript_done')).toBe(false);
+    await run(room, clock, 2000);
+    const metrics = seen.find((e) => e.type === 'agent_turn_metrics');
+    expect(transcriptLines(seen)).toContain('Ava: Later, on the room clock.');
+    // The agent's own timings come from the same clock: exact, not wall time.
+    expect(metrics).toMatchObject({ time_to_first_audio_ms: 500 });
+    await room.stop();
+  });
 });

@@ -157,7 +157,8 @@ export class ScriptedModel implements RealtimeModel {
   audioBytesReceived = 0;
   private readonly subject = new Subject<ModelEvent>();
   readonly events$: Observable<ModelEvent> = this.subject.asObservable();
-  private readonly clock: ChorusClock;
+  /** Its own clock, or the one its owner passes to `connect` when it was built without one. */
+  private clock: ChorusClock;
   private readonly rules: ScriptRule[];
   private readonly usedRules = new Set<ScriptRule>();
   private readonly failures: ScriptedConnectFailure[];
@@ -228,6 +229,7 @@ export class ScriptedModel implements RealtimeModel {
 
   async connect(session: SessionConfig, options?: ConnectOptions): Promise<void> {
     this.record({ method: 'connect', session, options });
+    if (!this.options.clock && options?.clock && this.timers.size === 0) this.clock = options.clock;
     if (this.closed) throw new ModelConnectError('closed', 'the scripted model was closed', { fatal: true });
     const failure = this.failures.shift();
     if (failure) {
