@@ -20,7 +20,7 @@ export interface SpeechOnsetOptions {
    * always drifts by more; a held note, a tone or a hum does not.
    */
   readonly minPitchDrift?: number;
-  /** How far above the noise floor (dB) a frame must be to count (default 6). */
+  /** How far above the noise floor (dB) a hop must be to count (default 6). */
   readonly marginDb?: number;
   /** Settings of the voicing test (default threshold 0.35, lowest pitch 65 Hz). */
   readonly voicing?: Omit<VoicingOptions, 'sampleRate'>;
@@ -48,27 +48,27 @@ const MIN_ASPIRATION_TILT = 0.5;
  * runs into: the voicing window still holds the aspiration's noise as the vowel begins.
  */
 const ASPIRATION_GAP = 2;
-/** Frames of aspiration before a voiced frame that make it an onset at once. */
+/** Hops of aspiration before a voiced hop that make it an onset at once. */
 const ASPIRATION_FRAMES = 2;
-/** A voiced frame's first-difference gain must be this many times a pure sine's at its pitch. */
+/** A voiced hop's first-difference gain must be this many times a pure sine's at its pitch. */
 const MIN_HARMONIC_RICHNESS = 6;
 /**
  * A voice's energy lies around its first formant (250-800 Hz): its first-difference gain is at least a
  * 200 Hz sine's (a nasal murmur, the lowest, comes near). A door's thump or a hum lies lower.
  */
 const MIN_VOICED_TILT = ((2 * Math.PI * 200) / RATE) ** 2;
-/** Largest pitch change between neighbouring voiced frames that is a glide (more is a new note or an error). */
+/** Largest pitch change between neighbouring voiced hops that is a glide (more is a new note or an error). */
 const MAX_PITCH_STEP = 0.15;
 /** Steady pitch steps in a row that make a run a held note (music, a tone), which voicing cannot confirm. */
 const STEADY_STEPS = 3;
 /**
  * A step below this is a held pitch (an instrument's or a tone's, within the estimate's precision);
- * a voice may rest on a pitch for a frame or two too, but it wavers by more.
+ * a voice may rest on a pitch for a hop or two too, but it wavers by more.
  */
 const HELD_PITCH_STEP = 0.0006;
-/** Peak-to-RMS power ratio above which a frame is a click, not hiss (about 14 dB; hiss is near 10 dB). */
+/** Peak-to-RMS power ratio above which a hop is a click, not hiss (about 14 dB; hiss is near 10 dB). */
 const MAX_HISS_CREST = 25;
-/** A fricative run ends as a cough or a knock when a frame falls this far (dB) below the run's loudest. */
+/** A fricative run ends as a cough or a knock when a hop falls this far (dB) below the run's loudest. */
 const MAX_DECAY_DB = 6;
 
 /** The voicing test's window: 40 ms, two periods of the lowest pitch. */
@@ -116,21 +116,21 @@ export class SpeechOnsetDetector {
   /** The last `WINDOW_SAMPLES - hopSamples` samples before the current hop: the voicing window's head. */
   private readonly history: Int16Array;
   private historyFill = 0;
-  // The current run of frames above the floor.
+  // The current run of hops above the floor.
   private hissRun = 0;
-  /** Steps in a row between voiced frames without pitch change; at `STEADY_STEPS` the run is tonal. */
+  /** Steps in a row between voiced hops without pitch change; at `STEADY_STEPS` the run is tonal. */
   private steadySteps = 0;
   private tonal = false;
-  /** Pitch of the sound's last voiced frame. */
+  /** Pitch of the sound's last voiced hop. */
   private lastPitch = 0;
-  /** Frames above the floor in a row. */
+  /** Hops above the floor in a row. */
   private runFrames = 0;
-  /** Frames of hiss or aspiration (flatter noise, as in h or the release of k) in a row. */
+  /** Hops of hiss or aspiration (flatter noise, as in h or the release of k) in a row. */
   private aspirationRun = 0;
   /** Hops since a run of aspiration long enough to start a word ended (infinite: none in this sound). */
   private sinceAspiration = Number.POSITIVE_INFINITY;
   private hissPeakDb = DB_FLOOR;
-  /** Pitches of the last three frames (0 when not voiced). */
+  /** Pitches of the last three hops (0 when not voiced). */
   private readonly pitches = [0, 0, 0];
 
   constructor(options: SpeechOnsetOptions = {}) {
@@ -215,7 +215,7 @@ export class SpeechOnsetDetector {
     this.historyFill = Math.min(history.length, this.historyFill + part.length);
   }
 
-  /** Learns the floor from `frame`; when `judging`, returns what confirmed an onset there, if anything. */
+  /** Learns the floor from one hop, `frame`; when `judging`, returns what confirmed an onset there, if anything. */
   private judge(frame: Int16Array, judging: boolean): 'fricative' | 'voiced' | undefined {
     const n = frame.length;
     if (n < 2) return undefined;
@@ -263,8 +263,8 @@ export class SpeechOnsetDetector {
     const voicing = loud ? this.voicing.measure(frame, previous) : undefined;
     // A voice has harmonics up to its formants; a hum, a knock or a sine tone has its fundamental only.
     const sineTilt = voicing ? ((2 * Math.PI * voicing.pitchHz) / RATE) ** 2 : 0;
-    // The first frame of a sound is analysed over a window that is half background: its pitch is not
-    // reliable (a note's attack reads as a glide), so voicing counts from the sound's second frame.
+    // The first hop of a sound is analysed over a window that is mostly background: its pitch is not
+    // reliable (a note's attack reads as a glide), so voicing counts from the sound's second hop.
     this.runFrames++;
     const voiced =
       voicing?.voiced === true &&
@@ -272,7 +272,7 @@ export class SpeechOnsetDetector {
       tilt >= MIN_HARMONIC_RICHNESS * sineTilt &&
       tilt >= MIN_VOICED_TILT;
     const pitch = voiced ? (voicing?.pitchHz ?? 0) : 0;
-    // Three voiced frames in a row at one pitch (unvoiced frames between them aside): a held note, not a
+    // Four voiced hops in a row at one pitch (unvoiced hops between them aside): a held note, not a
     // voice, which glides; the sound stays so until it ends.
     if (pitch > 0) {
       const before = this.lastPitch;
@@ -314,8 +314,8 @@ export class SpeechOnsetDetector {
   }
 
   /**
-   * Whether enough of the last three frames are voiced, at a pitch that glides: the latest step between
-   * voiced frames moves by at least `minPitchDrift` and at most `MAX_PITCH_STEP`.
+   * Whether enough of the last three hops are voiced, at a pitch that glides: the latest step between
+   * voiced hops moves by at least `minPitchDrift` and at most `MAX_PITCH_STEP`.
    */
   private voicedOnset(): boolean {
     let count = 0;
@@ -328,7 +328,7 @@ export class SpeechOnsetDetector {
       last = p;
     }
     if (count < this.voicedFrames) return false;
-    // A single voiced frame (voicedFrames 1) has no step to measure.
+    // A single voiced hop (voicedFrames 1) has no step to measure.
     return count === 1 || (step >= this.minPitchDrift && step <= MAX_PITCH_STEP);
   }
 }
