@@ -238,7 +238,7 @@ describe('OpenAI Realtime (local fake): resuming after a false interruption', ()
 });
 
 describe('Gemini Live (local fake): resuming after a false interruption', () => {
-  async function gemini(resume: FalseInterruptionOptions | undefined) {
+  async function gemini(resume: FalseInterruptionOptions | undefined, chunks = 10) {
     // Real milliseconds between the fake's chunks: the story is still streaming when the noise comes.
     const fake = await FakeGeminiServer.start({ chunkIntervalMs: 100 });
     cleanups.push(() => fake.close());
@@ -250,7 +250,7 @@ describe('Gemini Live (local fake): resuming after a false interruption', () => 
       16_000,
     );
     // One word (and its transcript) per 500 ms chunk: the words the listener heard are known at the cut.
-    fake.queueTurns({ transcript: STORY, chunks: 10, audioMs: 5000 });
+    fake.queueTurns({ transcript: STORY, chunks, audioMs: 5000 });
     return { fake, rig };
   }
 
@@ -283,6 +283,17 @@ describe('Gemini Live (local fake): resuming after a false interruption', () => 
       'the resumed reply',
     );
     expect(resumes(fake)).toHaveLength(1);
+  }, 30_000);
+
+  it('a cut before any word of the reply was transcribed (its transcript trails the audio) resumes from the heard position', async () => {
+    // 50 chunks of 100 ms for 10 words: the first word's transcript comes with the fifth chunk.
+    const { fake, rig } = await gemini({ windowMs: WINDOW_MS }, 50);
+    const itemId = await storyPlaying(rig, 250);
+    fake.queueTurns({ inputTranscript: '', transcript: 'Mm?' }, { transcript: 'one two three' });
+    await noise(rig, 150);
+    await pump(rig.clock, () => resumes(fake).length > 0, 'the resume');
+    expect(heardOf(rig.events, itemId)).toBe('');
+    expect(resumes(fake)[0]).toContain('about 0.3 s into it, without starting over');
   }, 30_000);
 
   it('a configured backchannel ("mm-hmm") within the window: the reply resumes', async () => {
