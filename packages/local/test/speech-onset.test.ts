@@ -37,7 +37,9 @@ describe('SpeechOnsetDetector', () => {
     expect(n).toBeLessThanOrEqual(3);
   });
 
-  it('confirms a voiced onset with a gliding pitch within 3 frames', () => {
+  it('confirms a voiced onset with a gliding pitch within 4 frames (3 with 20 ms hops)', () => {
+    // Linear glides of 3-14 % over 400 ms, slower than most onsets: at 10 ms hops each step is about
+    // the least drift (0.3 %), so the slow ones take a frame more than with the 20 ms analysis.
     for (const [from, to] of [
       [120, 105],
       [90, 100],
@@ -45,8 +47,17 @@ describe('SpeechOnsetDetector', () => {
     ] as const) {
       const n = framesToOnset(glidingVowel(from, to, 400));
       expect(n, `${from} -> ${to} Hz`).toBeGreaterThan(0);
-      expect(n, `${from} -> ${to} Hz`).toBeLessThanOrEqual(3);
+      expect(n, `${from} -> ${to} Hz`).toBeLessThanOrEqual(4);
+      const coarse = framesToOnset(glidingVowel(from, to, 400), new SpeechOnsetDetector({ hopMs: 20 }));
+      expect(coarse, `${from} -> ${to} Hz, 20 ms hops`).toBeGreaterThan(0);
+      expect(coarse, `${from} -> ${to} Hz, 20 ms hops`).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('judges each 20 ms frame in two 10 ms hops: a sibilant is confirmed within its first frame', () => {
+    const word = joined(sibilant(150, 0.08), glidingVowel(130, 115, 300));
+    expect(framesToOnset(word)).toBe(1);
+    expect(framesToOnset(word, new SpeechOnsetDetector({ hopMs: 20 }))).toBe(2);
   });
 
   it('confirms speech in noise: a sibilant 15 dB over white noise', () => {
@@ -86,6 +97,8 @@ describe('SpeechOnsetDetector', () => {
     for (let seed = 1; seed <= 8; seed++) {
       expect(framesToOnset(coughBurst(250, 0.4, seed))).toBe(-1);
       expect(framesToOnset(whiteNoise(100, 0.25, seed))).toBe(-1);
+      // 300 ms of white noise: 15 hops of hiss as flat as an f, never tilted enough for a fricative
+      expect(framesToOnset(whiteNoise(300, 0.25, seed))).toBe(-1);
     }
     // a 60 Hz thump decaying over 400 ms, like a door
     const thump = Int16Array.from({ length: 6400 }, (_, i) =>
@@ -110,5 +123,6 @@ describe('SpeechOnsetDetector', () => {
     );
     expect(() => new SpeechOnsetDetector({ minPitchDrift: -1 })).toThrow(/minPitchDrift must be >= 0/);
     expect(() => new SpeechOnsetDetector({ marginDb: Number.NaN })).toThrow(/marginDb must be >= 0/);
+    expect(() => new SpeechOnsetDetector({ hopMs: 5 as 10 })).toThrow(/hopMs must be 10 or 20, got 5/);
   });
 });

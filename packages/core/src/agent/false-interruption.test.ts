@@ -90,6 +90,15 @@ describe('resuming after a false interruption', () => {
     await agent.stop();
   });
 
+  it('resumes a reply whose words were not known yet from the heard position, or from its start', () => {
+    expect(resumeInstructions({ itemId: 'i', heardText: '', text: '', heardMs: 1250 })).toContain(
+      'about 1.3 s into it, without starting over',
+    );
+    expect(resumeInstructions({ itemId: 'i', heardText: '', text: '' })).toContain(
+      'say it again from its start',
+    );
+  });
+
   it('tells backchannels from words, and finds the unheard rest', () => {
     const backchannels = ['mm-hmm', 'mm', 'yeah', 'i see'];
     expect(onlyBackchannel('Mm-hmm.', backchannels)).toBe(true);

@@ -35,7 +35,10 @@ export const DEFAULT_BACKCHANNELS: readonly string[] = [
 export interface CutReply {
   readonly itemId: string;
   readonly heardText: string;
+  /** The reply's words known at the cut: a provider's transcript may trail its audio, or be empty yet. */
   readonly text: string;
+  /** How much of the reply's audio the listener heard, in ms (absent for a text-only reply). */
+  readonly heardMs?: number;
 }
 
 /** The words of a cut reply the listener did not hear (the text may have been cut mid-word). */
@@ -47,6 +50,16 @@ export function unheardRest(cut: CutReply): string {
 
 /** Instructions for a response that carries on from where the listener stopped hearing. */
 export function resumeInstructions(cut: CutReply): string {
+  if (cut.text.trim() === '') {
+    // No words of the reply were known yet (its transcript trails the audio): the position is all there is.
+    const heardMs = cut.heardMs ?? 0;
+    return [
+      'You were cut off by a sound that was not the user taking the turn.',
+      heardMs > 0
+        ? `Carry on with your previous reply from where the listener stopped hearing it, about ${(heardMs / 1000).toFixed(1)} s into it, without starting over.`
+        : 'The listener heard none of your previous reply: say it again from its start.',
+    ].join(' ');
+  }
   return [
     'You were cut off by a sound that was not the user taking the turn. Carry on with your previous',
     `reply from where the listener stopped hearing it, without starting over. They heard: "${cut.heardText.trim()}".`,
@@ -96,7 +109,8 @@ export class FalseInterruptionRecovery {
   /** A reply was cut by the user's speech. */
   cut(cut: CutReply): void {
     this.dispose();
-    if (unheardRest(cut) === '') return;
+    // A reply whose known words were all heard is over; one with no words known yet may not be.
+    if (cut.text.trim() !== '' && unheardRest(cut) === '') return;
     const timer = this.#options.clock.setTimeout(() => this.#windowEnded(), this.#options.windowMs ?? 2000);
     this.#pending = { cut, inputDone: false, timer };
   }

@@ -55,7 +55,7 @@ export function interruptResponse(responseId: string, scope: InterruptionScope):
   closeItems(responseId, audio, itemId, heardText, scope);
   connection.cancelResponse();
   if (audio) connection.truncate(itemId, heardMs);
-  return { itemId, heardText, text };
+  return audio ? { itemId, heardText, text, heardMs } : { itemId, heardText, text };
 }
 
 /**
