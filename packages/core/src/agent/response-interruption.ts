@@ -23,7 +23,6 @@ export interface InterruptionScope {
  */
 export function interruptResponse(responseId: string, scope: InterruptionScope): CutReply | undefined {
   const { connection, streaming, emitter } = scope;
-  streaming.drop(responseId);
   scope.metrics.interrupted(responseId);
   const audio = streaming.audioOf(responseId);
   const itemId = audio?.itemId ?? streaming.firstItemOf(responseId);

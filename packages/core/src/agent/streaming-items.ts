@@ -43,12 +43,6 @@ export class StreamingItems {
     return this.dropped(responseId);
   }
 
-  /**
-   * The interruption calls this as it cuts a response. The machine has already recorded the drop
-   * (`dropResponse`, on entering `interrupted`), so there is nothing left to do here.
-   */
-  drop(_responseId: string): void {}
-
   /** Counts one audio delta sent to the listener. */
   addAudio(responseId: string, itemId: string, format: AudioFormat, delta: string): void {
     let item = this.audio;
