@@ -27,6 +27,7 @@ export {
   type ModelConnectionContext,
   type ModelConnectionEvent,
   type ModelConnectionInput,
+  type ModelConnectionOutput,
   type ModelConnectionState,
   modelConnectionMachine,
 } from './connection/model-connection.machine.js';

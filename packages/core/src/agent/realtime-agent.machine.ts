@@ -1,12 +1,4 @@
-import {
-  assign,
-  emit,
-  enqueueActions,
-  not,
-  type StateValueFrom,
-  sendTo,
-  setup,
-} from 'xstate';
+import { assign, emit, enqueueActions, not, type StateValueFrom, sendTo, setup } from 'xstate';
 import {
   type ConnectionProblem,
   type ModelConnectionOutput,
