@@ -244,11 +244,24 @@ export class PocketsphinxTranscriber implements Transcriber {
         await writeFile(join(dir, 'vocabulary.gram'), grammar);
         return { open: await this.decode(wavPath, ['-jsgf', join(dir, 'vocabulary.gram')], signal) };
       }
-      const grammar =
-        options.rank && options.phrases?.length
-          ? buildPhraseGrammar(options.phrases, (w) => known.pronunciations.has(w))
-          : undefined;
-      if (!grammar) return { open: await this.decode(wavPath, [], signal) };
+      if (!options.rank) return { open: await this.decode(wavPath, [], signal) };
+      const grammar = options.phrases?.length
+        ? buildPhraseGrammar(options.phrases, (w) => known.pronunciations.has(w))
+        : undefined;
+      if (!grammar && options.phrases?.length) return { open: await this.decode(wavPath, [], signal) };
+      if (!grammar) {
+        // A brain without example requests: its vocabulary as a word loop, judged by how alike the
+        // texts sound (no fit: a free loop of words scores close to the phone loop whatever was said).
+        const loop = buildJsgfGrammar(options.vocabulary ?? [], (w) => known.pronunciations.has(w));
+        if (!loop) return { open: await this.decode(wavPath, [], signal) };
+        await writeFile(join(dir, 'vocabulary.gram'), loop);
+        const [open, constrained] = await Promise.all([
+          this.decode(wavPath, [], signal),
+          this.decode(wavPath, ['-jsgf', join(dir, 'vocabulary.gram')], signal),
+        ]);
+        if (!constrained) return { open };
+        return { open, constrained, similarity: phoneSimilarity(open, constrained, known.pronunciations) };
+      }
       const requests = join(dir, 'requests.gram');
       await writeFile(requests, grammar);
       const phraseWords = (options.phrases ?? []).flatMap((p) => p.toLowerCase().split(/\s+/));
