@@ -26,12 +26,29 @@ describe('streaming chat with a slow tool (seed 004)', () => {
       for await (const _ of (agent as RealtimeAgent).send('Do a delayed lookup for the weather in Paris'));
     })();
 
-    await log.waitFor((e) => e.type === 'agent_response_tool_use_done', { seen: true });
+    // One clock drives the agent, its tool and the model's pacing; only speech synthesis (espeak in a
+    // worker thread) takes real time. Each step moves the clock 10 ms; a step that brought nothing new
+    // gives the synthesizer a moment (at most 5 ms) to deliver before the next.
+    const step = async (until: () => boolean) => {
+      for (let i = 0; i < 3000 && !until(); i++) {
+        const seen = log.events.length;
+        clock.increment(10);
+        await settle();
+        if (log.events.length === seen)
+          await Promise.race([
+            log.waitFor(() => true).catch(() => {}),
+            new Promise((resolve) => setTimeout(resolve, 5)),
+          ]);
+      }
+    };
+    await step(() => log.of('agent_response_tool_use_done').length > 0);
+    const calledAt = clock.now();
     expect(log.of('agent_response_tool_use_done')[0]?.tool_use.input).toEqual({
       query: 'the weather in Paris',
     });
-    await log.waitFor((e) => e.type === 'agent_response_audio_transcript_done', { seen: true });
+    await step(() => log.of('agent_response_audio_transcript_done').length > 0);
     // The preamble was streamed one word at a time, while the tool was already running.
+    expect(clock.now() - calledAt).toBeLessThan(LOOKUP_DELAY_MS);
     expect(log.of('agent_response_audio_transcript_delta').map((e) => e.delta)).toEqual([
       'Looking ',
       'that ',
@@ -42,15 +59,15 @@ describe('streaming chat with a slow tool (seed 004)', () => {
       'few ',
       'seconds.',
     ]);
-    await settle();
     expect(log.of('agent_response_tool_result')).toEqual([]);
     expect(agent.state).toBe('runningTools');
 
-    clock.increment(LOOKUP_DELAY_MS - 1);
+    clock.increment(calledAt + LOOKUP_DELAY_MS - 1 - clock.now());
     await settle();
     expect(log.of('agent_response_tool_result')).toEqual([]);
 
     clock.increment(1);
+    await step(() => log.of('agent_response_audio_transcript_done').length > 1);
     await turn;
     expect(log.of('agent_response_tool_result').map((e) => e.tool_result.output)).toEqual([
       "Data for 'the weather in Paris' retrieved successfully after a delay.",
