@@ -158,9 +158,16 @@ export class SendChannel {
     this.#sent++;
     if (this.#corked === undefined && this.options.coalesce !== false) this.#cork();
     this.ws.send(payload);
+    // Coalescing is for many small events: a large burst goes to the kernel at once, so that
+    // bufferedAmount keeps measuring the client's lag, not this turn's held-back bytes.
+    if (this.#corked !== undefined) {
+      this.#corkedBytes += sizeOf(payload);
+      if (this.#corkedBytes >= CORK_LIMIT_BYTES) this.#uncork();
+    }
   }
 
   #corked: Corkable | undefined;
+  #corkedBytes = 0;
 
   /** Holds this turn's writes back, to go out in one `writev` when the turn's work is done. */
   #cork(): void {
@@ -174,6 +181,7 @@ export class SendChannel {
   readonly #uncork = (): void => {
     const raw = this.#corked;
     this.#corked = undefined;
+    this.#corkedBytes = 0;
     raw?.uncork();
   };
 
@@ -223,6 +231,9 @@ export class SendChannel {
     this.ws.once('close', () => this.clock.clearTimeout(kill));
   }
 }
+
+/** Bytes held back in one turn before they are written anyway (a few audio frames' worth). */
+const CORK_LIMIT_BYTES = 64 * 1024;
 
 function sizeOf(payload: Payload): number {
   return typeof payload === 'string' ? payload.length : payload.byteLength;
