@@ -243,7 +243,14 @@ export function layoutChart(chart: Chart): ChartLayout {
       const key = chart.states.get(state.id)?.key ?? '';
       return { x: at.x, y: at.y, width: m.padX + textWidth(key) + 70, height: m.headerHeight };
     });
-  const separated = separateLabels(routed, titles);
+  // Simple states' boxes carry their names: a transition label must not cover those either.
+  const leaves = states
+    .filter((state) => (chart.states.get(state.id)?.children.length ?? 0) === 0)
+    .map((state) => {
+      const at = absolute.get(state.id) ?? { x: 0, y: 0 };
+      return { x: at.x, y: at.y, width: state.width, height: state.height };
+    });
+  const separated = separateLabels(routed, [...titles, ...leaves]);
   return { states, edges: separated, bounds: boundsOf(states, absolute, separated) };
 }
 
@@ -260,7 +267,7 @@ function intersects(a: Box, b: Box): boolean {
 }
 
 /**
- * Moves transition labels that would cover another label or a compound state's title down until
+ * Moves transition labels that would cover another label, a simple state or a compound state's title down until
  * they are clear: dagre places each label on its own route and knows nothing of the others once
  * routes of nested charts are joined, so labels of neighbouring edges can land on one another.
  */
