@@ -392,7 +392,7 @@ export class RealtimeAgent implements RoomMember, Persona {
     let ref: AgentActorRef;
     if (options.spawn) {
       // The room spawns the logic it is given, so its ref is this machine's.
-      ref = options.spawn(logic, this.id, input);
+      ref = await options.spawn(logic, this.id, input);
     } else {
       const actor = createActor(logic, {
         input,

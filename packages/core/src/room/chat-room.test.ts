@@ -1,5 +1,6 @@
 import type { ServerEvent } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
 import { TestClock } from '../testing/test-clock.js';
 import { ChatRoom } from './chat-room.js';
 import { FakeMember, heardLines, transcriptLines } from './fake-member.fixture.js';
@@ -90,6 +91,33 @@ describe('ChatRoom lifecycle', () => {
     expect(room.actor.getSnapshot().children['member:a1']).toBe(a.actorRef);
     expect(a.startOptions?.clock).toBe(clock);
     await room.stop();
+  });
+
+  it('spawn resolves once the room holds the child, even when asked while the room actor is busy; refuses after stop', async () => {
+    const a = new FakeMember('a1', 'Agent1');
+    const room = new ChatRoom({ agents: [a] });
+    await room.start();
+    const spawn = a.startOptions?.spawn;
+    if (!spawn) throw new Error('the room offered no spawn');
+    const logic = createMachine({});
+    // Asked from an observer of the room's actor, i.e. while it is still taking an event: the spawn
+    // event is queued behind that one, so the child is not in the snapshot right after the send.
+    let late: Promise<unknown> | undefined;
+    let asked = false;
+    const sub = room.actor.subscribe(() => {
+      if (asked) return;
+      asked = true;
+      late = spawn(logic, 'late');
+    });
+    room.actor.send({ type: 'floor.user_turn' });
+    sub.unsubscribe();
+    if (!late) throw new Error('the spawn was not asked, or threw instead of resolving');
+    const ref = await late;
+    expect(ref).toBeDefined();
+    expect(room.actor.getSnapshot().children.late).toBe(ref);
+    await expect(spawn(logic, 'late')).rejects.toThrow('a member actor with id "late" exists');
+    await room.stop();
+    await expect(spawn(logic, 'after')).rejects.toThrow(/cannot spawn "after" while stopped/);
   });
 
   it('ends failed when a member cannot start, stopping the others, and rejects', async () => {

@@ -1,6 +1,6 @@
 import { type ClientEvent, parseClientEvent, type ServerEvent } from '@chorus/protocol';
 import type { Observable, Observer, Subscription } from 'rxjs';
-import { type Actor, type AnyActorLogic, type AnyActorRef, createActor } from 'xstate';
+import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, waitFor } from 'xstate';
 import { refuseShaping, type ShapingReport, shapeMembers } from '../agent/client-shaping.js';
 import { type ChorusClock, systemClock } from '../clock.js';
 import { AudioTurns } from './audio-turns.js';
@@ -270,22 +270,31 @@ export class ChatRoom {
 
   /**
    * Makes a member's actor a child of the room's actor. The logic waits in `#memberLogic` for the
-   * machine's `spawnMember` action, which the spawn event names by id only. The room's actor is
-   * never busy here (members start from `start()`, outside any transition), so the event is taken
-   * at once and the child is in the next snapshot's `children`.
+   * machine's `spawnMember` action, which the spawn event names by id only. The child is read once
+   * the room's snapshot holds it (XState's `waitFor`), not right after the send: an event sent while
+   * the actor is busy is taken later. Rejects, naming the state, if the room cannot spawn (it is
+   * not starting or running) or stops first.
    */
-  #spawn(logic: AnyActorLogic, id: string, input: unknown): AnyActorRef {
-    if (this.#childIds.has(id)) throw new Error(`ChatRoom ${this.id}: a member actor with id "${id}" exists`);
+  async #spawn(logic: AnyActorLogic, id: string, input: unknown): Promise<AnyActorRef> {
+    if (this.#childIds.has(id) || this.#memberLogic.has(id))
+      throw new Error(`ChatRoom ${this.id}: a member actor with id "${id}" exists`);
+    const event = { type: 'member.spawn', id } as const;
+    const refused = () => new Error(`ChatRoom ${this.id}: cannot spawn "${id}" while ${this.state}`);
+    if (!this.actor.getSnapshot().can(event)) throw refused();
     this.#memberLogic.set(id, { logic, input });
     try {
-      this.actor.send({ type: 'member.spawn', id });
+      this.actor.send(event);
+      const snapshot = await waitFor(
+        this.actor,
+        (s) => s.children[id] !== undefined || s.status !== 'active' || !s.can(event),
+      ).catch(() => this.actor.getSnapshot());
+      const ref = snapshot.children[id];
+      if (!ref) throw refused();
+      this.#childIds.add(id);
+      return ref;
     } finally {
       this.#memberLogic.delete(id);
     }
-    const ref = this.actor.getSnapshot().children[id];
-    if (!ref) throw new Error(`ChatRoom ${this.id}: cannot spawn "${id}" while ${this.state}`);
-    this.#childIds.add(id);
-    return ref;
   }
 
   /**

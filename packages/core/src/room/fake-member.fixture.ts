@@ -66,7 +66,7 @@ export class FakeMember implements RoomMember {
     this.startOptions = options;
     if (this.options.failStart) throw new Error(`${this.name} cannot connect`);
     this.actorRef = options?.spawn
-      ? options.spawn(fakeMemberMachine, `member:${this.id}`)
+      ? await options.spawn(fakeMemberMachine, `member:${this.id}`)
       : createActor(fakeMemberMachine).start();
     this.emit({ type: 'agent_ready', agent_id: this.id, agent_name: this.name });
   }

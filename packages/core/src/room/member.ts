@@ -44,7 +44,9 @@ export interface HeardMessage {
 
 export interface MemberStartOptions {
   /**
-   * Creates the member's actor, with its input, as a child of a room actor and returns its ref. The child belongs
+   * Creates the member's actor, with its input, as a child of a room actor and resolves with its ref
+   * once the room's snapshot holds it; rejects if the room is not in a state that spawns members
+   * (starting or running) or stops first. The child belongs
    * to the room: the member must not call `stop()` on it (XState refuses to stop a non-root actor
    * directly); the room stops it once the member's `stop()` has resolved.
    */
@@ -52,7 +54,7 @@ export interface MemberStartOptions {
     logic: TLogic,
     id: string,
     input?: InputFrom<TLogic>,
-  ) => AnyActorRef;
+  ) => Promise<AnyActorRef>;
   /**
    * The names of the other members of the room. A handoff to one of them passes the floor (the
    * room asks that member to answer) instead of swapping this member's own instructions; the
