@@ -36,21 +36,31 @@ function room(model: RealtimeModel, clock: TestClock) {
   return { agent, chat, events, start: () => chat.start({ next: (e) => events.push(e) }) };
 }
 
-/** Lets ten simulated minutes pass, with real sockets delivering in between. */
-async function tenMinutes(clock: TestClock): Promise<void> {
+/** What the provider fakes share: a ping round trip on their open sockets (see `roundTripAll`). */
+interface Fake {
+  roundTrip(): Promise<void>;
+}
+
+/**
+ * Lets ten simulated minutes pass, with real sockets delivering in between: every simulated second a
+ * ping round trip on the fake's open sockets (or one turn of the event loop when none is open).
+ * A regression that reconnects would do so many times over ten minutes, so the count shows it.
+ */
+async function tenMinutes(clock: TestClock, fake: Fake): Promise<void> {
   for (let t = 0; t < 600_000; t += 250) {
     clock.increment(250);
-    if (t % 5_000 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (t % 1_000 === 0) await fake.roundTrip();
     else await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-async function waitFor(done: () => boolean, what: string, clock?: TestClock): Promise<void> {
+/** Steps the simulated clock until `done()`, with a round trip on the fake's sockets between steps. */
+async function waitFor(done: () => boolean, what: string, clock: TestClock, fake: Fake): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    clock?.increment(10);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    clock.increment(10);
+    await fake.roundTrip();
   }
 }
 
@@ -62,7 +72,7 @@ describe('a fatal provider error causes no retry storm', () => {
     const clock = new TestClock();
     const r = room(new GeminiRealtimeModel({ apiKey: 'wrong', url: fake.url, clock: clock }), clock);
     await expect(r.start()).rejects.toThrow(/could not start/);
-    await tenMinutes(clock);
+    await tenMinutes(clock, fake);
     expect(fake.connections).toHaveLength(1);
   });
 
@@ -74,8 +84,8 @@ describe('a fatal provider error causes no retry storm', () => {
     const r = room(new OpenAIRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: clock }), clock);
     await r.start();
     fake.inject({ type: 'auth' });
-    await waitFor(() => r.agent.state === 'failed', 'the agent failed', clock);
-    await tenMinutes(clock);
+    await waitFor(() => r.agent.state === 'failed', 'the agent failed', clock, fake);
+    await tenMinutes(clock, fake);
     expect(fake.connections.length + fake.authFailures).toBe(1);
     const fatal = r.events.filter((e) => e.type === 'agent_error' && e.fatal === true);
     // Reported to the room exactly once: the agent's failure is that same error, not a second one.
@@ -96,8 +106,8 @@ describe('a fatal provider error causes no retry storm', () => {
     const r = room(new DashScopeRealtimeModel({ apiKey: 'test-key', url: fake.url, clock: clock }), clock);
     await r.start();
     fake.inject({ type: 'quota' });
-    await waitFor(() => r.agent.state === 'failed', 'the agent failed', clock);
-    await tenMinutes(clock);
+    await waitFor(() => r.agent.state === 'failed', 'the agent failed', clock, fake);
+    await tenMinutes(clock, fake);
     expect(fake.connections.length + fake.authFailures).toBe(1);
   });
 
@@ -111,13 +121,13 @@ describe('a fatal provider error causes no retry storm', () => {
     for (let i = 0; i < 20; i++) fake.inject({ type: 'rate_limit', via: 'http' });
     const faultAt = clock.now();
     fake.inject({ type: 'close', code: 1011 });
-    await waitFor(() => r.agent.state === 'failed', 'the agent to give up', clock);
+    await waitFor(() => r.agent.state === 'failed', 'the agent to give up', clock, fake);
     // Backoff: with no jitter (random 1) the waits are 500, 1000, 2000 and 4000 ms before the
     // 4 retries; the simulated clock also moves a little while each refused attempt completes.
     const gaveUpAfterMs = clock.now() - faultAt;
     expect(gaveUpAfterMs).toBeGreaterThanOrEqual(7_500);
     expect(gaveUpAfterMs).toBeLessThan(9_000);
-    await tenMinutes(clock);
+    await tenMinutes(clock, fake);
     // The first connection, then one attempt per allowed failure.
     expect(fake.connections.length).toBe(1);
     const refusedUpgrades = 20 - remainingRateLimits(fake);

@@ -40,13 +40,24 @@ async function rig(): Promise<{ fake: FakeRealtimeServer; clock: TestClock; base
   return { fake, clock, base: gateway.base };
 }
 
-/** Waits (real time, bounded) for `done()`, moving the simulated clock on so reconnect timers fire. */
-async function pump(clock: TestClock, done: () => boolean, what: string): Promise<void> {
+/**
+ * Waits (real time, bounded) for `done()`, moving the simulated clock on so reconnect timers fire;
+ * between two steps, a ping round trip on the provider's sockets and on the client's lets what was
+ * sent on either hop arrive.
+ */
+async function pump(
+  fake: FakeRealtimeServer,
+  client: WsClient,
+  clock: TestClock,
+  done: () => boolean,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     clock.increment(5);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await fake.roundTrip();
+    if (client.isOpen) await client.roundTrip();
   }
 }
 
@@ -62,12 +73,24 @@ describe('a provider drop mid-response ends the response visibly and the turn is
     const client = connect(`${base}/ws/u1/s1`);
     await client.opened;
     client.send({ type: 'client_session_create', config: {} });
-    await pump(clock, () => client.messages.some((m) => m.type === 'agent_ready'), 'the agent ready');
+    await pump(
+      fake,
+      client,
+      clock,
+      () => client.messages.some((m) => m.type === 'agent_ready'),
+      'the agent ready',
+    );
     fake.queueResponse({ text: LONG_REPLY, fault: { afterChunks: 2, fault: { type: 'drop' } } });
     const from = client.messages.length;
     client.send({ type: 'client_text_append', text: 'first question' });
     const dones = () => client.messages.slice(from).filter((m) => m.type === 'agent_response_done');
-    await pump(clock, () => dones().some((d) => d.status === 'completed'), 'the answer after the drop');
+    await pump(
+      fake,
+      client,
+      clock,
+      () => dones().some((d) => d.status === 'completed'),
+      'the answer after the drop',
+    );
     const [cut, answer] = dones();
     expect(cut).toMatchObject({ status: 'failed', metadata: { reason: 'model_connection_lost' } });
     expect(answer).toMatchObject({ status: 'completed' });
@@ -90,7 +113,13 @@ describe('a provider drop mid-response ends the response visibly and the turn is
     client.send({ type: 'response.create' });
     const dones = () =>
       client.messages.filter((m) => m.type === 'response.done').map((m) => m.response as Json);
-    await pump(clock, () => dones().some((r) => r.status === 'completed'), 'the answer after the drop');
+    await pump(
+      fake,
+      client,
+      clock,
+      () => dones().some((r) => r.status === 'completed'),
+      'the answer after the drop',
+    );
     const [cut, answer] = dones();
     expect(cut).toMatchObject({
       status: 'failed',
@@ -100,6 +129,8 @@ describe('a provider drop mid-response ends the response visibly and the turn is
     const from = client.messages.length;
     client.send({ type: 'response.create', event_id: 'again' });
     await pump(
+      fake,
+      client,
       clock,
       () => client.messages.slice(from).some((m) => m.type === 'response.done' || m.type === 'error'),
       'the next response',

@@ -14,14 +14,15 @@ afterEach(async () => {
 
 /**
  * Waits (in real time, bounded) for `done()`, moving the adapters' simulated clock forward a little
- * on each turn so their timers (renewal planning, cancel timeouts) run as they would.
+ * on each turn so their timers (renewal planning, cancel timeouts) run as they would; between two
+ * steps, a ping round trip on the provider's sockets lets what either side sent arrive.
  */
-async function pump(clock: TestClock, done: () => boolean, what: string, realMs = 15_000): Promise<void> {
-  const deadline = Date.now() + realMs;
+async function pump(rig: ProviderRig, clock: TestClock, done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     clock.increment(5);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await rig.roundTrip();
   }
 }
 
@@ -115,18 +116,19 @@ describe.each(['gemini', 'openai', 'dashscope'] as const)(
           const from = r.events.length;
           say(r, 'first question');
           sent.push('first question', 'said during the gap');
-          await pump(r.clock, () => gapSent && completedAfter(r, from), 'the answer after the outage');
+          await pump(r.rig, r.clock, () => gapSent && completedAfter(r, from), 'the answer after the outage');
         } else {
           let from = r.events.length;
           say(r, 'first question');
           sent.push('first question');
-          await pump(r.clock, () => completedAfter(r, from), 'the first answer');
+          await pump(r.rig, r.clock, () => completedAfter(r, from), 'the first answer');
           fault.inject();
           for (let t = 0; t < fault.adapterTimeMs; t += 500) {
             r.clock.increment(500);
-            await new Promise((resolve) => setTimeout(resolve, 2));
+            await r.rig.roundTrip();
           }
           await pump(
+            r.rig,
             r.clock,
             () => r.rig.connections() >= fault.minConnections && connection.state.startsWith('connected'),
             'the connection back',
@@ -134,9 +136,9 @@ describe.each(['gemini', 'openai', 'dashscope'] as const)(
           from = r.events.length;
           say(r, 'said after the fault');
           sent.push('said after the fault');
-          await pump(r.clock, () => completedAfter(r, from), 'the answer after the fault');
+          await pump(r.rig, r.clock, () => completedAfter(r, from), 'the answer after the fault');
         }
-        await pump(r.clock, () => r.agent.state === 'listening', 'the agent listening');
+        await pump(r.rig, r.clock, () => r.agent.state === 'listening', 'the agent listening');
         // Rooms attribute user text ("User: ..."), so look for the words inside each item.
         const received = r.rig.userTexts();
         for (const text of sent)

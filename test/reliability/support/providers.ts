@@ -31,6 +31,11 @@ export interface ProviderRig {
   connections(): number;
   /** User texts the fake received, on every connection (replayed history included). */
   userTexts(): string[];
+  /**
+   * Resolves once the fake has pinged every open provider socket and had its pong: what either side
+   * sent before has been read. The step between two clock increments, instead of a sleep.
+   */
+  roundTrip(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,7 @@ export async function geminiRig(clock: TestClock, apiKey?: string): Promise<Prov
         .filter((t) => t.role === 'user')
         .flatMap((t) => (t.parts ?? []).map((p) => p.text ?? '')),
     ],
+    roundTrip: () => fake.roundTrip(),
     close: () => fake.close(),
   };
 }
@@ -155,6 +161,7 @@ export async function openaiRig(clock: TestClock, apiKey?: string): Promise<Prov
     faults: openaiStyleFaults(fake, []),
     connections: () => fake.connections.length + fake.authFailures,
     userTexts: () => conversationTexts(fake),
+    roundTrip: () => fake.roundTrip(),
     close: () => fake.close(),
   };
 }
@@ -182,6 +189,7 @@ export async function dashscopeRig(clock: TestClock, apiKey?: string): Promise<P
     ]),
     connections: () => fake.connections.length + fake.authFailures,
     userTexts: () => conversationTexts(fake),
+    roundTrip: () => fake.roundTrip(),
     close: () => fake.close(),
   };
 }

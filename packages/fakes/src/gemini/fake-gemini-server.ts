@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { roundTripAll } from '../round-trip.js';
 import { FakeGeminiConnection, type FakeGeminiConnectionHost } from './fake-gemini-connection.js';
 import { FAKE_GEMINI_LIVE_MODELS } from './fake-gemini-models.js';
 import { type FakeGeminiSession, FakeGeminiSessionStore } from './fake-gemini-session.js';
@@ -12,7 +13,7 @@ import type {
   FakeGeminiServerOptions,
   FakeGeminiTurn,
 } from './fake-gemini-types.js';
-import { createUpgradeOnlyServer, type UpgradeOnlyServer } from './ws-module.js';
+import { createUpgradeOnlyServer, type ServerSocket, type UpgradeOnlyServer } from './ws-module.js';
 
 /** The path of the Live endpoint, as on generativelanguage.googleapis.com. */
 export const FAKE_GEMINI_PATH =
@@ -52,6 +53,7 @@ export class FakeGeminiServer {
 
   private readonly sessions = new FakeGeminiSessionStore();
   private readonly live = new Map<number, FakeGeminiConnection>();
+  private readonly sockets = new Set<ServerSocket>();
   private readonly script: FakeGeminiTurn[] = [];
   private readonly midResponseFaults: MidResponseFault[] = [];
   private readonly connectionFaults: Extract<FakeGeminiFault, { type: 'rate_limit' }>[] = [];
@@ -169,6 +171,11 @@ export class FakeGeminiServer {
     });
   }
 
+  /** Resolves once every open client has answered a ping sent now (see `roundTripAll`). */
+  roundTrip(): Promise<void> {
+    return roundTripAll(this.sockets);
+  }
+
   /** Closes every socket and the listener. */
   async close(): Promise<void> {
     for (const connection of this.live.values()) connection.terminate();
@@ -203,7 +210,11 @@ export class FakeGeminiServer {
       this.connections.push(info);
       const connection = new FakeGeminiConnection(info, ws, this.host());
       this.live.set(info.id, connection);
-      ws.on('close', () => this.live.delete(info.id));
+      this.sockets.add(ws);
+      ws.on('close', () => {
+        this.live.delete(info.id);
+        this.sockets.delete(ws);
+      });
       if (badKey) connection.close(1007, 'API key not valid. Please pass a valid API key.');
       else if (fault) connection.close(1011, 'Resource has been exhausted (e.g. check quota).');
     });

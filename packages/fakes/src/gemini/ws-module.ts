@@ -12,6 +12,9 @@ export interface ServerSocket {
   close(code?: number, reason?: string): void;
   terminate(): void;
   pong(data?: Uint8Array): void;
+  ping(data?: Uint8Array): void;
+  once(event: 'pong' | 'close', listener: () => void): this;
+  off(event: 'pong' | 'close', listener: () => void): this;
   on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): this;
   on(event: 'ping', listener: (data: Buffer) => void): this;
   on(event: 'close', listener: (code: number, reason: Buffer) => void): this;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { roundTripAll } from '../round-trip.js';
 import type { FakeDialect } from './dialect.js';
 import { FakeConnection } from './fake-connection.js';
 import type {
@@ -142,6 +143,11 @@ export class FakeRealtimeServer {
   /** Resolves once `count` frames of `type` (wire name) have been sent in total. */
   waitForSent(type: string, count = 1): Promise<void> {
     return this.waitFor(() => this.sentOfType(type).length >= count, `${count} x ${type} sent`);
+  }
+
+  /** Resolves once every open client has answered a ping sent now (see `roundTripAll`). */
+  roundTrip(): Promise<void> {
+    return roundTripAll(this.sockets);
   }
 
   /** Ends every socket and stops listening. */
