@@ -1,7 +1,7 @@
 import { RealtimeAgent } from '@chorus/core';
 import { ScriptedModel, TestClock } from '@chorus/core/testing';
-import { FakeTwilioCall } from '@chorus/fakes';
-import { type ChorusServer, createChorusServer, twilioSignature } from '@chorus/server';
+import type { FakeTwilioCall } from '@chorus/fakes';
+import { type ChorusServer, createChorusServer } from '@chorus/server';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dialIn } from './dial-in.js';
 
 // A phone call's spoken turn as a trace: the caller's last audio frame before the model ended their
 // speech, the agent's reply, its model request (timed by the agent's clock) and its first audio.
@@ -48,16 +49,8 @@ describe('turn traces of a phone call', () => {
       logger: pino({ level: 'silent' }),
     });
     const { port } = await server.listen(0, '127.0.0.1');
-    const url = `ws://127.0.0.1:${port}/twilio/media-stream`;
-    const call = new FakeTwilioCall({
-      url,
-      headers: { 'X-Twilio-Signature': twilioSignature(TOKEN, url) },
-      customParameters: { caller: '+15551234567' },
-    });
+    const call = await dialIn(port, TOKEN, model);
     calls.push(call);
-    await call.opened;
-    call.start();
-    await vi.waitFor(() => expect(model.calls.some((c) => c.method === 'connect')).toBe(true));
     const advanceUntil = (done: () => boolean) =>
       vi.waitFor(
         () => {

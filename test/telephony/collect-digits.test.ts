@@ -1,10 +1,11 @@
 import { type CollectedDigits, RealtimeAgent, tool } from '@chorus/core';
 import { ScriptedModel, TestClock } from '@chorus/core/testing';
-import { FakeTwilioCall } from '@chorus/fakes';
-import { type ChorusServer, createChorusServer, twilioSignature } from '@chorus/server';
+import type { FakeTwilioCall } from '@chorus/fakes';
+import { type ChorusServer, createChorusServer } from '@chorus/server';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { dialIn } from './dial-in.js';
 
 const TOKEN = 'twilio-test-token';
 
@@ -65,16 +66,8 @@ async function callWithPinTool(): Promise<Setup> {
     logger: pino({ level: 'silent' }),
   });
   const { port } = await server.listen(0, '127.0.0.1');
-  const url = `ws://127.0.0.1:${port}/twilio/media-stream`;
-  const call = new FakeTwilioCall({
-    url,
-    headers: { 'X-Twilio-Signature': twilioSignature(TOKEN, url) },
-    customParameters: { caller: '+15551234567' },
-  });
+  const call = await dialIn(port, TOKEN, model);
   calls.push(call);
-  await call.opened;
-  call.start();
-  await vi.waitFor(() => expect(model.calls.some((c) => c.method === 'connect')).toBe(true));
   // The caller asks; the model calls the tool, which now waits for the keypad.
   const before = asked;
   model.speak('I want to check my account');
