@@ -1,6 +1,7 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import {
   type AudioFormat,
+  audioDeltaBytes,
   type ClientEvent,
   type ClientEventInput,
   checkJsonShape,
@@ -592,7 +593,9 @@ export class OpenAIConnection {
         audio = event.delta;
       } else {
         const converter = this.#converters.get(converterKey(event.agent_id, event.format, target));
-        audio = converter ? base64FromBytes(converter.convert(bytesFromBase64(event.delta))) : '';
+        audio = converter
+          ? base64FromBytes(converter.convert(audioDeltaBytes(event) ?? bytesFromBase64(event.delta)))
+          : '';
       }
     }
     if (event.type === 'agent_response_created') {
