@@ -55,7 +55,7 @@ describe('OpenAI audio delta frames read in place, against the official openai S
     expectRead(beta, 'beta');
   });
 
-  it('reads every audio delta the fake sends, each a RealtimeServerEvent of the SDK', async () => {
+  it('reads every audio delta the fake sends, each a RealtimeServerEvent of the SDK (unverified against live traffic: no recorded OpenAI session exists here; the live service may add fields, which then take the full parse)', async () => {
     const fake = await startFakeOpenAIRealtime();
     const ws = new WebSocket(`${fake.url}?model=gpt-realtime`, {
       headers: { Authorization: 'Bearer test-key' },
