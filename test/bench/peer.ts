@@ -8,7 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RealtimeAgent as ChorusAgent } from '@chorus/core';
+import { RealtimeAgent as ChorusAgent, type RealtimeModel } from '@chorus/core';
 import { OpenAIRealtimeModel } from '@chorus/openai';
 import { OpenAIRealtimeWebSocket, RealtimeAgent, RealtimeSession } from '@openai/agents-realtime';
 import WebSocket from 'ws';
@@ -30,7 +30,7 @@ interface FakeHandle {
   close(): void;
 }
 
-async function startFake(): Promise<FakeHandle> {
+export async function startFake(): Promise<FakeHandle> {
   const child = fork(SELF, ['fake'], { execArgv: SOURCE_ARGS });
   const pending: ((n: number) => void)[] = [];
   const url = await new Promise<string>((resolve) => {
@@ -115,11 +115,14 @@ export async function sdkRun(fake: FakeHandle): Promise<PeerRun> {
   return run;
 }
 
-export async function chorusRun(fake: FakeHandle): Promise<PeerRun> {
+export async function chorusRun(
+  fake: FakeHandle,
+  model: (url: string) => RealtimeModel = (url) => new OpenAIRealtimeModel({ apiKey: 'test-key', url }),
+): Promise<PeerRun> {
   const agent = new ChorusAgent({
     name: 'peer',
     instructions: 'Be brief.',
-    model: new OpenAIRealtimeModel({ apiKey: 'test-key', url: `${fake.url}?model=gpt-realtime` }),
+    model: model(`${fake.url}?model=gpt-realtime`),
   });
   let audioBytes = 0;
   agent.on('agent_response_audio_delta', (e) => {

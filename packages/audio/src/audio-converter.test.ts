@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AudioConverter } from './audio-converter.js';
+import type { AudioFormat } from './audio-format.js';
 import { muLawDecode, muLawEncode } from './g711.js';
 import { bytesFromPcm16, pcm16FromBytes } from './pcm16.js';
+import { Resampler } from './resampler.js';
 import { generateTone } from './test-signals.js';
 
 function zeroCrossingsUp(samples: Int16Array, from: number): number {
@@ -113,4 +115,50 @@ describe('AudioConverter', () => {
       'AudioConverter.convert() called after dispose()',
     );
   });
+
+  describe('at matching rates', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('makes and runs no resampler, whatever the encodings; a different rate does', async () => {
+      const create = vi.spyOn(Resampler, 'create');
+      const process = vi.spyOn(Resampler.prototype, 'process');
+      const tone = bytesFromPcm16(generateTone(440, 100, 8000, 0.5));
+      const pairs: [AudioFormat, AudioFormat][] = [
+        [pcm(16000), pcm(16000)],
+        [pcm(8000), { type: 'audio/pcmu', rate: 8000 }],
+        [
+          { type: 'audio/pcmu', rate: 8000 },
+          { type: 'audio/pcma', rate: 8000 },
+        ],
+        [{ type: 'audio/pcma', rate: 8000 }, pcm(8000)],
+      ];
+      for (const [from, to] of pairs) {
+        const converter = await AudioConverter.create(from, to);
+        converter.convert(from.type === 'audio/pcm' ? tone : muLawEncode(generateTone(440, 100, 8000, 0.5)));
+        converter.flush();
+        converter.dispose();
+      }
+      expect(create).not.toHaveBeenCalled();
+      expect(process).not.toHaveBeenCalled();
+      // The spies do see a resampler where one is needed.
+      const resampling = await AudioConverter.create(pcm(8000), pcm(16000));
+      resampling.convert(tone);
+      resampling.dispose();
+      expect(create).toHaveBeenCalledTimes(1);
+      expect(process).toHaveBeenCalledTimes(1);
+    });
+
+    it('transcodes sample for sample and refuses use after dispose', async () => {
+      const converter = await AudioConverter.create({ type: 'audio/pcmu', rate: 8000 }, pcm(8000));
+      const encoded = muLawEncode(generateTone(440, 100, 8000, 0.5));
+      expect(pcm16FromBytes(converter.convert(encoded))).toEqual(muLawDecode(encoded));
+      converter.dispose();
+      expect(() => converter.convert(encoded)).toThrow(/after dispose/);
+      expect(() => converter.flush()).toThrow(/after dispose/);
+    });
+  });
 });
+
+function pcm(rate: number): AudioFormat {
+  return { type: 'audio/pcm', rate };
+}

@@ -7,6 +7,9 @@ import { Resampler } from './resampler.js';
  * Converts a stream of audio bytes from one Chorus wire format to another: decodes G.711 or PCM16,
  * resamples (keeping filter state across chunks, so 20 ms frames join cleanly), and encodes.
  *
+ * At matching rates no resampler is made: a change of encoding only transcodes, and the same
+ * format hands its input back untouched.
+ *
  * One converter per stream. PCM16 input split in the middle of a sample is fine: the odd byte is
  * held until the next chunk. Call {@link AudioConverter.flush} at the end of a stream for the
  * resampler's tail, and {@link AudioConverter.dispose} to free its wasm memory.
@@ -22,13 +25,15 @@ export class AudioConverter {
   readonly from: AudioFormat;
   /** The format `convert` returns. */
   readonly to: AudioFormat;
-  readonly #resampler: Resampler;
+  /** Undefined when the rates match: no resampler is made, loaded or run then. */
+  readonly #resampler: Resampler | undefined;
   readonly #passThrough: boolean;
+  #disposed = false;
   /** The first byte of a PCM16 sample whose second byte has not arrived yet. */
   #pendingByte: number | undefined;
   #droppedBytes = 0;
 
-  private constructor(from: AudioFormat, to: AudioFormat, resampler: Resampler) {
+  private constructor(from: AudioFormat, to: AudioFormat, resampler: Resampler | undefined) {
     this.from = { type: from.type, rate: from.rate };
     this.to = { type: to.type, rate: to.rate };
     this.#resampler = resampler;
@@ -43,7 +48,11 @@ export class AudioConverter {
   static async create(from: AudioFormat, to: AudioFormat): Promise<AudioConverter> {
     assertAudioFormat(from, 'from');
     assertAudioFormat(to, 'to');
-    const resampler = await Resampler.create({ inputRate: from.rate, outputRate: to.rate });
+    // Same rate: only the encoding changes (or nothing does), so there is nothing to resample.
+    const resampler =
+      from.rate === to.rate
+        ? undefined
+        : await Resampler.create({ inputRate: from.rate, outputRate: to.rate });
     return new AudioConverter(from, to, resampler);
   }
 
@@ -67,9 +76,10 @@ export class AudioConverter {
    * @throws Error after dispose.
    */
   convert(bytes: Uint8Array): Uint8Array {
-    if (this.#resampler.disposed) throw new Error('AudioConverter.convert() called after dispose()');
+    if (this.#disposed) throw new Error('AudioConverter.convert() called after dispose()');
     if (this.#passThrough) return bytes;
-    return this.#encode(this.#resampler.process(this.#decode(bytes)));
+    const samples = this.#decode(bytes);
+    return this.#encode(this.#resampler ? this.#resampler.process(samples) : samples);
   }
 
   /**
@@ -78,18 +88,19 @@ export class AudioConverter {
    * {@link AudioConverter.droppedBytes}.
    */
   flush(): Uint8Array {
-    if (this.#resampler.disposed) throw new Error('AudioConverter.flush() called after dispose()');
+    if (this.#disposed) throw new Error('AudioConverter.flush() called after dispose()');
     if (this.#pendingByte !== undefined) {
       this.#pendingByte = undefined;
       this.#droppedBytes += 1;
     }
-    if (this.#passThrough) return new Uint8Array(0);
+    if (!this.#resampler) return new Uint8Array(0);
     return this.#encode(this.#resampler.flush());
   }
 
   /** Frees the resampler's wasm memory. Safe to call more than once. */
   dispose(): void {
-    this.#resampler.dispose();
+    this.#disposed = true;
+    this.#resampler?.dispose();
   }
 
   #decode(bytes: Uint8Array): Int16Array {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { base64FromBytes, bytesFromBase64, isBase64, looksLikeBase64 } from './base64.js';
+import {
+  base64FromBytes,
+  bytesFromBase64,
+  bytesFromBase64Quick,
+  isBase64,
+  looksLikeBase64,
+} from './base64.js';
 
 describe('base64', () => {
   const known: Array<[number[], string]> = [
@@ -85,5 +91,26 @@ describe('looksLikeBase64', () => {
     const middle = replaceAt(frame, 640, '*');
     expect(looksLikeBase64(middle)).toBe(true);
     expect(isBase64(middle)).toBe(false);
+  });
+});
+
+describe('bytesFromBase64Quick', () => {
+  const audio = new Uint8Array(3000).map((_, i) => (i * 7) & 255);
+  const text = base64FromBytes(audio);
+
+  it('decodes what bytesFromBase64 decodes, padded or not', () => {
+    expect(bytesFromBase64Quick(text)).toEqual(audio);
+    for (const s of ['', 'QQ==', 'QQ', 'QUI=', 'QUI', 'QUJD'])
+      expect(bytesFromBase64Quick(s)).toEqual(bytesFromBase64(s));
+  });
+
+  it('refuses what the decoder would skip, anywhere in a long string, naming it', () => {
+    for (const bad of [
+      `${text.slice(0, 1000)}*${text.slice(1001)}`,
+      `${text.slice(0, 1000)} ${text.slice(1000)}`,
+    ]) {
+      expect(() => bytesFromBase64Quick(bad)).toThrow(/invalid base64/);
+    }
+    expect(() => bytesFromBase64Quick('QQ=A')).toThrow(/invalid base64/);
   });
 });

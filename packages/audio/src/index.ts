@@ -3,6 +3,7 @@ export { type AudioFormat, assertAudioFormat, bytesPerSample, G711_RATE } from '
 export {
   base64FromBytes,
   bytesFromBase64,
+  bytesFromBase64Quick,
   describeInvalidBase64,
   isBase64,
   looksLikeBase64,

@@ -18,6 +18,7 @@ import {
   type OpenAIClientEvent,
   type OpenAIServerEvent,
   type ProviderParseResult,
+  readOpenAIAudioDelta,
 } from '@chorus/protocol/openai';
 import { dashscopeModelSpec } from './dashscope-models.js';
 import { dashscopeSession } from './dashscope-session.js';
@@ -106,6 +107,8 @@ export function dashscopeDialect(options: DashScopeRealtimeOptions = {}): WireDi
     sessionPayload: (session: SessionConfig, history) =>
       dashscopeSession(session, { tools, spec, ...(history ? { history } : {}) }) as WireJson,
     parseServer: parseAsGA,
+    // Its audio deltas are OpenAI's beta frames; any other shape goes to `parseAsGA`.
+    readAudioDelta: readOpenAIAudioDelta,
     encodeClient: (event) => clientEventToBeta(event as unknown as OpenAIClientEvent),
     imageEvent: (base64) => ({ type: 'input_image_buffer.append', image: base64 }),
     updateAfterCreated: true,

@@ -1,4 +1,4 @@
-import { AudioConverter, base64FromBytes, bytesFromBase64, durationMs } from '@chorus/audio';
+import { AudioConverter, bytesFromBase64Quick, durationMs } from '@chorus/audio';
 import type { AudioFormat } from '@chorus/protocol';
 
 /** What Gemini Live takes in and gives out: 16 kHz and 24 kHz PCM16. */
@@ -51,10 +51,16 @@ export class AudioBridge {
     return this.output.format;
   }
 
-  /** Base64 24 kHz PCM16 from Gemini to base64 in the client's output format. */
-  fromGemini(base64: string): string {
+  /**
+   * Base64 24 kHz PCM16 from Gemini to bytes in the client's output format: decoded once, here,
+   * and carried as bytes from then on (no base64 is made again unless a listener reads it).
+   *
+   * @throws Error when the audio is not base64.
+   */
+  fromGemini(base64: string): Uint8Array {
     const converter = this.output.converter;
-    return converter ? base64FromBytes(converter.convert(bytesFromBase64(base64))) : base64;
+    const bytes = bytesFromBase64Quick(base64);
+    return converter ? converter.convert(bytes) : bytes;
   }
 
   /** Milliseconds of Gemini input audio in `bytes` (16 kHz PCM16). */

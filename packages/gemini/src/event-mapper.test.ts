@@ -2,7 +2,10 @@ import type { GeminiServerMessage } from '@chorus/protocol/gemini';
 import { describe, expect, it } from 'vitest';
 import { GeminiEventMapper } from './event-mapper.js';
 
-const output = { format: { type: 'audio/pcm', rate: 24000 } as const, convert: (data: string) => data };
+const output = {
+  format: { type: 'audio/pcm', rate: 24000 } as const,
+  convert: (data: string) => new Uint8Array(Buffer.from(data, 'base64')),
+};
 const audioPart = { inlineData: { mimeType: 'audio/pcm;rate=24000', data: 'AAAA' } };
 
 function mapAll(mapper: GeminiEventMapper, messages: GeminiServerMessage[]) {

@@ -1,4 +1,5 @@
-import type { AudioFormat, ModelEvent } from '@chorus/protocol';
+import { base64FromBytes } from '@chorus/audio';
+import { type AudioFormat, type ModelEvent, modelAudioDeltaFromBytes } from '@chorus/protocol';
 import {
   type GeminiServerMessage,
   type GeminiUsageMetadata,
@@ -18,8 +19,8 @@ interface OpenResponse {
 /** How the mapper turns Gemini audio into the client's output format. */
 export interface OutputAudio {
   readonly format: AudioFormat;
-  /** Base64 24 kHz PCM16 in, base64 in `format` out (may be empty while a resampler fills). */
-  convert(base64: string): string;
+  /** Base64 24 kHz PCM16 in, bytes in `format` out (may be empty while a resampler fills). */
+  convert(base64: string): Uint8Array;
 }
 
 /**
@@ -161,15 +162,30 @@ export class GeminiEventMapper {
           const response = this.ensureResponse(events);
           if (this.textOnly) continue;
           response.audio = true;
-          const delta = this.output.convert(part.inlineData.data);
-          if (delta.length > 0) {
+          let audio: Uint8Array;
+          try {
+            audio = this.output.convert(part.inlineData.data);
+          } catch (error) {
+            // Audio that is not base64 is reported, not passed on for clients to choke on.
             events.push({
-              type: 'model_response_audio_delta',
-              response_id: response.id,
-              item_id: response.itemId,
-              delta,
-              format: this.output.format,
+              type: 'model_error',
+              error_type: 'invalid_server_event',
+              code: 'invalid_audio',
+              message: `gemini: ${error instanceof Error ? error.message : String(error)}`,
+              fatal: false,
             });
+            continue;
+          }
+          if (audio.byteLength > 0) {
+            events.push(
+              modelAudioDeltaFromBytes(
+                response.id,
+                response.itemId,
+                this.output.format,
+                audio,
+                base64FromBytes,
+              ),
+            );
           }
         } else if (typeof part.text === 'string' && !part.thought) {
           const response = this.ensureResponse(events);

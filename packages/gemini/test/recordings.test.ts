@@ -6,7 +6,7 @@ import {
   readGeminiRecordings,
   recordedExchanges,
 } from '@chorus/fakes';
-import type { ModelEvent } from '@chorus/protocol';
+import { audioDeltaBytes, type ModelEvent } from '@chorus/protocol';
 import {
   type GeminiServerMessage,
   parseGeminiClientMessage,
@@ -104,6 +104,55 @@ describe.skipIf(!directory)('recorded Gemini Live sessions', () => {
       const usage = messages.find((m) => m.usageMetadata && m.serverContent?.turnComplete)?.usageMetadata;
       if (words !== '' && usage && calls.length === 0)
         expect(completed.at(-1)).toMatchObject({ input_tokens: usage.promptTokenCount });
+    },
+  );
+
+  const withAudio = cases.filter(([, recording]) =>
+    serverMessages(recording).some((m) =>
+      m.serverContent?.modelTurn?.parts?.some((p) => p.inlineData?.mimeType.startsWith('audio/')),
+    ),
+  );
+
+  it('some recordings hold spoken answers (audio parts)', () => {
+    expect(withAudio.length).toBeGreaterThan(0);
+  });
+
+  it.each(withAudio)(
+    '%s: recorded audio is decoded once into bytes, the same audio byte for byte and the same base64',
+    async (_name, recording) => {
+      fake = await FakeGeminiServer.start({
+        playback: recordedExchanges(recording),
+        frameEncoding: 'binary',
+      });
+      const live = new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: new TestClock() });
+      model = live;
+      const events: ModelEvent[] = [];
+      live.events$.subscribe((event) => events.push(event));
+      const expectedFrames = recording.frames.filter((frame) => frame.from === 'server').length;
+      await live.connect({ ...baseSession, modalities: ['audio'] });
+      const turns = recording.frames.filter((frame) => frame.from === 'client').length - 1;
+      for (let turn = 0; turn < turns; turn += 1) {
+        live.send({ type: 'text', text: `turn ${turn}` });
+        live.createResponse();
+      }
+      const fakeServer = fake;
+      while (fakeServer.sent.length < expectedFrames) await io(5);
+      await io(30);
+      const recorded = serverMessages(recording).flatMap((m) =>
+        (m.serverContent?.modelTurn?.parts ?? []).flatMap((p) =>
+          p.inlineData?.mimeType.startsWith('audio/') ? [p.inlineData.data] : [],
+        ),
+      );
+      const deltas = events.flatMap((e) => (e.type === 'model_response_audio_delta' ? [e] : []));
+      expect(deltas).toHaveLength(recorded.length);
+      deltas.forEach((delta, i) => {
+        const bytes = audioDeltaBytes(delta);
+        expect(bytes).toBeDefined();
+        expect(Buffer.from(bytes as Uint8Array).equals(Buffer.from(recorded[i] as string, 'base64'))).toBe(
+          true,
+        );
+        expect(delta.delta).toBe(recorded[i]);
+      });
     },
   );
 });

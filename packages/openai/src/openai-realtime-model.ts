@@ -3,6 +3,7 @@ import {
   clientEventToBeta,
   type OpenAIClientEvent,
   parseOpenAIServerEvent,
+  readOpenAIAudioDelta,
   sessionToBeta,
 } from '@chorus/protocol/openai';
 import { openaiSession, openaiWireFormat } from './openai-session.js';
@@ -74,6 +75,7 @@ export function openaiDialect(options: OpenAIRealtimeOptions = {}): WireDialect 
       return flat;
     },
     parseServer: parseOpenAIServerEvent,
+    readAudioDelta: readOpenAIAudioDelta,
     encodeClient: (event) =>
       beta ? clientEventToBeta(event as unknown as OpenAIClientEvent) : (event as WireJson),
     imageEvent: (base64, mimeType) => ({

@@ -7,10 +7,18 @@ import {
   looksLikeBase64,
 } from '@chorus/audio';
 import { toolUseInput } from '@chorus/core/provider';
-import { type AudioFormat, base64ByteLength, type ModelEvent, providerErrorCode } from '@chorus/protocol';
+import {
+  type AudioFormat,
+  base64ByteLength,
+  type ModelEvent,
+  modelAudioDeltaFromBytes,
+  providerErrorCode,
+} from '@chorus/protocol';
 import type { OpenAIErrorDetail, OpenAIItem, OpenAIServerEvent } from '@chorus/protocol/openai';
 import type { ConversationLog } from './conversation-log.js';
 import { OUT_OF_BAND_TAG } from './wire-items.js';
+
+const DEFAULT_OUTPUT: AudioFormat = { type: 'audio/pcm', rate: 24000 };
 
 type WireResponse = Extract<OpenAIServerEvent, { type: 'response.created' }>['response'];
 
@@ -298,6 +306,22 @@ export class ProviderEventMapper {
     this.raw({ type: 'response.output_item.done', response_id: responseId, item });
   }
 
+  /**
+   * An audio delta the adapter read from the received frame as bytes (see `readOpenAIAudioDelta`):
+   * no base64 text is made here; the event carries the bytes and makes the text only if read.
+   */
+  audioBytes(responseId: string, itemId: string, audio: Uint8Array): void {
+    this.countAudio(itemId, audio.byteLength);
+    const converter = this.fromProvider;
+    if (!converter || converter.passThrough) {
+      // Forwarded as it came, empty or not, as the text form is.
+      const format = this.providerOut ?? DEFAULT_OUTPUT;
+      this.hooks.emit(modelAudioDeltaFromBytes(responseId, itemId, format, audio, base64FromBytes));
+      return;
+    }
+    this.emitAudio(responseId, itemId, converter.convert(audio), converter.to);
+  }
+
   private onAudioDelta(responseId: string, itemId: string, delta: string): void {
     const passThrough = !this.fromProvider || this.fromProvider.passThrough;
     // Audio forwarded as it came is not decoded here, so it gets the fixed-cost check; audio that is
@@ -312,9 +336,7 @@ export class ProviderEventMapper {
       });
       return;
     }
-    const out = this.providerOut ?? { type: 'audio/pcm', rate: 24000 };
-    const bytesPerMs = (out.rate * (out.type === 'audio/pcm' ? 2 : 1)) / 1000;
-    this.audioMs.set(itemId, (this.audioMs.get(itemId) ?? 0) + base64ByteLength(delta) / bytesPerMs);
+    this.countAudio(itemId, base64ByteLength(delta));
     if (!this.fromProvider || passThrough) {
       // Already in the format the agent asked for (the common case): no decode and re-encode per chunk.
       this.hooks.emit({
@@ -322,19 +344,27 @@ export class ProviderEventMapper {
         response_id: responseId,
         item_id: itemId,
         delta,
-        format: out,
+        format: this.providerOut ?? DEFAULT_OUTPUT,
       });
       return;
     }
-    const converted = this.fromProvider.convert(bytesFromBase64(delta));
+    this.emitAudio(
+      responseId,
+      itemId,
+      this.fromProvider.convert(bytesFromBase64(delta)),
+      this.fromProvider.to,
+    );
+  }
+
+  private countAudio(itemId: string, bytes: number): void {
+    const out = this.providerOut ?? DEFAULT_OUTPUT;
+    const bytesPerMs = (out.rate * (out.type === 'audio/pcm' ? 2 : 1)) / 1000;
+    this.audioMs.set(itemId, (this.audioMs.get(itemId) ?? 0) + bytes / bytesPerMs);
+  }
+
+  private emitAudio(responseId: string, itemId: string, audio: Uint8Array, format: AudioFormat): void {
     // The resampler may hold back a few samples of filter delay; they come with the next chunk.
-    if (converted.byteLength === 0) return;
-    this.hooks.emit({
-      type: 'model_response_audio_delta',
-      response_id: responseId,
-      item_id: itemId,
-      delta: base64FromBytes(converted),
-      format: this.fromProvider.to,
-    });
+    if (audio.byteLength === 0) return;
+    this.hooks.emit(modelAudioDeltaFromBytes(responseId, itemId, format, audio, base64FromBytes));
   }
 }

@@ -5,7 +5,7 @@ import {
   type SessionConfig,
 } from '@chorus/core/provider';
 import { type ErrorCode, providerErrorCode } from '@chorus/protocol';
-import type { OpenAIErrorDetail } from '@chorus/protocol/openai';
+import type { OpenAIAudioDeltaFrame, OpenAIErrorDetail } from '@chorus/protocol/openai';
 import WebSocket from 'ws';
 import { ClockTimer } from './clock-timer.js';
 import { classifyClose, classifyHttpStatus, classifyProviderError } from './error-classification.js';
@@ -21,6 +21,8 @@ export interface Link {
 /** What to do with the socket once the session is accepted. */
 export interface LinkHandlers {
   onFrame(link: Link, parsed: ReturnType<WireDialect['parseServer']>): void;
+  /** An audio delta read from the frame as bytes (`WireDialect.readAudioDelta`), not parsed. */
+  onAudioDelta(link: Link, delta: OpenAIAudioDeltaFrame): void;
   onClose(link: Link, code: number, reason: string): void;
   onPong(link: Link): void;
   /** A replayed history item was refused; the session stands and the gap is reported. */
@@ -124,7 +126,16 @@ export function openSession(options: HandshakeOptions): Promise<Link> {
     });
     ws.on('pong', () => handlers.onPong(link));
     ws.on('message', (data: WebSocket.RawData) => {
-      const parsed = dialect.parseServer(Array.isArray(data) ? Buffer.concat(data) : data);
+      const frame = Array.isArray(data) ? Buffer.concat(data) : data;
+      if (settled && dialect.readAudioDelta) {
+        // Audio deltas are most of the frames: read into bytes at once, with no objects made of them.
+        const delta = dialect.readAudioDelta(frame instanceof ArrayBuffer ? new Uint8Array(frame) : frame);
+        if (delta) {
+          handlers.onAudioDelta(link, delta);
+          return;
+        }
+      }
+      const parsed = dialect.parseServer(frame);
       if (settled) {
         handlers.onFrame(link, parsed);
         return;

@@ -420,6 +420,9 @@ export class SocketRealtimeModel implements RealtimeModel {
               this.mapper.map(parsed.event);
             }
           },
+          onAudioDelta: (link, delta) => {
+            if (this.link === link) this.mapper.audioBytes(delta.response_id, delta.item_id, delta.audio);
+          },
           onClose: (link, code, reason) => this.onSocketClosed(link, code, reason),
           onPong: (link) => {
             if (this.link === link) this.keepAlive.pong();

@@ -1,6 +1,6 @@
 import type { ConversationItem, ModelCapabilities, SessionConfig } from '@chorus/core/provider';
 import type { AudioFormat } from '@chorus/protocol';
-import type { OpenAIServerEvent, ProviderParseResult } from '@chorus/protocol/openai';
+import type { OpenAIAudioDeltaFrame, OpenAIServerEvent, ProviderParseResult } from '@chorus/protocol/openai';
 
 /** A JSON object as sent on the wire. */
 export type WireJson = { [key: string]: unknown };
@@ -29,6 +29,12 @@ export interface WireDialect {
   sessionPayload(session: SessionConfig, history?: readonly ConversationItem[]): WireJson;
   /** Parses a server frame into a GA-named event (never throws). */
   parseServer(raw: unknown): ProviderParseResult<OpenAIServerEvent>;
+  /**
+   * Reads an audio delta frame straight into bytes, without parsing it into objects; undefined for
+   * any other frame, or one of a shape it does not take, which then goes to `parseServer`. Absent:
+   * every frame goes to `parseServer`.
+   */
+  readAudioDelta?(frame: Uint8Array): OpenAIAudioDeltaFrame | undefined;
   /** Writes a GA-named client event in the wire dialect. */
   encodeClient(event: WireJson & { type: string }): WireJson;
   /** The client event carrying an image, or undefined when the provider takes none. */

@@ -11,6 +11,7 @@ import {
   pcm16Frames,
   startFakeOpenAIRealtime,
 } from '@chorus/fakes';
+import { audioDeltaBytes } from '@chorus/protocol';
 import { parseOpenAIClientEvent, parseOpenAIServerEvent } from '@chorus/protocol/openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIRealtimeModel, type OpenAIRealtimeOptions } from '../src/index.js';
@@ -146,6 +147,12 @@ describe('OpenAIRealtimeModel against the fake', () => {
     expect(r.ofType('model_input_transcription_done')[0]).toMatchObject({ transcript: 'hello' });
     expect(r.ofType('model_response_audio_transcript_done')[0]).toMatchObject({ transcript: 'Hello there.' });
     expect(r.ofType('model_response_audio_delta')[0]?.format).toEqual({ type: 'audio/pcm', rate: 24000 });
+    // Audio delta frames are read as bytes, straight from what the socket received.
+    for (const delta of r.ofType('model_response_audio_delta')) {
+      const bytes = audioDeltaBytes(delta);
+      expect(bytes).toBeDefined();
+      expect(Buffer.from(bytes as Uint8Array).toString('base64')).toBe(delta.delta);
+    }
     expect(r.ofType('model_response_done')[0]).toMatchObject({
       status: 'completed',
       input_tokens: 10,

@@ -1,6 +1,13 @@
 /** Version of the Chorus wire protocol described by this package. */
 export const PROTOCOL_VERSION = 1;
 
+export {
+  agentAudioDeltaOf,
+  agentAudioDeltaWith,
+  audioDeltaBytes,
+  audioDeltaJson,
+  modelAudioDeltaFromBytes,
+} from './audio-delta-bytes.js';
 export * from './audio-format.js';
 export { base64ByteLength, isBase64 } from './base64.js';
 export { clientAudioBytes, parseClientAudioBytes } from './client-audio-bytes.js';

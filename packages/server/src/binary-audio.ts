@@ -1,4 +1,4 @@
-import { type AudioFormat, base64ByteLength, type ServerEvent } from '@chorus/protocol';
+import { type AudioFormat, audioDeltaBytes, base64ByteLength, type ServerEvent } from '@chorus/protocol';
 
 /**
  * Binary audio frames: a 10-byte header, optional JSON metadata, then the raw audio bytes. They save
@@ -68,8 +68,9 @@ let lastFrame: Uint8Array | undefined;
 
 /**
  * The kind-2 frame of one agent audio delta, the same bytes as {@link encodeBinaryAudio} with the
- * agent, response and item ids as metadata. The base64 delta is decoded straight into the frame (no
- * intermediate buffer, no second copy), and a room's members that take binary frames share one frame
+ * agent, response and item ids as metadata. Audio the agent holds as bytes is copied into the frame
+ * as it is; a base64 delta is decoded straight into the frame (no intermediate buffer, no second
+ * copy). A room's members that take binary frames share one frame
  * per delta instead of each decoding it again.
  */
 export function agentDeltaFrame(event: AgentAudioDelta): Uint8Array {
@@ -83,7 +84,9 @@ export function agentDeltaFrame(event: AgentAudioDelta): Uint8Array {
   const metaBytes = Buffer.byteLength(meta);
   if (metaBytes > 0xffff) throw new RangeError('binary audio metadata over 65535 bytes');
   const audioStart = BINARY_AUDIO_HEADER_BYTES + metaBytes;
-  const frame = Buffer.allocUnsafe(audioStart + base64ByteLength(event.delta));
+  // Audio the agent holds as bytes is copied in as it is: no base64 is made for a binary client.
+  const bytes = audioDeltaBytes(event);
+  const frame = Buffer.allocUnsafe(audioStart + (bytes ? bytes.byteLength : base64ByteLength(event.delta)));
   frame[0] = BINARY_AUDIO_VERSION;
   frame[1] = BinaryAudioKind.agentDelta;
   frame[2] = ENCODINGS.indexOf(event.format.type);
@@ -91,6 +94,12 @@ export function agentDeltaFrame(event: AgentAudioDelta): Uint8Array {
   frame.writeUInt32LE(event.format.rate, 4);
   frame.writeUInt16LE(metaBytes, 8);
   frame.write(meta, BINARY_AUDIO_HEADER_BYTES, 'utf8');
+  if (bytes) {
+    frame.set(bytes, audioStart);
+    lastDelta = event;
+    lastFrame = frame;
+    return frame;
+  }
   // Buffer's decoder skips what is not base64 (as `Buffer.from(delta, 'base64')` does): keep what it wrote.
   const written = frame.write(event.delta, audioStart, 'base64');
   const out = audioStart + written === frame.byteLength ? frame : frame.subarray(0, audioStart + written);

@@ -1,5 +1,5 @@
 import type { Inspector } from '@chorus/inspector';
-import type { ServerEvent } from '@chorus/protocol';
+import { audioDeltaJson, type ServerEvent } from '@chorus/protocol';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { Clock } from './clock.js';
@@ -65,7 +65,10 @@ let lastJson = '';
 /** `JSON.stringify(event)`, done once when every member's view hands the same event on in a row. */
 function jsonOf(event: ServerEvent): string {
   if (event !== lastEvent) {
-    lastJson = JSON.stringify(event);
+    // Audio held as bytes: its base64 made once and put in without the serializer's scan and copy.
+    lastJson =
+      (event.type === 'agent_response_audio_delta' ? audioDeltaJson(event) : undefined) ??
+      JSON.stringify(event);
     lastEvent = event;
   }
   return lastJson;

@@ -1,4 +1,4 @@
-import type { ServerEvent } from '@chorus/protocol';
+import { agentAudioDeltaOf, modelAudioDeltaFromBytes, type ServerEvent } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
 import { agentDeltaFrame, BinaryAudioKind, encodeBinaryAudio } from '../src/binary-audio.js';
 
@@ -59,5 +59,27 @@ describe('agentDeltaFrame', () => {
     expect(agentDeltaFrame(first)).toBe(frame);
     expect(agentDeltaFrame(second)).not.toBe(frame);
     expect(Buffer.from(agentDeltaFrame(second))).toEqual(Buffer.from(frame));
+  });
+
+  it('copies audio the agent holds as bytes into the frame without making its base64', () => {
+    let encoded = 0;
+    const toBase64 = (bytes: Uint8Array) => {
+      encoded++;
+      return Buffer.from(bytes).toString('base64');
+    };
+    for (const length of [0, 1, 5, 960, 4800]) {
+      const audio = Uint8Array.from({ length }, (_, i) => (i * 31) & 0xff);
+      const model = modelAudioDeltaFromBytes(
+        'resp_1',
+        'item_1',
+        { type: 'audio/pcm', rate: 24000 },
+        audio,
+        toBase64,
+      );
+      const event = agentAudioDeltaOf({ agentId: 'a1', agentName: 'Max' }, model) as Delta;
+      const frame = agentDeltaFrame(event);
+      expect(encoded).toBe(0);
+      expect(Buffer.from(frame)).toEqual(Buffer.from(reference(delta(audio))));
+    }
   });
 });

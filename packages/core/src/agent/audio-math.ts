@@ -1,7 +1,5 @@
 import type { AudioFormat } from '@chorus/protocol';
 
-export { base64ByteLength } from '@chorus/protocol';
-
 /** Bytes per sample: 2 for 16-bit PCM, 1 for G.711. */
 export function bytesPerSample(format: AudioFormat): number {
   return format.type === 'audio/pcm' ? 2 : 1;

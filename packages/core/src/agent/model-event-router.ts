@@ -1,4 +1,10 @@
-import type { ModelEvent, ModelEventOf } from '@chorus/protocol';
+import {
+  agentAudioDeltaOf,
+  audioDeltaBytes,
+  base64ByteLength,
+  type ModelEvent,
+  type ModelEventOf,
+} from '@chorus/protocol';
 import type { GuardrailMonitor } from '../guardrails/guardrail-monitor.js';
 import type { ConversationItem } from '../model/realtime-model.js';
 import type { AgentEmitter } from './agent-emitter.js';
@@ -68,17 +74,16 @@ export class ModelEventRouter {
       case 'model_response_audio_delta': {
         // The hot path: no actor, no allocation beyond the outgoing event.
         if (this.streaming.isDropped(event.response_id)) return;
-        this.streaming.addAudio(event.response_id, event.item_id, event.format, event.delta);
+        // Audio the model holds as bytes stays bytes; its base64 is made only if a listener reads it.
+        const bytes = audioDeltaBytes(event);
+        this.streaming.addAudio(
+          event.response_id,
+          event.item_id,
+          event.format,
+          bytes ? bytes.byteLength : base64ByteLength(event.delta),
+        );
         this.metrics.audio(event.response_id);
-        emitter.emit({
-          type: 'agent_response_audio_delta',
-          agent_id: emitter.agentId,
-          agent_name: emitter.agentName,
-          response_id: event.response_id,
-          item_id: event.item_id,
-          delta: event.delta,
-          format: event.format,
-        });
+        emitter.emit(agentAudioDeltaOf(emitter, event));
         return;
       }
       case 'model_response_audio_transcript_delta':

@@ -1,5 +1,4 @@
 import type { AudioFormat } from '@chorus/protocol';
-import { base64ByteLength } from './audio-math.js';
 
 /** Bytes of audio sent to the listener for one assistant item. */
 export interface AudioItem {
@@ -43,14 +42,14 @@ export class StreamingItems {
     return this.dropped(responseId);
   }
 
-  /** Counts one audio delta sent to the listener. */
-  addAudio(responseId: string, itemId: string, format: AudioFormat, delta: string): void {
+  /** Counts one audio delta (`bytes` long) sent to the listener. */
+  addAudio(responseId: string, itemId: string, format: AudioFormat, bytes: number): void {
     let item = this.audio;
     if (!item || item.itemId !== itemId) {
       item = { responseId, itemId, format, bytes: 0 };
       this.audio = item;
     }
-    item.bytes += base64ByteLength(delta);
+    item.bytes += bytes;
   }
 
   /** The audio item being sent for `responseId`, if its audio is the latest sent. */

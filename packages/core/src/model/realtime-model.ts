@@ -17,8 +17,10 @@ export interface RealtimeModel {
   readonly capabilities: ModelCapabilities;
   /**
    * Every model event, in provider order, for the lifetime of the instance (across reconnects).
-   * Completes when `close()` has finished. Audio deltas travel here too, as base64 payloads, so that
-   * adapters stay transport-agnostic; the agent moves them onto its audio stream, never into an actor.
+   * Completes when `close()` has finished. Audio deltas travel here too, never into an actor: typed
+   * as base64 text, but an adapter that holds the audio as bytes emits them as bytes
+   * (`modelAudioDeltaFromBytes` from `@chorus/protocol`), whose base64 is made only if something
+   * reads `delta`; the agent and the gateway pass the bytes on (`audioDeltaBytes`).
    */
   readonly events$: Observable<ModelEvent>;
   /**

@@ -1,4 +1,4 @@
-import type { ErrorCode, ServerEvent } from '@chorus/protocol';
+import { agentAudioDeltaWith, type ErrorCode, type ServerEvent } from '@chorus/protocol';
 
 /** A `server_error` event. */
 export function serverError(code: ErrorCode, message: string, eventId?: string, path?: string): ServerEvent {
@@ -16,6 +16,8 @@ export function serverError(code: ErrorCode, message: string, eventId?: string, 
  * error events have no such field and pass unchanged.
  */
 export function stampRoom(event: ServerEvent, roomId: string): ServerEvent {
+  // Audio held as bytes keeps them (a spread would make its base64 here and drop the bytes).
+  if (event.type === 'agent_response_audio_delta') return agentAudioDeltaWith(event, { room_id: roomId });
   if (event.type.startsWith('agent_') || event.type.startsWith('room_')) {
     return { ...event, room_id: roomId } as ServerEvent;
   }

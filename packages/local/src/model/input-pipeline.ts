@@ -1,4 +1,4 @@
-import { AudioConverter, type AudioFormat, FrameChunker } from '@chorus/audio';
+import { AudioConverter, type AudioFormat, FrameChunker, pcm16FromBytes } from '@chorus/audio';
 import { energyGated } from '../vad/energy-gate.js';
 import { SpeechOnsetDetector, type SpeechOnsetOptions } from '../vad/speech-onset.js';
 import { TurnDetector, type TurnDetectorOptions, type TurnEvent } from '../vad/turn-detector.js';
@@ -193,9 +193,8 @@ export class InputPipeline {
       this.events.onError(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    const samples = new Int16Array(
-      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.byteLength & ~1)),
-    );
+    // A view where the bytes allow it, not a copy: the chunker copies every frame it hands out.
+    const samples = pcm16Samples(bytes);
     for (const samplesOfFrame of this.chunker.push(samples)) {
       const frame: Frame = { startMs: this.positionMs, samples: samplesOfFrame };
       this.receivedSamples += samplesOfFrame.length;
@@ -267,4 +266,12 @@ function joinFrames(frames: readonly Frame[]): Int16Array {
     offset += f.samples.length;
   }
   return out;
+}
+
+/**
+ * 16 kHz PCM16 bytes as samples (a view when aligned); an odd last byte, which the converter holds
+ * back for PCM16 input, can only come here from a pass-through and is dropped as before.
+ */
+export function pcm16Samples(bytes: Uint8Array): Int16Array {
+  return pcm16FromBytes(bytes.byteLength % 2 === 0 ? bytes : bytes.subarray(0, bytes.byteLength - 1));
 }

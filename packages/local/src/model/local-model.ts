@@ -13,7 +13,7 @@ import {
   type SessionConfig,
   toolUseInput,
 } from '@chorus/core/provider';
-import type { ErrorCode, ErrorType, ModelEvent } from '@chorus/protocol';
+import { type ErrorCode, type ErrorType, type ModelEvent, modelAudioDeltaFromBytes } from '@chorus/protocol';
 import { type Observable, Subject } from 'rxjs';
 import type { Brain, BrainOutput } from '../brain/brain.js';
 import { idMaker } from '../ids.js';
@@ -503,13 +503,10 @@ export class LocalModel implements RealtimeModel {
               firstAudioAt ??= this.clock.now();
               const bytes = encodeOutput(samples, sampleRate, converter);
               if (bytes.byteLength === 0) return;
-              this.emit({
-                type: 'model_response_audio_delta',
-                response_id: responseId,
-                item_id: messageId,
-                delta: base64FromBytes(bytes),
-                format: outputFormat,
-              });
+              // Bytes as spoken: base64 only if a listener reads it (JSON clients), once.
+              this.emit(
+                modelAudioDeltaFromBytes(responseId, messageId, outputFormat, bytes, base64FromBytes),
+              );
             },
             onTranscript: (delta) =>
               this.emit({

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { type OpenAIAudioDeltaFrame, readOpenAIAudioDelta } from './audio-delta-frame.js';
 export {
   betaServerEventType,
   clientEventToBeta,

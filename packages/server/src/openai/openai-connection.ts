@@ -1,6 +1,7 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import {
   type AudioFormat,
+  audioDeltaBytes,
   type ClientEvent,
   type ClientEventInput,
   checkJsonShape,
@@ -586,13 +587,19 @@ export class OpenAIConnection {
       );
     }
     let audio: string | undefined;
+    // Base64 this gateway wrote itself (from bytes) needs no escaping: it is put into the JSON as is.
+    let ownBase64 = false;
     if (event.type === 'agent_response_audio_delta') {
       const target = outputFormatOf(this.#session);
       if (sameFormat(event.format, target)) {
+        ownBase64 = audioDeltaBytes(event) !== undefined;
         audio = event.delta;
       } else {
+        ownBase64 = true;
         const converter = this.#converters.get(converterKey(event.agent_id, event.format, target));
-        audio = converter ? base64FromBytes(converter.convert(bytesFromBase64(event.delta))) : '';
+        audio = converter
+          ? base64FromBytes(converter.convert(audioDeltaBytes(event) ?? bytesFromBase64(event.delta)))
+          : '';
       }
     }
     if (event.type === 'agent_response_created') {
@@ -619,7 +626,7 @@ export class OpenAIConnection {
         }
       }
     }
-    this.#mapAndEmit(event, audio);
+    this.#mapAndEmit(event, audio, ownBase64);
     if (event.type === 'agent_input_started' || event.type === 'agent_response_created')
       this.#disarmIdleTurn();
     if (event.type === 'agent_response_done' && this.#mapper.activeResponses === 0) this.#armIdleTurn();
@@ -659,9 +666,10 @@ export class OpenAIConnection {
     return alias === undefined ? event : { ...event, item_id: alias };
   }
 
-  #mapAndEmit(event: ServerEvent, audio: string | undefined): void {
+  #mapAndEmit(event: ServerEvent, audio: string | undefined, ownBase64 = false): void {
     for (const out of this.#mapper.map(event, audio)) {
-      this.#emit(out, out.type === 'response.output_audio.delta');
+      const isAudio = out.type === 'response.output_audio.delta';
+      this.#emit(out, isAudio, isAudio && ownBase64);
     }
   }
 
@@ -753,15 +761,34 @@ export class OpenAIConnection {
     this.#emit({ type: 'error', error: { type, code, message, param, event_id: eventId } });
   }
 
-  #emit(event: OpenAIOut, droppable = false): void {
+  #emit(event: OpenAIOut, droppable = false, spliceDelta = false): void {
     this.#seq += 1;
     const stamped = { ...event, event_id: `event_${this.ctx.connectionId}_${this.#seq}` };
     const wire = this.#beta ? serverEventToBeta(stamped as unknown as OpenAIServerEvent) : stamped;
     this.ctx.metrics.perRoute.openai.eventsOut.inc();
-    const json = JSON.stringify(wire);
+    const json = spliceDelta ? jsonWithBase64Delta(wire) : JSON.stringify(wire);
     if (droppable) this.socket.channel.sendDroppable(json);
     else this.socket.channel.send(json);
   }
+}
+
+/**
+ * `JSON.stringify(event)` for an event whose `delta` is standard base64 (which needs no escaping),
+ * without the serializer scanning and copying the long string: the rest is serialized with an empty
+ * delta, and the text goes between its quotes (in a flat object the one `"delta":""` that can occur
+ * is the key's, as quotes inside strings are escaped; nested ones are serialized whole).
+ */
+export function jsonWithBase64Delta(event: object): string {
+  const delta = (event as { delta?: unknown }).delta;
+  if (typeof delta !== 'string') return JSON.stringify(event);
+  // Flat events only: a nested object could hold a `"delta":""` of its own.
+  for (const value of Object.values(event))
+    if (typeof value === 'object' && value !== null) return JSON.stringify(event);
+  const json = JSON.stringify({ ...event, delta: '' });
+  const key = json.indexOf('"delta":""');
+  if (key < 0) return JSON.stringify(event);
+  const at = key + '"delta":"'.length;
+  return json.slice(0, at) + delta + json.slice(at);
 }
 
 function bytesPerMs(format: AudioFormat): number {

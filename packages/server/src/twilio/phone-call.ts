@@ -1,6 +1,6 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import { dtmfText } from '@chorus/core';
-import type { AudioFormat, ClientEvent, ServerEvent } from '@chorus/protocol';
+import { type AudioFormat, audioDeltaBytes, type ClientEvent, type ServerEvent } from '@chorus/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { CloseCode } from '../close-codes.js';
@@ -149,7 +149,7 @@ export class PhoneCall {
           void this.#createOutput(event.agent_id, event.format);
           return;
         }
-        this.#play(event.item_id, converter.convert(bytesFromBase64(event.delta)));
+        this.#play(event.item_id, converter.convert(audioDeltaBytes(event) ?? bytesFromBase64(event.delta)));
         return;
       }
       case 'agent_response_audio_done': {

@@ -1,0 +1,150 @@
+import type { AudioFormat } from './audio-format.js';
+import type { ModelEventOf } from './model-events.js';
+import type { ServerEventOf } from './server-events.js';
+
+type ModelAudioDelta = ModelEventOf<'model_response_audio_delta'>;
+type AgentAudioDelta = ServerEventOf<'agent_response_audio_delta'>;
+type AudioDelta = ModelAudioDelta | AgentAudioDelta;
+
+/** The audio of a delta held as bytes, and its base64 once something has read it. */
+interface Held {
+  readonly bytes: Uint8Array;
+  readonly toBase64: (bytes: Uint8Array) => string;
+  text: string | undefined;
+}
+
+/** Where an event keeps its {@link Held}: not enumerable, so JSON, keys and spreads never see it. */
+const HELD = Symbol('chorus.audioDeltaBytes');
+
+type Carrier = { [HELD]?: Held | undefined };
+
+// One getter and setter shared by every such event (a getter in an object literal would make two
+// closures per event, and a WeakMap entry costs more than the rest of the event): the event is a
+// plain object whose `delta` is an accessor in its usual place among the keys.
+const deltaAccessor: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Carrier): string {
+    const held = this[HELD] as Held;
+    if (held.text === undefined) held.text = held.toBase64(held.bytes);
+    return held.text;
+  },
+  set(this: Carrier, text: string): void {
+    // Other audio than the bytes: from now on an ordinary property, and the bytes are let go.
+    Object.defineProperty(this, 'delta', {
+      value: text,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    this[HELD] = undefined;
+  },
+};
+const heldSlot: PropertyDescriptor = {
+  writable: true,
+  enumerable: false,
+  configurable: true,
+  value: undefined,
+};
+
+function carry<E extends AudioDelta>(event: object, held: Held, format: AudioFormat): E {
+  Object.defineProperty(event, 'delta', deltaAccessor);
+  (event as { format?: AudioFormat }).format = format;
+  Object.defineProperty(event, HELD, heldSlot);
+  (event as Carrier)[HELD] = held;
+  return event as E;
+}
+
+/**
+ * A `model_response_audio_delta` whose audio the adapter holds as bytes. It is the event a
+ * provider would emit with `delta: toBase64(bytes)`, but the base64 is made only when something
+ * reads `delta` (once, then kept), and {@link audioDeltaBytes} hands the bytes on, so audio that
+ * goes to binary clients or other agents is never encoded and decoded again. The bytes must not
+ * change afterwards, and `toBase64` must write standard padded base64 (`@chorus/audio`'s
+ * `base64FromBytes` does).
+ */
+export function modelAudioDeltaFromBytes(
+  responseId: string,
+  itemId: string,
+  format: AudioFormat,
+  bytes: Uint8Array,
+  toBase64: (bytes: Uint8Array) => string,
+): ModelAudioDelta {
+  return carry(
+    { type: 'model_response_audio_delta', response_id: responseId, item_id: itemId },
+    { bytes, toBase64, text: undefined },
+    format,
+  );
+}
+
+/**
+ * The agent's mirror of an audio delta. When the model's event holds bytes
+ * ({@link modelAudioDeltaFromBytes}), so does the mirror, sharing the one base64 encoding with it;
+ * otherwise it carries the model's base64 text.
+ */
+export function agentAudioDeltaOf(
+  agent: { readonly agentId: string; readonly agentName: string },
+  event: ModelAudioDelta,
+): AgentAudioDelta {
+  const fields = {
+    type: 'agent_response_audio_delta' as const,
+    agent_id: agent.agentId,
+    agent_name: agent.agentName,
+    response_id: event.response_id,
+    item_id: event.item_id,
+  };
+  const held = (event as Carrier)[HELD];
+  if (held) return carry(fields, held, event.format);
+  return { ...fields, delta: event.delta, format: event.format };
+}
+
+/**
+ * `{ ...event, ...fields }` for an agent audio delta (a room stamping its id), still holding the
+ * bytes and sharing the base64 encoding when `event` holds them.
+ */
+export function agentAudioDeltaWith(
+  event: AgentAudioDelta,
+  fields: { readonly room_id: string },
+): AgentAudioDelta {
+  const held = (event as Carrier)[HELD];
+  if (!held) return { ...event, ...fields };
+  const copy = {
+    type: event.type,
+    agent_id: event.agent_id,
+    agent_name: event.agent_name,
+    response_id: event.response_id,
+    item_id: event.item_id,
+  };
+  const out = carry<AgentAudioDelta>(copy, held, event.format);
+  for (const key of Object.keys(event)) {
+    if (!(key in out)) (out as Record<string, unknown>)[key] = (event as Record<string, unknown>)[key];
+  }
+  out.room_id = fields.room_id;
+  return out;
+}
+
+/**
+ * The bytes of an audio delta built from bytes ({@link modelAudioDeltaFromBytes} and the agent's
+ * mirror of it); undefined for one that carries base64 only (a custom model's, one parsed from
+ * JSON, or a copy made by spreading): decode its `delta` then.
+ */
+export function audioDeltaBytes(event: AudioDelta): Uint8Array | undefined {
+  return (event as Carrier)[HELD]?.bytes;
+}
+
+/**
+ * `JSON.stringify(event)` for an audio delta that holds bytes, with the base64 (made here if no
+ * one has made it yet) put in as it is: standard base64 needs no escaping, so the long string is not scanned and copied by the serializer. Undefined for any other
+ * event.
+ */
+export function audioDeltaJson(event: AudioDelta): string | undefined {
+  if (!(event as Carrier)[HELD]) return undefined;
+  let json = '{';
+  for (const key of Object.keys(event)) {
+    const value =
+      key === 'delta' ? `"${event.delta}"` : JSON.stringify((event as Record<string, unknown>)[key]);
+    if (value === undefined) continue;
+    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${value}`;
+  }
+  return `${json}}`;
+}
