@@ -6,25 +6,31 @@
  * configuration: word error rate (WER) and intent accuracy (did the room's rules brain pick the intent
  * the sentence was written for, or its fallback for a free sentence).
  *
- *   node --conditions=@chorus/source --import tsx test/bench/speech-accuracy.ts [--quick | --rendering=N]
+ *   node --conditions=@chorus/source --import tsx test/bench/speech-accuracy.ts
+ *     [--quick | --rendering=N]   one rendering (the first, or the N-th); its rows are kept in the
+ *                                 system's temp directory (chorus-speech-accuracy/) for --report
+ *     [--report]                  no decoding: the tables from the rows kept so far, into SPEECH.md
  *
+ * Voices are split: the project's thresholds were chosen on the tuning voices and sentences; the
+ * held-out voices and the held-out free sentences were only measured, and are reported apart.
  * Also run by `npm run bench`. Prints figures, writes test/bench/SPEECH.md, asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeWav, seededRandom } from '@chorus/audio';
 import { avaBrain, maxBrain, voiceAssistantBrain } from '@chorus/examples';
 import {
-  DEBIAN_POCKETSPHINX_DICTIONARY,
+  chooseTranscript,
+  DEFAULT_MIN_COVERAGE,
+  DEFAULT_MIN_FIT,
   DEFAULT_MIN_SIMILARITY,
   detectPocketsphinx,
   isNarrowband,
+  type PocketsphinxOptions,
   PocketsphinxTranscriber,
-  parsePronunciations,
-  phoneSimilarity,
   type RulesBrain,
 } from '@chorus/local';
 
@@ -49,42 +55,75 @@ const REQUESTS: readonly Utterance[] = [
   { text: 'Max, tell me a joke', room: 'max', intent: 'joke' },
 ];
 
-/** Sentences no room has an intent for: their WER shows what open speech costs. */
+/** Sentences no room has an intent for: nothing may force them onto a request. */
 const FREE: readonly Utterance[] = [
   { text: 'The quick brown fox jumps over the lazy dog', room: 'assistant' },
   { text: 'I would like a cup of coffee', room: 'assistant' },
   { text: 'Please call me back later', room: 'assistant' },
   { text: 'Where is the nearest train station?', room: 'assistant' },
+  // Several share words and rhythm with the requests ("today", "tomorrow", "how", "tell me").
+  { text: 'Can you turn off the lights in the kitchen', room: 'assistant' },
+  { text: 'My flight leaves at seven tomorrow morning', room: 'assistant' },
+  { text: 'What time does the store close', room: 'assistant' },
+  { text: 'Tell me about the history of Rome', room: 'assistant' },
+  { text: 'How are you doing today', room: 'assistant' },
+  { text: 'I think it will rain later', room: 'assistant' },
 ];
 
 interface Rendering {
   readonly voice: string;
   readonly speed: number;
+  /** Thresholds were chosen on this voice; the others are held out. */
+  readonly tuning: boolean;
 }
 
-const QUICK = process.argv.includes('--quick');
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RENDERINGS: readonly Rendering[] = [
-  { voice: 'en-us', speed: 165 },
-  { voice: 'en-us', speed: 140 },
-  { voice: 'en', speed: 185 },
-  { voice: 'en-us+f3', speed: 165 },
+  { voice: 'en-us', speed: 165, tuning: true },
+  { voice: 'en-us', speed: 140, tuning: false },
+  { voice: 'en', speed: 185, tuning: true },
+  { voice: 'en-us+f3', speed: 165, tuning: false },
 ];
 const SNR_DB = 20;
-const NOISE_SEED = 19;
-// The new configuration at several similarity thresholds (how alike the open and the constrained text
-// must sound), to choose the default from the same decodes.
-const THRESHOLDS = [0, 0.2, 0.3, 0.4, 0.5] as const;
-const newConfig = (threshold: number) =>
-  threshold === DEFAULT_MIN_SIMILARITY
-    ? `new: open + requests, sound >= ${threshold} (default)`
-    : `open + requests, sound >= ${threshold}`;
-const CONFIGS: readonly string[] = [
-  'pocketsphinx defaults',
-  'previous (grammar only)',
-  ...THRESHOLDS.map(newConfig),
+// Settings next to the default, to show what the choice trades.
+const VARIANTS: readonly PocketsphinxOptions[] = [
+  { minFit: DEFAULT_MIN_FIT - 1 },
+  { minFit: DEFAULT_MIN_FIT + 1 },
+  { minCoverage: 0 },
+  { minCoverage: DEFAULT_MIN_COVERAGE - 0.1 },
+  { minCoverage: DEFAULT_MIN_COVERAGE + 0.1 },
 ];
-type Config = string;
+const NOISE_SEED = 19;
+const ROWS_DIR = join(tmpdir(), 'chorus-speech-accuracy');
+/** A configuration: the open decode alone (pocketsphinx defaults), or which requests it keeps. */
+interface Config {
+  readonly name: string;
+  readonly accept?: (row: Row) => boolean;
+}
+// The choice is the transcriber's own (`accepts`), under its default and other settings.
+const rule = (options: PocketsphinxOptions) =>
+  new PocketsphinxTranscriber({ kind: 'continuous', path: 'pocketsphinx_continuous' }, options);
+const DEFAULTS: Config = { name: 'pocketsphinx defaults' };
+const PROJECT: Config = {
+  name: `project: fit >= ${DEFAULT_MIN_FIT}, coverage >= ${DEFAULT_MIN_COVERAGE} (default)`,
+  accept: (row) => rule({}).accepts(row),
+};
+const EARLIER: Config = {
+  name: `earlier rule, same decodes: sound >= ${DEFAULT_MIN_SIMILARITY}`,
+  accept: (row) => (row.constrained ? (row.similarity ?? 0) >= DEFAULT_MIN_SIMILARITY : false),
+};
+const CONFIGS: readonly Config[] = [
+  DEFAULTS,
+  EARLIER,
+  { name: 'every request the brain ranks higher', accept: (row) => row.constrained !== undefined },
+  PROJECT,
+  ...VARIANTS.map(
+    (v): Config => ({
+      name: `fit >= ${v.minFit ?? DEFAULT_MIN_FIT}, coverage >= ${v.minCoverage ?? DEFAULT_MIN_COVERAGE}`,
+      accept: (row) => rule(v).accepts(row),
+    }),
+  ),
+];
 
 const brains: Record<Utterance['room'], RulesBrain> = {
   assistant: voiceAssistantBrain(),
@@ -155,16 +194,216 @@ function editDistance(reference: readonly string[], hypothesis: readonly string[
   return previous[hypothesis.length] ?? 0;
 }
 
+/** One utterance's decodes: what every configuration's transcript is computed from. */
+interface Row {
+  readonly voice: string;
+  readonly speed: number;
+  readonly tuning: boolean;
+  readonly condition: string;
+  readonly utterance: Utterance;
+  readonly defaults: string;
+  readonly open: string;
+  readonly constrained?: string;
+  readonly fit?: number;
+  readonly coverage?: number;
+  readonly similarity?: number;
+}
+
+/** The transcript a configuration gives for a row (the same choice the transcriber makes). */
+function transcriptFor(config: Config, row: Row): string {
+  const accept = config.accept;
+  if (!accept) return row.defaults;
+  if (row.constrained === undefined) return row.open;
+  const brain = brains[row.utterance.room];
+  return chooseTranscript(
+    row.open,
+    row.constrained,
+    (t) => brain.intentRank(t),
+    () => accept(row),
+  );
+}
+
 interface Tally {
   errors: number;
   words: number;
+  freeErrors: number;
+  freeWords: number;
   intentsRight: number;
   requests: number;
   freeRight: number;
   free: number;
 }
 
-const newTally = (): Tally => ({ errors: 0, words: 0, intentsRight: 0, requests: 0, freeRight: 0, free: 0 });
+function tallyRows(rows: readonly Row[], config: Config): Tally {
+  const t: Tally = {
+    errors: 0,
+    words: 0,
+    freeErrors: 0,
+    freeWords: 0,
+    intentsRight: 0,
+    requests: 0,
+    freeRight: 0,
+    free: 0,
+  };
+  for (const row of rows) {
+    const text = transcriptFor(config, row);
+    const reference = words(row.utterance.text);
+    const errors = editDistance(reference, words(text));
+    t.errors += errors;
+    t.words += reference.length;
+    const intent = brains[row.utterance.room].intentFor(text);
+    if (row.utterance.intent) {
+      t.requests++;
+      if (intent === row.utterance.intent) t.intentsRight++;
+    } else {
+      t.freeErrors += errors;
+      t.freeWords += reference.length;
+      t.free++;
+      if (intent === undefined) t.freeRight++;
+    }
+  }
+  return t;
+}
+
+/** Decodes one rendering's corpus; the rows are also kept on disk for --report. */
+async function measure(
+  rendering: Rendering,
+  cli: NonNullable<Awaited<ReturnType<typeof detectPocketsphinx>>>,
+) {
+  const defaults = new PocketsphinxTranscriber(cli, { bias: 'none', narrowband: false });
+  const project = new PocketsphinxTranscriber(cli);
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-speech-bench-'));
+  // Seeded per rendering, so a rendering's figures do not depend on which others ran before it.
+  const random = seededRandom(NOISE_SEED);
+  const rows: Row[] = [];
+  try {
+    for (const rate of [16000, 8000] as const) {
+      for (const utterance of [...REQUESTS, ...FREE]) {
+        const clean = speak(dir, utterance.text, rendering, rate);
+        for (const noisy of [false, true]) {
+          const audio = noisy ? withNoise(clean, SNR_DB, random) : clean;
+          const brain = brains[utterance.room];
+          const decodes = await project.decodeTurn(audio, 16000, {
+            vocabulary: brain.vocabulary(),
+            rank: (t: string) => brain.intentRank(t),
+            phrases: brain.phrases(),
+          });
+          // Wideband audio reaches the open decode as it is, the same decode the defaults make: reused.
+          const defaultsText = isNarrowband(audio) ? await defaults.transcribe(audio, 16000) : decodes.open;
+          rows.push({
+            voice: rendering.voice,
+            speed: rendering.speed,
+            tuning: rendering.tuning,
+            condition: `${noisy ? `${SNR_DB} dB SNR` : 'clean'}, ${rate / 1000} kHz`,
+            utterance,
+            defaults: defaultsText,
+            ...decodes,
+          });
+          if (rows.length % 10 === 0)
+            console.log(
+              `speech accuracy: ${rendering.voice} ${rendering.speed} wpm, ${rows.length} utterances`,
+            );
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(ROWS_DIR, { recursive: true });
+  writeFileSync(rowsFile(rendering), JSON.stringify(rows));
+  return rows;
+}
+
+const rowsFile = (r: Rendering) => join(ROWS_DIR, `${r.voice}-${r.speed}.json`);
+const voiceName = (r: { voice: string; speed: number }) => `${r.voice} ${r.speed} wpm`;
+const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(0)} %`);
+
+function table(
+  groups: ReadonlyArray<readonly [string, readonly Row[]]>,
+  configs: readonly Config[],
+): string[] {
+  const lines = [
+    '| rows | configuration | WER | demo intents right | free sentences left to the fallback | WER, free sentences |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [name, rows] of groups) {
+    if (rows.length === 0) continue;
+    for (const config of configs) {
+      const t = tallyRows(rows, config);
+      lines.push(
+        `| ${name} | ${config.name} | ${pct(t.errors, t.words)} | ${pct(t.intentsRight, t.requests)} (${t.intentsRight}/${t.requests}) | ${pct(t.freeRight, t.free)} (${t.freeRight}/${t.free}) | ${pct(t.freeErrors, t.freeWords)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** The report: per voice and condition, then tuning against held-out, from every rendering measured. */
+function report(rows: readonly Row[], seconds: number | undefined): string {
+  const conditions = [...new Set(rows.map((r) => r.condition))];
+  const voices = RENDERINGS.filter((r) => rows.some((row) => row.voice === r.voice && row.speed === r.speed));
+  const lines = [
+    `Corpus: ${REQUESTS.length} demo requests and ${FREE.length} free sentences, espeak-ng voices ${voices
+      .map((r) => `${voiceName(r)}${r.tuning ? '' : ' (held out)'}`)
+      .join(
+        ', ',
+      )}; white noise (seed ${NOISE_SEED}, per voice); 8 kHz = resampled to 8 kHz and back to 16 kHz.`,
+    '',
+    '### Demo intents right, per voice (pocketsphinx defaults / earlier rule / **project**)',
+    '',
+    `| voice | ${conditions.join(' | ')} | free sentences left to the fallback (earlier / **project**) |`,
+    `| --- | ${conditions.map(() => '---').join(' | ')} | --- |`,
+  ];
+  for (const voice of voices) {
+    const mine = rows.filter((r) => r.voice === voice.voice && r.speed === voice.speed);
+    const cells = conditions.map((c) => {
+      const inCondition = mine.filter((r) => r.condition === c);
+      const d = tallyRows(inCondition, DEFAULTS);
+      const e = tallyRows(inCondition, EARLIER);
+      const p = tallyRows(inCondition, PROJECT);
+      return `${d.intentsRight} / ${e.intentsRight} / **${p.intentsRight}** of ${p.requests}`;
+    });
+    const e = tallyRows(mine, EARLIER);
+    const p = tallyRows(mine, PROJECT);
+    lines.push(
+      `| ${voiceName(voice)}${voice.tuning ? '' : ' (held out)'} | ${cells.join(' | ')} | ${e.freeRight} / **${p.freeRight}** of ${p.free} |`,
+    );
+  }
+  lines.push(
+    '',
+    '### Tuning against held-out (all conditions)',
+    '',
+    ...table(
+      [
+        ['tuning voices', rows.filter((r) => r.tuning)],
+        ['held-out voices', rows.filter((r) => !r.tuning)],
+      ],
+      CONFIGS,
+    ),
+    '',
+    '### Per condition, all voices and sentences',
+    '',
+    ...table(
+      [...conditions.map((c) => [c, rows.filter((r) => r.condition === c)] as const), ['all', rows]],
+      CONFIGS,
+    ),
+    '',
+    'Misses of the project configuration (clean and 20 dB, 16 kHz):',
+    '',
+  );
+  for (const row of rows) {
+    if (!row.condition.endsWith('16 kHz')) continue;
+    const text = transcriptFor(PROJECT, row);
+    const intent = brains[row.utterance.room].intentFor(text);
+    const right = row.utterance.intent ? intent === row.utterance.intent : intent === undefined;
+    if (right) continue;
+    lines.push(
+      `- "${row.utterance.text}" (${voiceName(row)}, ${row.condition}): heard "${text}"; open "${row.open}", requests "${row.constrained ?? ''}" (fit ${row.fit?.toFixed(1) ?? '-'}, coverage ${row.coverage?.toFixed(2) ?? '-'}, sound ${row.similarity?.toFixed(2) ?? '-'})`,
+    );
+  }
+  if (seconds !== undefined) lines.push('', `${seconds.toFixed(0)} s on this machine.`);
+  return lines.join('\n');
+}
 
 export interface SpeechAccuracyResult {
   readonly markdown: string;
@@ -172,7 +411,16 @@ export interface SpeechAccuracyResult {
 }
 
 /** Runs the benchmark; undefined (with the reason printed) when pocketsphinx or espeak-ng is missing. */
-export async function speechAccuracy(quick = QUICK): Promise<SpeechAccuracyResult | undefined> {
+export async function speechAccuracy(quick = false): Promise<SpeechAccuracyResult | undefined> {
+  const argv = process.argv;
+  if (argv.includes('--report')) {
+    const rows = RENDERINGS.filter((r) => existsSync(rowsFile(r))).flatMap(
+      (r) => JSON.parse(readFileSync(rowsFile(r), 'utf8')) as Row[],
+    );
+    const markdown = report(rows, undefined);
+    console.log(markdown);
+    return { markdown, seconds: 0 };
+  }
   const cli = await detectPocketsphinx();
   if (!cli) {
     console.log(
@@ -187,127 +435,45 @@ export async function speechAccuracy(quick = QUICK): Promise<SpeechAccuracyResul
     }
   }
   const started = Date.now();
-  // The defaults and the previous configuration decode the audio as it comes; the new one fills
-  // the empty upper band of 8 kHz audio first (narrowband.ts), so its open decode is run again.
-  const open = new PocketsphinxTranscriber(cli, { bias: 'none', narrowband: false });
-  const openFilled = new PocketsphinxTranscriber(cli, { bias: 'none' });
-  const grammar = new PocketsphinxTranscriber(cli, { bias: 'grammar', narrowband: false });
-  // minSimilarity 0: the constrained text whenever the brain ranks it better; the thresholds are
-  // applied below to the same pair of texts.
-  const fallback = new PocketsphinxTranscriber(cli, { minSimilarity: 0 });
-  const dictionary = parsePronunciations(readFileSync(DEBIAN_POCKETSPHINX_DICTIONARY, 'utf8'));
-  // `--rendering=N` runs the N-th rendering alone (to spread the full run over several sittings).
-  const only = process.argv.find((a) => a.startsWith('--rendering='));
+  const only = argv.find((a) => a.startsWith('--rendering='));
   const renderings = only
     ? RENDERINGS.slice(Number(only.split('=')[1]), Number(only.split('=')[1]) + 1)
-    : quick
+    : quick || argv.includes('--quick')
       ? RENDERINGS.slice(0, 1)
       : RENDERINGS;
-  const dir = mkdtempSync(join(tmpdir(), 'chorus-speech-bench-'));
-  const random = seededRandom(NOISE_SEED);
-  // tallies[condition][config]
-  const tallies = new Map<string, Map<Config, Tally>>();
-  const tally = (condition: string, config: Config): Tally => {
-    const byConfig = tallies.get(condition) ?? new Map<Config, Tally>();
-    tallies.set(condition, byConfig);
-    const t = byConfig.get(config) ?? newTally();
-    byConfig.set(config, t);
-    return t;
-  };
-  const examples: string[] = [];
-  try {
-    const jobs: Array<() => Promise<void>> = [];
-    for (const rendering of renderings) {
-      for (const rate of [16000, 8000] as const) {
-        for (const utterance of [...REQUESTS, ...FREE]) {
-          const clean = speak(dir, utterance.text, rendering, rate);
-          for (const noisy of [false, true]) {
-            const audio = noisy ? withNoise(clean, SNR_DB, random) : clean;
-            const condition = `${noisy ? `${SNR_DB} dB SNR` : 'clean'}, ${rate / 1000} kHz`;
-            jobs.push(async () => {
-              const brain = brains[utterance.room];
-              const options = {
-                vocabulary: brain.vocabulary(),
-                rank: (t: string) => brain.intentRank(t),
-                phrases: brain.phrases(),
-              };
-              const [openText, grammarText, newText] = await Promise.all([
-                open.transcribe(audio, 16000, options),
-                grammar.transcribe(audio, 16000, options),
-                fallback.transcribe(audio, 16000, options),
-              ]);
-              // Wideband audio is decoded as it is by every configuration: no third open decode.
-              const newOpenText = isNarrowband(audio)
-                ? await openFilled.transcribe(audio, 16000, options)
-                : openText;
-              const texts: Record<Config, string> = {
-                'pocketsphinx defaults': openText,
-                'previous (grammar only)': grammarText,
-              };
-              for (const threshold of THRESHOLDS) {
-                const similar = phoneSimilarity(newOpenText, newText, dictionary) >= threshold;
-                texts[newConfig(threshold)] = similar ? newText : newOpenText;
-              }
-              if (examples.length < 14 && !noisy && rate === 16000) {
-                examples.push(
-                  `"${utterance.text}" (${rendering.voice}): defaults "${openText}", previous "${grammarText}", constrained "${newText}" (sound ${phoneSimilarity(openText, newText, dictionary).toFixed(2)})`,
-                );
-              }
-              const reference = words(utterance.text);
-              for (const config of CONFIGS) {
-                const text = texts[config] ?? '';
-                const intent = brain.intentFor(text);
-                for (const key of [condition, 'all']) {
-                  const t = tally(key, config);
-                  t.errors += editDistance(reference, words(text));
-                  t.words += reference.length;
-                  if (utterance.intent) {
-                    t.requests++;
-                    if (intent === utterance.intent) t.intentsRight++;
-                  } else {
-                    t.free++;
-                    if (intent === undefined) t.freeRight++;
-                  }
-                }
-              }
-            });
-          }
-        }
-      }
-    }
-    // Two decodes run at once per utterance; utterances go one after another (2-core machines).
-    let done = 0;
-    for (const job of jobs) {
-      await job();
-      if (++done % 20 === 0) console.log(`speech accuracy: ${done}/${jobs.length} utterances`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(0)} %`);
-  const lines = [
-    `Corpus: ${REQUESTS.length} demo requests and ${FREE.length} free sentences, espeak-ng voices ${renderings
-      .map((r) => `${r.voice} at ${r.speed} wpm`)
-      .join(', ')}; white noise (seed ${NOISE_SEED}); 8 kHz = resampled to 8 kHz and back to 16 kHz.`,
-    '',
-    '| condition | configuration | WER | demo intents right | free sentences left to the fallback |',
-    '| --- | --- | --- | --- | --- |',
-  ];
-  for (const [condition, byConfig] of tallies) {
-    for (const config of CONFIGS) {
-      const t = byConfig.get(config) ?? newTally();
-      lines.push(
-        `| ${condition} | ${config} | ${pct(t.errors, t.words)} | ${pct(t.intentsRight, t.requests)} (${t.intentsRight}/${t.requests}) | ${pct(t.freeRight, t.free)} |`,
-      );
-    }
-  }
-  lines.push('', 'Examples (clean, 16 kHz):', '', ...examples.map((e) => `- ${e}`));
+  const rows: Row[] = [];
+  for (const rendering of renderings) rows.push(...(await measure(rendering, cli)));
   const seconds = (Date.now() - started) / 1000;
-  lines.push('', `${seconds.toFixed(0)} s on this machine${quick ? ' (--quick)' : ''}.`);
-  const markdown = lines.join('\n');
+  const markdown = report(rows, seconds);
   console.log(markdown);
   return { markdown, seconds };
 }
+
+/** What limits the figures, from reading the misses (updated with the figures). */
+const BOUNDS: readonly string[] = [
+  '### What bounds the remaining misses',
+  '',
+  '- Goals: clean 16 kHz >= 90 % is met on en-us 165 wpm (9/10) and en-us+f3 (10/10, held out), not on',
+  '  en-us 140 wpm (7/10) or en 185 wpm (6/10); 20 dB SNR >= 75 % is met on no voice at 16 kHz (7/10 each).',
+  '- Free sentences: the rule left 156 of 160 to the fallback (earlier rule: 128). Three were forced, at',
+  '  fit -2.8, -2.4 (en-us 165 wpm: "Where is the nearest train station?" -> "weather in tokyo today") and',
+  '  -0.7 (en-us+f3 at 8 kHz: "Please call me back later" -> "i need help with billing"); in the fourth the',
+  '  open decode itself heard "owe" (en-us 140 wpm, 8 kHz). Their WER is the defaults\' (82 % both).',
+  '- Noise: at 20 dB the request grammar itself goes wrong on the longer requests ("Book an appointment',
+  '  tomorrow at 2pm" -> "what is the weather in tokyo today", "I need help with billing" -> "hello") or',
+  '  finds no path; the fit rejects those (-10 to -14), so the open text stands and rarely holds an intent.',
+  '  Bound: the constrained decode in white noise, not the choice.',
+  '- Short requests, clean: "Thank you" fits -3.5 to -7.9 and "Hello everyone" -3.2 on some voices, so',
+  '  the right request is dropped; fit >= -4 keeps more of them but lets free sentences through (tables).',
+  '- en 185 wpm, "Max, tell me a joke": the Max room\'s grammar finds no path at all (no constrained text).',
+  '- Clean 8 kHz: the filled band (tuned on en-us) leaves en 185 wpm at 4/10: its request grammar finds the',
+  '  right request in only 4 of 10. Unexplored: the silence between words is empty below 4 kHz as well.',
+  '- A flaw the held-out voices showed, left in so their figures stay unseen by the tuning: a request the',
+  '  brain ranks higher replaces an open text that already holds another intent (en-us 140 wpm, 20 dB:',
+  '  open "hotel appointment tomorrow at two pm" became "what is the weather in mumbai today").',
+  '- Time: 250-920 s per voice on this machine, depending on the load (2 cores shared with other builds);',
+  '  the voices were run one at a time (`--rendering=N`) and reported together (`--report`).',
+];
 
 /** Writes test/bench/SPEECH.md, which `npm run bench` includes in RESULTS.md. */
 export function writeSpeechResults(result: SpeechAccuracyResult): void {
@@ -316,12 +482,32 @@ export function writeSpeechResults(result: SpeechAccuracyResult): void {
     '',
     'Goal: demo intents recognized in >= 90 % of clean utterances and >= 75 % at 20 dB SNR.',
     '',
-    "8 kHz audio has nothing above 4 kHz, where pocketsphinx's wideband model still computes features; the",
-    "project's configuration fills that band with quiet noise first (packages/local/src/stt/narrowband.ts),",
-    'the defaults and the previous configuration decode it as it comes. Without the fill, the project scored',
-    '0/10 demo intents on clean 8 kHz audio.',
+    "How the project's configuration decides (packages/local/src/stt/pocketsphinx.ts): each turn is decoded",
+    "three times at once: with pocketsphinx's own language model (the open decode), with a grammar of the",
+    "room's requests (the brain's example phrases), and with a free loop of single phones. The request is",
+    'kept only when the brain ranks it above the open text, its acoustic score per 10 ms frame is at most',
+    `${-DEFAULT_MIN_FIT} below the phone loop's (fit), and its words take up at least ${DEFAULT_MIN_COVERAGE} of the frames the loop gives`,
+    'to speech (coverage); otherwise the open text stands, so a free sentence is never forced onto a',
+    'request. The request grammar and the phone loop load dictionaries of a few dozen words, which makes',
+    'them about a tenth of the open decode. 8 kHz audio gets its empty 4-8 kHz band filled with quiet',
+    'noise first (narrowband.ts).',
+    '',
+    'The earlier rule (keep the request when it sounds like the open text, phone similarity >= 0.2) was',
+    'chosen on one voice and four free sentences. On voices whose open decode is far off (en 185 wpm: "also',
+    'when you are" for "What\'s the weather in Paris?") it dropped requests the grammar had right, and on',
+    'six further free sentences it turned 9 of 24 (en-us 165 wpm) into requests.',
+    '',
+    'Tuning and held out: the fit and coverage thresholds were chosen on en-us 165 wpm and en 185 wpm,',
+    'all twenty sentences; en-us 140 wpm and en-us+f3 were decoded after the rule was committed and are',
+    'reported apart. Among the settings that, in the tuning run, left every free sentence of the tuning',
+    'voices to the fallback, the default keeps the most requests. (The tuning run decoded en-us 165 wpm',
+    'with the same commands before the bench did; in the bench two of its free sentences passed both',
+    'thresholds (fit -2.8 and -2.4, coverage 0.81 and 0.63) where that run had them just outside: the',
+    'thresholds sit close to free speech.)',
     '',
     result.markdown,
+    '',
+    ...BOUNDS,
     '',
   ].join('\n');
   writeFileSync(join(HERE, 'SPEECH.md'), md);
@@ -329,5 +515,7 @@ export function writeSpeechResults(result: SpeechAccuracyResult): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await speechAccuracy();
-  if (result && !process.argv.some((a) => a.startsWith('--rendering='))) writeSpeechResults(result);
+  const partial = process.argv.some((a) => a.startsWith('--rendering=') || a === '--quick');
+  // --report writes SPEECH.md from the rows of renderings measured in separate sittings.
+  if (result && !partial) writeSpeechResults(result);
 }

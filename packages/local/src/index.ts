@@ -26,12 +26,15 @@ export { type Pronunciations, parsePronunciations, phoneSimilarity } from './stt
 export {
   chooseTranscript,
   DEBIAN_POCKETSPHINX_DICTIONARY,
+  DEFAULT_MIN_COVERAGE,
+  DEFAULT_MIN_FIT,
   DEFAULT_MIN_SIMILARITY,
   detectPocketsphinx,
   type PocketsphinxCli,
   type PocketsphinxOptions,
   PocketsphinxTranscriber,
   pocketsphinxTranscriber,
+  type TurnDecodes,
 } from './stt/pocketsphinx.js';
 export {
   INSTALL_SPEECH_RECOGNITION,
