@@ -11,6 +11,7 @@ import { fillHighBand, isNarrowband } from './narrowband.js';
 import { phoneLoopDictionary, phoneLoopGrammar } from './phone-loop.js';
 import { type Pronunciations, parsePronunciations, phoneSimilarity } from './phone-similarity.js';
 import { runProcess } from './run-process.js';
+import { frameSpeech, type SpeechFramingOptions } from './speech-framing.js';
 import type { TranscribeOptions, Transcriber } from './transcriber.js';
 
 /** Where Debian's `pocketsphinx-en-us` puts the dictionary. */
@@ -78,6 +79,13 @@ export interface PocketsphinxOptions {
    * leaves the rest to silence.
    */
   readonly minCoverage?: number;
+  /**
+   * The request grammar and the phone loop, whose scores make the fit, decode the turn trimmed to its
+   * speech and padded with a fixed amount of its own background (`speech-framing.ts`), so the fit
+   * does not depend on how much silence the turn detector left around the speech (default: 300 ms of
+   * background, 150 ms of margin). `false` decodes the turn as it came (the rule before).
+   */
+  readonly framing?: SpeechFramingOptions | false;
   /** @deprecated use `bias: 'none'`; `false` means no grammar. */
   readonly useGrammar?: boolean;
 }
@@ -121,6 +129,8 @@ export interface TurnDecodes {
    * the grammar had to call silence). Well below 1, the request is shorter than what was said.
    */
   readonly coverage?: number;
+  /** The same difference of scores per frame the phone loop gives to speech (not to silence). */
+  readonly speechFit?: number;
   /** How alike the open and the constrained text sound, 0-1 (phones); used when there is no fit. */
   readonly similarity?: number;
 }
@@ -215,21 +225,22 @@ export class PocketsphinxTranscriber implements Transcriber {
   /**
    * The decodes {@link transcribe} chooses from, for measuring the choice (test/bench/speech-accuracy.ts).
    * With `bias: 'fallback'`, a rank and phrases, three run at once: the open decode, the room's
-   * requests as a grammar, and the phone loop the requests' fit is measured against.
+   * requests as a grammar, and the phone loop the requests' fit is measured against. `open`, when
+   * given, is the open decode of this same turn made before (a bench measuring several settings of
+   * one turn): it is not run again.
    */
   async decodeTurn(
     audio: Int16Array,
     sampleRate: number,
     options: TranscribeOptions = {},
+    open?: string,
   ): Promise<TurnDecodes> {
     if (sampleRate !== 16000 && sampleRate !== 8000)
       throw new Error(`pocketsphinx needs 16 kHz (or 8 kHz) audio, got ${sampleRate} Hz`);
     if (audio.length === 0) return { open: '' };
     const wideband = sampleRate === 8000 ? await resamplePcm16(audio, 8000, 16000) : audio;
-    const prepared =
-      this.options.narrowband !== false && (sampleRate === 8000 || isNarrowband(wideband))
-        ? fillHighBand(wideband)
-        : wideband;
+    const narrowband = this.options.narrowband !== false && (sampleRate === 8000 || isNarrowband(wideband));
+    const prepared = narrowband ? fillHighBand(wideband) : wideband;
     const dir = await mkdtemp(join(tmpdir(), 'chorus-sphinx-'));
     try {
       const wavPath = join(dir, 'turn.wav');
@@ -276,41 +287,57 @@ export class PocketsphinxTranscriber implements Transcriber {
       }
       // The fit needs acoustic scores, which only the classic CLI's log gives (`-backtrace`).
       const scored = this.cli.kind === 'continuous';
+      // The two decodes the fit compares hear the turn framed to its speech, so their scores do not
+      // depend on the silence the cut left (speech-framing.ts). The open decode hears the turn as it
+      // came: its text is pocketsphinx's own reading of the turn, which framing moved either way.
+      let fitPath = wavPath;
       if (scored) {
         await writeFile(join(dir, 'phones.gram'), phoneLoopGrammar());
         await writeFile(join(dir, 'phones.dict'), phoneLoopDictionary());
+        const framing = this.options.framing;
+        if (framing !== false) {
+          const framed = frameSpeech(wideband, framing);
+          fitPath = join(dir, 'framed.wav');
+          await writeFile(fitPath, encodeWav(narrowband ? fillHighBand(framed) : framed, 16000));
+        }
       }
       // All decodes at once: one process each, so the turn waits for the slowest, not for the sum.
-      const [open, constrained, phones] = await Promise.all([
-        this.decode(wavPath, [], signal),
+      const [openText, constrained, phones] = await Promise.all([
+        open ?? this.decode(wavPath, [], signal),
         scored
-          ? this.decodeScored(wavPath, requestArgs, join(dir, 'requests.log'), signal)
+          ? this.decodeScored(fitPath, requestArgs, join(dir, 'requests.log'), signal)
           : this.decode(wavPath, requestArgs, signal).then((text) => ({ text, backtrace: undefined })),
         scored
           ? this.decodeScored(
-              wavPath,
+              fitPath,
               ['-jsgf', join(dir, 'phones.gram'), '-dict', join(dir, 'phones.dict')],
               join(dir, 'phones.log'),
               signal,
             )
           : undefined,
       ]);
-      if (!constrained.text) return { open };
+      if (!constrained.text) return { open: openText };
       const fit =
         constrained.backtrace && phones?.backtrace && constrained.backtrace.frames > 0
           ? (constrained.backtrace.acousticScore - phones.backtrace.acousticScore) /
             constrained.backtrace.frames
+          : undefined;
+      const speechFit =
+        constrained.backtrace && phones?.backtrace && phones.backtrace.wordFrames > 0
+          ? (constrained.backtrace.acousticScore - phones.backtrace.acousticScore) /
+            phones.backtrace.wordFrames
           : undefined;
       const coverage =
         constrained.backtrace && phones?.backtrace && phones.backtrace.wordFrames > 0
           ? constrained.backtrace.wordFrames / phones.backtrace.wordFrames
           : undefined;
       return {
-        open,
+        open: openText,
         constrained: constrained.text,
         ...(coverage === undefined ? {} : { coverage }),
-        similarity: phoneSimilarity(open, constrained.text, known.pronunciations),
+        similarity: phoneSimilarity(openText, constrained.text, known.pronunciations),
         ...(fit === undefined ? {} : { fit }),
+        ...(speechFit === undefined ? {} : { speechFit }),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });
