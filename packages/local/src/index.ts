@@ -36,6 +36,7 @@ export {
   pocketsphinxTranscriber,
   type TurnDecodes,
 } from './stt/pocketsphinx.js';
+export type { SpeechFramingOptions } from './stt/speech-framing.js';
 export {
   INSTALL_SPEECH_RECOGNITION,
   NO_TRANSCRIBER_MESSAGE,

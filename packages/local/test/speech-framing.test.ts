@@ -50,14 +50,18 @@ describe('a turn framed to its speech', () => {
     expect(Buffer.from(tight.buffer).equals(Buffer.from(loose.buffer))).toBe(true);
   });
 
-  it('pads steady noise with the noise, not with digital silence', () => {
+  it('pads a noisy turn with digital silence and keeps the noise next to the speech', () => {
     const speech = speechOnly(recorded);
     const noisy = withSilence(speech, 500, 500, 16000);
     for (let i = 0; i < noisy.length; i++) noisy[i] = (noisy[i] ?? 0) + (i % 7) * 40 - 120;
     const framed = frameSpeech(noisy);
-    expect(framed.slice(0, 100).some((s) => s !== 0)).toBe(true);
     const bounds = speechBounds(noisy);
-    expect(bounds?.quietIsBackground).toBe(true);
+    if (!bounds) throw new Error('no speech found');
+    // 300 ms of silence, then the turn from 150 ms before its speech on.
+    expect(framed.slice(0, 4800).every((s) => s === 0)).toBe(true);
+    expect(framed.slice(4800, 4900)).toEqual(noisy.slice(bounds.start, bounds.start + 100));
+    expect(bounds.start).toBeGreaterThan(8000 - 2400 - 160);
+    expect(bounds.start).toBeLessThan(8000 - 2400 + 160);
   });
 
   it('leaves a turn with nothing that stands out as it is', () => {

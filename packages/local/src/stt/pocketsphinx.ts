@@ -81,9 +81,9 @@ export interface PocketsphinxOptions {
   readonly minCoverage?: number;
   /**
    * The request grammar and the phone loop, whose scores make the fit, decode the turn trimmed to its
-   * speech and padded with a fixed amount of its own background (`speech-framing.ts`), so the fit
-   * does not depend on how much silence the turn detector left around the speech (default: 300 ms of
-   * background, 150 ms of margin). `false` decodes the turn as it came (the rule before).
+   * speech and padded with a fixed amount of digital silence (`speech-framing.ts`), so the fit does
+   * not depend on how much silence (or noise) the turn detector left around the speech (default:
+   * 150 ms kept either side of the speech, 300 ms of silence added). `false` decodes the turn as it came (the rule before).
    */
   readonly framing?: SpeechFramingOptions | false;
   /** @deprecated use `bias: 'none'`; `false` means no grammar. */

@@ -1,6 +1,6 @@
 /**
- * A turn brought to the same surroundings whatever cut it: its speech, with a fixed amount of the
- * turn's own background before and after.
+ * A turn brought to the same surroundings whatever cut it: its speech, with a fixed amount of digital
+ * silence before and after.
  *
  * pocketsphinx's front end starts its noise estimate (spectral subtraction) from the first frames it
  * reads and drops what its own VAD calls silence. A turn the VAD cut at the very start of speech
@@ -8,6 +8,12 @@
  * and every score of the decode moves: the request grammar's fit against the phone loop measured
  * +2.3 per frame on a padded recording and -3.0 on the same words as the turn detector cut them.
  * Trimmed to the speech and padded to a fixed length, both decode alike.
+ *
+ * The padding is digital silence, even in a noisy turn: pocketsphinx's VAD drops silence, but keeps
+ * steady noise in the utterance, and the more of it there is, the further its cepstral mean (taken over
+ * the utterance) moves from the speech's. Tried on noisy (20 dB SNR) turns of four requests, 3 seeds:
+ * the grammar found the right request in 10 of 12 as cut, 12 framed with silence, 3 framed with the
+ * turn's own noise repeated, and 0 of 6 when 200 ms more of the line's noise came before the turn.
  *
  * The speech is told from the turn's own background, so the turn must hold some: the turn detector's
  * closing silence leaves at least 300 ms (500 ms, less the VAD's hang-over).
@@ -17,7 +23,7 @@
 const FRAME = 160;
 
 export interface SpeechFramingOptions {
-  /** Background added before and after the speech (default {@link DEFAULT_PAD_MS}). */
+  /** Silence added before and after the speech (default {@link DEFAULT_PAD_MS}). */
   readonly padMs?: number;
   /**
    * Audio kept either side of the loud part, for onsets and endings quieter than the threshold
@@ -34,12 +40,6 @@ export const DEFAULT_MARGIN_MS = 150;
 const ABOVE_FLOOR_DB = 12;
 /** ...and is no further than this below its loudest (a clean turn's floor is digital silence). */
 const BELOW_PEAK_DB = 45;
-/** The quietest stretch counts as background only this far below the loudest frame. */
-const BACKGROUND_BELOW_PEAK_DB = 20;
-/** Background quieter than this (about -60 dBFS) is padded as digital silence, whatever it holds. */
-const SILENT_BELOW_DB = 30;
-/** The stretch of background repeated as padding. */
-const BACKGROUND_FRAMES = 10;
 
 function frameDb(audio: Int16Array, frame: number): number {
   let sum = 0;
@@ -58,11 +58,6 @@ export interface SpeechBounds {
    */
   readonly start: number;
   readonly end: number;
-  /** Where the turn's quietest 100 ms begin, and whether they are background (well below the speech). */
-  readonly quietest: number;
-  readonly quietIsBackground: boolean;
-  /** The level of those 100 ms (mean square, dB; about -30 for digital silence). */
-  readonly quietDb: number;
 }
 
 /** Where the speech of a 16 kHz turn lies, in samples; undefined when nothing stands out. */
@@ -83,18 +78,6 @@ export function speechBounds(audio: Int16Array, marginMs = DEFAULT_MARGIN_MS): S
       break;
     }
   }
-  // The quietest stretch of the turn: its background, repeated as padding.
-  let quietest = 0;
-  let quietestSum = Number.POSITIVE_INFINITY;
-  const span = Math.min(BACKGROUND_FRAMES, frames);
-  for (let f = 0; f + span <= frames; f++) {
-    let sum = 0;
-    for (let k = f; k < f + span; k++) sum += 10 ** ((levels[k] ?? 0) / 10);
-    if (sum < quietestSum) {
-      quietestSum = sum;
-      quietest = f * FRAME;
-    }
-  }
   // To the sample: the first and last sample as loud as the threshold's level, so the same speech is
   // placed alike whatever the 10 ms grid of the cut.
   const amplitude = 10 ** (threshold / 20);
@@ -103,36 +86,21 @@ export function speechBounds(audio: Int16Array, marginMs = DEFAULT_MARGIN_MS): S
   let offset = (last + 1) * FRAME - 1;
   while (offset > last * FRAME && Math.abs(audio[offset] ?? 0) < amplitude) offset--;
   const margin = Math.round((marginMs / 1000) * 16000);
-  const quietDb = 10 * Math.log10(quietestSum / span);
-  return {
-    start: onset - margin,
-    end: offset + 1 + margin,
-    quietest,
-    // A turn that is loud throughout (speech from end to end) has no background to repeat.
-    quietIsBackground: quietDb < peak - BACKGROUND_BELOW_PEAK_DB,
-    quietDb,
-  };
+  return { start: onset - margin, end: offset + 1 + margin };
 }
 
 /**
- * The turn's speech and margins (see {@link speechBounds}) with `padMs` of background before and
- * after, so the speech always starts `padMs + marginMs` into the result. Background is the turn's
- * quietest 100 ms repeated when it is quiet next to the speech (steady noise), otherwise digital
- * silence (a clean turn: silence, or a pause of a turn with no silence left around it); it also stands in for margin the cut did not leave. A turn with nothing that
- * stands out is returned as it is.
+ * The turn's speech and margins (see {@link speechBounds}) with `padMs` of digital silence before and
+ * after, so the speech always starts `padMs + marginMs` into the result (margin the cut did not leave
+ * is silence too). A turn with nothing that stands out is returned as it is.
  */
 export function frameSpeech(audio: Int16Array, options: SpeechFramingOptions = {}): Int16Array {
   const bounds = speechBounds(audio, options.marginMs);
   if (!bounds) return audio;
   const pad = Math.round(((options.padMs ?? DEFAULT_PAD_MS) / 1000) * 16000);
-  const backgroundLength = Math.min(BACKGROUND_FRAMES * FRAME, audio.length - bounds.quietest);
-  const background = audio.subarray(bounds.quietest, bounds.quietest + backgroundLength);
-  const usable = bounds.quietIsBackground && bounds.quietDb > SILENT_BELOW_DB && backgroundLength > 0;
   const out = new Int16Array(pad + (bounds.end - bounds.start) + pad);
-  for (let i = 0; i < out.length; i++) {
-    const at = bounds.start - pad + i;
-    const inside = i >= pad && i < out.length - pad && at >= 0 && at < audio.length;
-    out[i] = inside ? (audio[at] ?? 0) : usable ? (background[i % backgroundLength] ?? 0) : 0;
-  }
+  const from = Math.max(0, bounds.start);
+  const to = Math.min(audio.length, bounds.end);
+  out.set(audio.subarray(from, to), pad + (from - bounds.start));
   return out;
 }
