@@ -26,13 +26,17 @@ export { type Pronunciations, parsePronunciations, phoneSimilarity } from './stt
 export {
   chooseTranscript,
   DEBIAN_POCKETSPHINX_DICTIONARY,
+  DEFAULT_MIN_COVERAGE,
+  DEFAULT_MIN_FIT,
   DEFAULT_MIN_SIMILARITY,
   detectPocketsphinx,
   type PocketsphinxCli,
   type PocketsphinxOptions,
   PocketsphinxTranscriber,
   pocketsphinxTranscriber,
+  type TurnDecodes,
 } from './stt/pocketsphinx.js';
+export type { SpeechFramingOptions } from './stt/speech-framing.js';
 export {
   INSTALL_SPEECH_RECOGNITION,
   NO_TRANSCRIBER_MESSAGE,
