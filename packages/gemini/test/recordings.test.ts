@@ -54,29 +54,36 @@ describe.skipIf(!directory)('recorded Gemini Live sessions', () => {
     }
   });
 
+  /**
+   * Plays `recording` back to the adapter through the fake and returns every model event: each further
+   * recorded client frame is answered by the recorded service, so one message is sent for each.
+   */
+  async function playBack(
+    recording: GeminiRecording,
+    modalities: ('audio' | 'text')[],
+  ): Promise<ModelEvent[]> {
+    fake = await FakeGeminiServer.start({ playback: recordedExchanges(recording), frameEncoding: 'binary' });
+    const live = new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: new TestClock() });
+    model = live;
+    const events: ModelEvent[] = [];
+    live.events$.subscribe((event) => events.push(event));
+    const expectedFrames = recording.frames.filter((frame) => frame.from === 'server').length;
+    await live.connect({ ...baseSession, modalities });
+    const turns = recording.frames.filter((frame) => frame.from === 'client').length - 1;
+    for (let turn = 0; turn < turns; turn += 1) {
+      live.send({ type: 'text', text: `turn ${turn}` });
+      live.createResponse();
+    }
+    const fakeServer = fake;
+    while (fakeServer.sent.length < expectedFrames) await io(5);
+    await io(30);
+    return events;
+  }
+
   it.each(cases)(
     '%s: played back to the adapter, maps to the recorded words, calls and session',
     async (_name, recording) => {
-      fake = await FakeGeminiServer.start({
-        playback: recordedExchanges(recording),
-        frameEncoding: 'binary',
-      });
-      const live = new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: new TestClock() });
-      model = live;
-      const events: ModelEvent[] = [];
-      live.events$.subscribe((event) => events.push(event));
-      const expectedFrames = recording.frames.filter((frame) => frame.from === 'server').length;
-      await live.connect({ ...baseSession, modalities: ['text'] });
-      // Each further recorded client frame is answered by the recorded service: send one message for each.
-      const turns = recording.frames.filter((frame) => frame.from === 'client').length - 1;
-      for (let turn = 0; turn < turns; turn += 1) {
-        live.send({ type: 'text', text: `turn ${turn}` });
-        live.createResponse();
-      }
-      const fakeServer = fake;
-      while (fakeServer.sent.length < expectedFrames) await io(5);
-      await io(30);
-
+      const events = await playBack(recording, ['text']);
       const messages = serverMessages(recording);
       expect(events.filter((e) => e.type === 'model_error')).toEqual([]);
       const sessionId = messages.find((m) => m.setupComplete)?.setupComplete?.sessionId;
@@ -120,24 +127,7 @@ describe.skipIf(!directory)('recorded Gemini Live sessions', () => {
   it.each(withAudio)(
     '%s: recorded audio is decoded once into bytes, the same audio byte for byte and the same base64',
     async (_name, recording) => {
-      fake = await FakeGeminiServer.start({
-        playback: recordedExchanges(recording),
-        frameEncoding: 'binary',
-      });
-      const live = new GeminiRealtimeModel({ apiKey: fake.apiKey, url: fake.url, clock: new TestClock() });
-      model = live;
-      const events: ModelEvent[] = [];
-      live.events$.subscribe((event) => events.push(event));
-      const expectedFrames = recording.frames.filter((frame) => frame.from === 'server').length;
-      await live.connect({ ...baseSession, modalities: ['audio'] });
-      const turns = recording.frames.filter((frame) => frame.from === 'client').length - 1;
-      for (let turn = 0; turn < turns; turn += 1) {
-        live.send({ type: 'text', text: `turn ${turn}` });
-        live.createResponse();
-      }
-      const fakeServer = fake;
-      while (fakeServer.sent.length < expectedFrames) await io(5);
-      await io(30);
+      const events = await playBack(recording, ['audio']);
       const recorded = serverMessages(recording).flatMap((m) =>
         (m.serverContent?.modelTurn?.parts ?? []).flatMap((p) =>
           p.inlineData?.mimeType.startsWith('audio/') ? [p.inlineData.data] : [],

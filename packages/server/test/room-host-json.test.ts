@@ -33,19 +33,24 @@ function collector(): RoomListener & { frames: string[] } {
   return { frames, event: (_event, json) => frames.push(json()), ended: () => {} };
 }
 
+/** A shared-view room served by a `RoomHost`, with three users in it. */
+async function threeUsers() {
+  const { room, bus } = sharedViewRoom();
+  const host = new RoomHost(
+    { chat: () => room },
+    new Inspector(),
+    new GatewayMetrics(),
+    pino({ level: 'silent' }),
+    new TestClock(),
+  );
+  const users = [collector(), collector(), collector()];
+  for (const [i, listener] of users.entries()) await host.open('chat', listener, undefined, { id: `u${i}` });
+  return { bus, host, users };
+}
+
 describe('RoomHost serialization', () => {
   it("serializes each event once for all its users' views, to the same JSON", async () => {
-    const { room, bus } = sharedViewRoom();
-    const host = new RoomHost(
-      { chat: () => room },
-      new Inspector(),
-      new GatewayMetrics(),
-      pino({ level: 'silent' }),
-      new TestClock(),
-    );
-    const users = [collector(), collector(), collector()];
-    for (const [i, listener] of users.entries())
-      await host.open('chat', listener, undefined, { id: `u${i}` });
+    const { bus, host, users } = await threeUsers();
     const event: ServerEvent = {
       type: 'agent_response_audio_delta',
       agent_id: 'a',
@@ -63,17 +68,7 @@ describe('RoomHost serialization', () => {
   });
 
   it('audio held as bytes: one base64 encoding for all users, put into the JSON without serializing the event', async () => {
-    const { room, bus } = sharedViewRoom();
-    const host = new RoomHost(
-      { chat: () => room },
-      new Inspector(),
-      new GatewayMetrics(),
-      pino({ level: 'silent' }),
-      new TestClock(),
-    );
-    const users = [collector(), collector(), collector()];
-    for (const [i, listener] of users.entries())
-      await host.open('chat', listener, undefined, { id: `u${i}` });
+    const { bus, host, users } = await threeUsers();
     let encoded = 0;
     const audio = Uint8Array.from({ length: 4800 }, (_, i) => (i * 13) & 0xff);
     const format = { type: 'audio/pcm', rate: 24000 } as const;
