@@ -27,6 +27,25 @@ describe('pocketsphinx backtrace', () => {
     });
   });
 
+  it('sums every utterance when pocketsphinx split the file at a pause (frames counted from the start)', () => {
+    const second = [
+      'INFO: pocketsphinx.c(1168): thank you (-2100)',
+      'word                 start end   pprob ascr       lscr       lback',
+      '<sil>                307   320   1.000 -150       -337       1  ',
+      'thank                321   345   1.000 -900       0          1  ',
+      'you                  346   370   1.000 -800       0          1  ',
+      '<sil>                371   400   1.000 -250       -337       1  ',
+    ].join('\n');
+    const both = parseBacktrace(`${LOG}\n${second}`);
+    expect(both).toEqual({
+      acousticScore: -331 - 727 - 562 - 1829 - 442 - 150 - 900 - 800 - 250,
+      // 195 frames of the first path and 94 of the second, not the file's 401
+      frames: 195 + 94,
+      wordFrames: 31 + 12 + 40 + 25 + 25,
+      words: ['<sil>', "what's", 'the', 'paris(2)', '<sil>', '<sil>', 'thank', 'you', '<sil>'],
+    });
+  });
+
   it('finds nothing in a log without a backtrace', () => {
     expect(parseBacktrace('INFO: nothing decoded\n')).toBeUndefined();
     expect(parseBacktrace('word start end pprob ascr lscr lback\nINFO: end\n')).toBeUndefined();

@@ -22,28 +22,32 @@ export interface Backtrace {
 
 const HEADER = /^word\s+start\s+end\s+pprob\s+ascr\s+lscr\s+lback\s*$/;
 
-/** The last backtrace in a pocketsphinx log; undefined when the log has none (nothing decoded). */
+/**
+ * The backtrace of a pocketsphinx log, over every utterance in it; undefined when it has none (nothing
+ * decoded). `pocketsphinx_continuous -infile` splits a file at its pauses and logs one backtrace per
+ * part, with frame numbers counted from the file's start: the scores and word frames of all parts are
+ * summed and `frames` is what the parts' paths cover, so a fit per frame weighs every part.
+ */
 export function parseBacktrace(log: string): Backtrace | undefined {
   const lines = log.split('\n');
-  let header = -1;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (HEADER.test((lines[i] ?? '').trim())) {
-      header = i;
-      break;
-    }
-  }
-  if (header < 0) return undefined;
   let acousticScore = 0;
   let frames = 0;
   let wordFrames = 0;
   const words: string[] = [];
-  for (const line of lines.slice(header + 1)) {
-    const [word, start, end, , ascr, ...rest] = line.trim().split(/\s+/);
-    if (!word || rest.length !== 2 || !/^-?\d+$/.test(ascr ?? '') || !/^\d+$/.test(end ?? '')) break;
-    acousticScore += Number(ascr);
-    frames = Math.max(frames, Number(end) + 1);
-    if (!/^[<[(]/.test(word)) wordFrames += Number(end) - Number(start) + 1;
-    if (word !== '(NULL)') words.push(word);
+  for (let header = 0; header < lines.length; header++) {
+    if (!HEADER.test((lines[header] ?? '').trim())) continue;
+    let first = Number.POSITIVE_INFINITY;
+    let last = -1;
+    for (const line of lines.slice(header + 1)) {
+      const [word, start, end, , ascr, ...rest] = line.trim().split(/\s+/);
+      if (!word || rest.length !== 2 || !/^-?\d+$/.test(ascr ?? '') || !/^\d+$/.test(end ?? '')) break;
+      acousticScore += Number(ascr);
+      first = Math.min(first, Number(start));
+      last = Math.max(last, Number(end));
+      if (!/^[<[(]/.test(word)) wordFrames += Number(end) - Number(start) + 1;
+      if (word !== '(NULL)') words.push(word);
+    }
+    if (last >= first) frames += last - first + 1;
   }
   return words.length === 0 ? undefined : { acousticScore, frames, wordFrames, words };
 }
