@@ -108,6 +108,9 @@ describe('bytesFromBase64Quick', () => {
     for (const bad of [
       `${text.slice(0, 1000)}*${text.slice(1001)}`,
       `${text.slice(0, 1000)} ${text.slice(1000)}`,
+      // URL-safe characters, which Node's decoder would take
+      `${text.slice(0, 1000)}-${text.slice(1001)}`,
+      `${text.slice(0, 1000)}_${text.slice(1001)}`,
     ]) {
       expect(() => bytesFromBase64Quick(bad)).toThrow(/invalid base64/);
     }

@@ -71,13 +71,15 @@ export function bytesFromBase64(b64: string): Uint8Array {
  * Decodes base64 that arrives in bulk (provider audio) at the cost of the decode alone: the
  * fixed-cost {@link looksLikeBase64} check, then Node's decoder, whose output length is compared
  * with the text's (a character it skips makes the audio shorter, and the text is then checked in
- * full by {@link bytesFromBase64}). Only the URL-safe `-` and `_` in the middle of a long string are
- * decoded rather than refused. Where Buffer is missing it is {@link bytesFromBase64}.
+ * full by {@link bytesFromBase64}), as is text with a URL-safe `-` or `_` anywhere. Where Buffer is
+ * missing it is {@link bytesFromBase64}.
  *
  * @throws Error when `b64` is not valid base64, as {@link bytesFromBase64} does.
  */
 export function bytesFromBase64Quick(b64: string): Uint8Array {
-  if (!NodeBuffer || !looksLikeBase64(b64)) return bytesFromBase64(b64);
+  // Node's decoder takes the URL-safe `-` and `_`, which the full check refuses: such text goes there.
+  if (!NodeBuffer || !looksLikeBase64(b64) || b64.includes('-') || b64.includes('_'))
+    return bytesFromBase64(b64);
   const buffer = NodeBuffer.from(b64, 'base64');
   let padding = 0;
   if (b64.endsWith('==')) padding = 2;

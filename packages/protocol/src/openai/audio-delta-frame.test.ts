@@ -125,6 +125,17 @@ describe('readOpenAIAudioDelta: audio deltas read straight from the frame into b
     );
   });
 
+  it('sends long audio with a URL-safe character in its middle to the full parse, which refuses it', () => {
+    const audio = Buffer.from(Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff)).toString('base64');
+    for (const char of ['-', '_']) {
+      const middle = Math.floor(audio.length / 2);
+      const mangled = `${audio.slice(0, middle)}${char}${audio.slice(middle + 1)}`;
+      expect(readOpenAIAudioDelta(Buffer.from(frameText({ ...base, delta: mangled })))).toBeUndefined();
+    }
+    // the same audio, unmangled, is read in place
+    expect(readOpenAIAudioDelta(Buffer.from(frameText({ ...base, delta: audio })))).toBeDefined();
+  });
+
   it('reads a frame from a byte view at an offset in a larger buffer', () => {
     const text = frameText(base);
     const pool = Buffer.alloc(text.length + 7);

@@ -17,6 +17,8 @@ export interface OpenAIAudioDeltaFrame {
 const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const DASH = 0x2d;
+const UNDERSCORE = 0x5f;
 const GA_TYPE = ascii('response.output_audio.delta');
 const BETA_TYPE = ascii('response.audio.delta');
 
@@ -66,14 +68,19 @@ function plainStringEnd(frame: Uint8Array, start: number, limit: number): number
   return -1;
 }
 
-/** Whether the audio's base64 ends, and its length, are what `looksLikeBase64` accepts. */
+/**
+ * Whether the audio's base64 ends, and its length, are what `looksLikeBase64` accepts, and it holds
+ * no URL-safe `-` or `_` anywhere (Node's decoder would take them where the full check refuses them;
+ * finding them is a native byte search, not a loop over the audio).
+ */
 function edgesLookLikeBase64(frame: Uint8Array, start: number, end: number, padding: number): boolean {
   const last = end - padding;
   const head = Math.min(last, start + EDGE);
   for (let i = start; i < head; i++) if (IN_ALPHABET[frame[i] as number] !== 1) return false;
   for (let i = Math.max(head, last - EDGE); i < last; i++)
     if (IN_ALPHABET[frame[i] as number] !== 1) return false;
-  return true;
+  const audio = frame.subarray(start, last);
+  return audio.indexOf(DASH) < 0 && audio.indexOf(UNDERSCORE) < 0;
 }
 
 /**
@@ -88,8 +95,8 @@ function edgesLookLikeBase64(frame: Uint8Array, start: number, end: number, padd
  *
  * The audio's first and last 64 characters are checked against the alphabet and the decoded
  * length against the text's: a character the decoder skips (outside the alphabet) shortens the
- * audio and sends the frame to the full parse. Only the URL-safe `-` and `_` in the middle are
- * decoded rather than refused, as the forwarding of base64 text always did.
+ * audio and sends the frame to the full parse, and so does a URL-safe `-` or `_` anywhere (Node's
+ * decoder would take them; the full parse's check refuses them).
  */
 export function readOpenAIAudioDelta(frame: Uint8Array): OpenAIAudioDeltaFrame | undefined {
   if (!NodeBuffer || frame.byteLength > MAX_SERVER_EVENT_SIZE) return undefined;
