@@ -127,12 +127,11 @@ export async function vadOnlyLatencies(repetitions: number, setting?: BargeInSet
 }
 
 /**
- * What the client sends while the agent speaks. False barge-ins: `cough-shaped` 100 ms of lowpassed
- * noise with a cough's fast attack and decay, `click` a 3 ms impulse; `hiss` a 100 ms white-noise
- * burst, a steady full-band hiss that the default rule cannot tell from an f or an sh (it interrupts);
- * `speech-60ms` is the first 60 ms of a word: speech, which may interrupt.
+ * What the client sends while the agent speaks. False barge-ins: `cough` a 100 ms white-noise burst,
+ * `cough-shaped` 100 ms of lowpassed noise with a cough's fast attack and decay, `click` a 3 ms
+ * impulse; `speech-60ms` is the first 60 ms of a word: speech, which may interrupt.
  */
-export type FalseBargeInStimulus = 'hiss' | 'cough-shaped' | 'click' | 'speech-60ms';
+export type FalseBargeInStimulus = 'cough' | 'cough-shaped' | 'click' | 'speech-60ms';
 type Stimulus = 'speech' | FalseBargeInStimulus;
 
 /** A seeded generator of uniform values in [-1, 1), so every run sends the same noises. */
@@ -149,8 +148,8 @@ function noiseSource(seed: number): () => number {
   };
 }
 
-/** 100 ms of loud white noise (peak 8000): a steady full-band hiss, as flat as an f. */
-function hissNoise(seed: number): Int16Array {
+/** 100 ms of loud white noise (peak 8000): a broadband burst like a knock or a harsh cough. */
+function coughNoise(seed: number): Int16Array {
   const random = noiseSource(seed);
   const out = new Int16Array(1600);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(random() * 8000);
@@ -206,8 +205,8 @@ function stimulusSound(stimulus: Stimulus, speech: Int16Array, seed: number): In
   switch (stimulus) {
     case 'speech':
       return speech;
-    case 'hiss':
-      return hissNoise(seed);
+    case 'cough':
+      return coughNoise(seed);
     case 'cough-shaped':
       return coughShaped(seed);
     case 'click': {
@@ -377,9 +376,9 @@ async function main(): Promise<void> {
     ["bargeIn: 'voiced-share', voicedOnset: false (60 ms, no voicing test)", { voicedOnset: false }],
   ];
   const kinds: [FalseBargeInStimulus, string][] = [
+    ['cough', '100 ms white-noise burst'],
     ['cough-shaped', '100 ms cough-shaped burst (lowpassed, fast attack and decay)'],
     ['click', '3 ms click'],
-    ['hiss', '100 ms full-band hiss (white noise; taken for an f)'],
   ];
   console.log(`\nFalse barge-ins: interrupted within 1 s, of ${falseReps} (each with its own noise)`);
   for (const [label, setting] of falseSettings) {

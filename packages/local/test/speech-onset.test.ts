@@ -10,6 +10,7 @@ import {
   joined,
   placed,
   sibilant,
+  whiteNoise,
 } from './barge-in-signals.js';
 
 const ONSET_AT_MS = 300;
@@ -92,9 +93,13 @@ describe('SpeechOnsetDetector', () => {
     expect(framesToOnset(chord)).toBe(-1);
   });
 
-  it('never confirms a cough-like burst or a low thump', () => {
-    // (a steady full-band hiss does confirm, as an f would: speech-onset-confirmations.test.ts)
-    for (let seed = 1; seed <= 8; seed++) expect(framesToOnset(coughBurst(250, 0.4, seed))).toBe(-1);
+  it('never confirms a cough-like burst, a white-noise burst or a low thump', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      expect(framesToOnset(coughBurst(250, 0.4, seed))).toBe(-1);
+      expect(framesToOnset(whiteNoise(100, 0.25, seed))).toBe(-1);
+      // 300 ms of white noise: 15 hops of hiss as flat as an f, never tilted enough for a fricative
+      expect(framesToOnset(whiteNoise(300, 0.25, seed))).toBe(-1);
+    }
     // a 60 Hz thump decaying over 400 ms, like a door
     const thump = Int16Array.from({ length: 6400 }, (_, i) =>
       Math.round(20000 * Math.sin((2 * Math.PI * 60 * i) / 16000) * Math.exp(-i / 2400)),

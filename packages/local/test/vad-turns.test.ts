@@ -16,7 +16,7 @@ import {
   NOT_TRANSCRIBED_MESSAGE,
   rulesBrain,
 } from '../src/index.js';
-import { click, coughBurst, placed } from './barge-in-signals.js';
+import { click, coughBurst, placed, whiteNoise } from './barge-in-signals.js';
 import { EventLog, session } from './helpers.js';
 
 const brain = rulesBrain({
@@ -247,6 +247,7 @@ describe('LocalModel barge-in', () => {
   }
 
   const noises = {
+    'a 100 ms white-noise burst': () => whiteNoise(100, 0.25, 7),
     'a 100 ms cough-like burst': () => coughBurst(100, 0.4, 11),
     'a 3 ms click': () => click(3, 0.6, 3),
   };
