@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWav, muLawEncode, resamplePcm16 } from '@chorus/audio';
+import { AudioConverter, decodeWav, muLawEncode, resamplePcm16 } from '@chorus/audio';
 import { ChatRoom, RealtimeAgent, tool } from '@chorus/core';
 import { ScriptedModel, TestClock } from '@chorus/core/testing';
 import { FakeTwilioCall } from '@chorus/fakes';
@@ -134,6 +134,22 @@ describe('a phone call over Twilio Media Streams', () => {
     });
     const first = setup.model.sent.find((input) => input.type === 'audio');
     expect(first).toMatchObject({ format: { type: 'audio/pcm', rate: 16000 } });
+    // Byte for byte what a converter makes of the caller's frames: the bytes handed on as they are
+    // (no base64 in between) are the converter's own, not a buffer it reuses.
+    const converter = await AudioConverter.create(
+      { type: 'audio/pcmu', rate: 8000 },
+      { type: 'audio/pcm', rate: 16000 },
+    );
+    const expected = Buffer.concat(
+      Array.from({ length: Math.ceil(question.byteLength / 160) }, (_, i) =>
+        converter.convert(question.subarray(i * 160, (i + 1) * 160)),
+      ),
+    );
+    converter.dispose();
+    const heard = Buffer.concat(
+      setup.model.sent.flatMap((input) => (input.type === 'audio' ? [input.audio] : [])),
+    );
+    expect(heard.equals(expected)).toBe(true);
     // The scripted model stands in for VAD and STT: it "hears" the question now.
     const spoke = performance.now();
     setup.model.speak("What's the weather in Paris?");

@@ -5,8 +5,11 @@ import {
   audioDeltaBytes,
   audioDeltaJson,
   modelAudioDeltaFromBytes,
+  relayedAudioAppend,
 } from './audio-delta-bytes.js';
-import { parseModelEvent, parseServerEvent } from './parse.js';
+import { clientAudioBytes } from './client-audio-bytes.js';
+import { MAX_AUDIO_BASE64_CHARS } from './limits.js';
+import { parseClientEvent, parseModelEvent, parseServerEvent } from './parse.js';
 
 const format = { type: 'audio/pcm', rate: 24000 } as const;
 const bytes = new Uint8Array([0, 1, 2, 3, 254, 255]);
@@ -110,5 +113,50 @@ describe('audio deltas that carry bytes', () => {
         format,
       }),
     ).toBeUndefined();
+  });
+});
+
+describe("relayed audio appends (a room relaying one agent's audio to the others)", () => {
+  const agent = { agentId: 'a1', agentName: 'Agent1' };
+
+  it("hand the delta's bytes to the listener without encoding them, and share one encoding", () => {
+    const encoder = counting();
+    const delta = agentAudioDeltaOf(
+      agent,
+      modelAudioDeltaFromBytes('resp_1', 'item_1', format, bytes, encoder.toBase64),
+    );
+    const append = relayedAudioAppend(delta);
+    expect(clientAudioBytes(append)).toBe(bytes);
+    expect(encoder.calls()).toBe(0);
+    // What a listener that reads the text sees: the event the base64 relay made.
+    expect(JSON.parse(JSON.stringify(append))).toEqual({ type: 'client_audio_append', audio: text, format });
+    expect(delta.delta).toBe(text);
+    expect(encoder.calls()).toBe(1);
+    // Already a valid client event: parsing it again is not needed and gives the same event.
+    expect(parseClientEvent(append)).toEqual({ ok: true, event: append });
+  });
+
+  it('carry base64 text as it is when the delta holds no bytes', () => {
+    const delta = agentAudioDeltaOf(agent, {
+      type: 'model_response_audio_delta',
+      response_id: 'resp_1',
+      item_id: 'item_1',
+      delta: text,
+      format,
+    });
+    const append = relayedAudioAppend(delta);
+    expect(append).toEqual({ type: 'client_audio_append', audio: text, format });
+    expect(clientAudioBytes(append)).toBeUndefined();
+  });
+
+  it('relay audio longer than a client may send as base64 rather than refuse it', () => {
+    const long = new Uint8Array((MAX_AUDIO_BASE64_CHARS / 4) * 3 + 3);
+    const delta = agentAudioDeltaOf(
+      agent,
+      modelAudioDeltaFromBytes('resp_1', 'item_1', format, long, (b) => Buffer.from(b).toString('base64')),
+    );
+    const append = relayedAudioAppend(delta);
+    expect(append.audio).toBe(Buffer.from(long).toString('base64'));
+    expect(clientAudioBytes(append)).toBeUndefined();
   });
 });

@@ -1,4 +1,6 @@
 import type { AudioFormat } from './audio-format.js';
+import { parseClientAudioBytes } from './client-audio-bytes.js';
+import type { ClientEventOf } from './client-events.js';
 import type { ModelEventOf } from './model-events.js';
 import type { ServerEventOf } from './server-events.js';
 
@@ -147,4 +149,20 @@ export function audioDeltaJson(event: AudioDelta): string | undefined {
     json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${value}`;
   }
   return `${json}}`;
+}
+
+/**
+ * An agent's audio delta as another agent's input, for a room that relays audio between its agents:
+ * a `client_audio_append` of the same audio and format. When the delta holds bytes, the append hands
+ * them to the listener's model (`clientAudioBytes`) without a base64 round trip, and reading its
+ * `audio` gives the delta's own encoding (made once for both). Audio the client limits would refuse
+ * (a delta longer than a client may send) is relayed as base64, as before.
+ */
+export function relayedAudioAppend(event: AgentAudioDelta): ClientEventOf<'client_audio_append'> {
+  const held = (event as Carrier)[HELD];
+  if (held) {
+    const parsed = parseClientAudioBytes(held.bytes, event.format, undefined, () => event.delta);
+    if (parsed.ok) return parsed.event;
+  }
+  return { type: 'client_audio_append', audio: event.delta, format: event.format };
 }

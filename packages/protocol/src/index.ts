@@ -7,6 +7,7 @@ export {
   audioDeltaBytes,
   audioDeltaJson,
   modelAudioDeltaFromBytes,
+  relayedAudioAppend,
 } from './audio-delta-bytes.js';
 export * from './audio-format.js';
 export { base64ByteLength, isBase64 } from './base64.js';

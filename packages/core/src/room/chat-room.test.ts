@@ -1,4 +1,10 @@
-import type { ServerEvent } from '@chorus/protocol';
+import { base64FromBytes } from '@chorus/audio';
+import {
+  agentAudioDeltaOf,
+  clientAudioBytes,
+  modelAudioDeltaFromBytes,
+  type ServerEvent,
+} from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { TestClock } from '../testing/test-clock.js';
@@ -349,6 +355,39 @@ describe('ChatRoom broadcast', () => {
     ]);
     expect(a.inputs).toEqual([]);
     expect(b.heard).toEqual([]);
+    await room.stop();
+  });
+
+  it('relay audio: a speaker whose model gave bytes is heard as those bytes, encoded at most once', async () => {
+    const a = new FakeMember('a1', 'Agent1');
+    const b = new FakeMember('a2', 'Agent2');
+    const c = new FakeMember('a3', 'Agent3');
+    const room = new ChatRoom({ agents: [a, b, c], floor: 'mention', relay: 'audio' });
+    await started(room);
+    const audio = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    let encodings = 0;
+    const model = modelAudioDeltaFromBytes('r1', 'i1', { type: 'audio/pcm', rate: 24000 }, audio, (bytes) => {
+      encodings++;
+      return base64FromBytes(bytes);
+    });
+    a.emit(agentAudioDeltaOf({ agentId: 'a1', agentName: 'Agent1' }, model));
+    await room.settled();
+    const [toB] = b.inputs;
+    const [toC] = c.inputs;
+    expect(toB?.type).toBe('client_audio_append');
+    expect(toB === undefined || toB.type !== 'client_audio_append' ? undefined : clientAudioBytes(toB)).toBe(
+      audio,
+    );
+    expect(toC === undefined || toC.type !== 'client_audio_append' ? undefined : clientAudioBytes(toC)).toBe(
+      audio,
+    );
+    // The room's own view of the speaker's delta is the one encoding; the listeners add none.
+    expect(JSON.parse(JSON.stringify(toB))).toEqual({
+      type: 'client_audio_append',
+      audio: base64FromBytes(audio),
+      format: { type: 'audio/pcm', rate: 24000 },
+    });
+    expect(encodings).toBeLessThanOrEqual(1);
     await room.stop();
   });
 

@@ -1,4 +1,4 @@
-import type { ClientEvent, ServerEvent, ServerEventOf } from '@chorus/protocol';
+import { type ClientEvent, relayedAudioAppend, type ServerEvent, type ServerEventOf } from '@chorus/protocol';
 import type { Actor } from 'xstate';
 import { handoffToolName } from '../handoff/handoff.js';
 import type { AudioTurns } from './audio-turns.js';
@@ -116,11 +116,8 @@ export class RoomRouter {
       case 'agent_response_audio_delta':
         if (!owners.has(event.item_id)) owners.set(event.item_id, event.agent_id);
         if (relay === 'audio') {
-          const relayed: ClientEvent = {
-            type: 'client_audio_append',
-            audio: event.delta,
-            format: event.format,
-          };
+          // The speaker's audio as the others' input: bytes stay bytes for their models.
+          const relayed = relayedAudioAppend(event);
           for (const other of this.#others(event.agent_id)) this.#input(other, relayed);
         }
         return;

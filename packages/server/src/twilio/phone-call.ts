@@ -1,6 +1,12 @@
 import { AudioConverter, base64FromBytes, bytesFromBase64 } from '@chorus/audio';
 import { dtmfText } from '@chorus/core';
-import { type AudioFormat, audioDeltaBytes, type ClientEvent, type ServerEvent } from '@chorus/protocol';
+import {
+  type AudioFormat,
+  audioDeltaBytes,
+  type ClientEvent,
+  parseClientAudioBytes,
+  type ServerEvent,
+} from '@chorus/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { CloseCode } from '../close-codes.js';
@@ -274,7 +280,13 @@ export class PhoneCall {
     if (this.#phase !== 'active' || !this.#input) return;
     const audio = this.#input.convert(mulaw);
     if (audio.byteLength === 0) return;
-    this.#toRoom({ type: 'client_audio_append', audio: base64FromBytes(audio), format: this.#input.to });
+    // The caller's audio reaches the agent's model as these bytes: base64 only if something reads it.
+    const parsed = parseClientAudioBytes(audio, this.#input.to, undefined, base64FromBytes);
+    this.#toRoom(
+      parsed.ok
+        ? parsed.event
+        : { type: 'client_audio_append', audio: base64FromBytes(audio), format: this.#input.to },
+    );
   }
 
   /** Sends `mulaw` of `itemId` in 20 ms frames, then a mark at the item's new end. */
