@@ -1,6 +1,7 @@
-import { bytesFromPcm16, generateTone, Resampler } from '@chorus/audio';
+import { addNoise, bytesFromPcm16, generateTone, Resampler } from '@chorus/audio';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { INPUT_RATE, InputPipeline } from './input-pipeline.js';
+import { createFvad } from '../vad/fvad-vad.js';
+import { INPUT_RATE, InputPipeline, type InputTurn } from './input-pipeline.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -51,5 +52,42 @@ describe('InputPipeline at the rate it runs at', () => {
     pipeline.push(bytesFromPcm16(generateTone(300, 40, 24000, 0.4)), format);
     expect(create).toHaveBeenCalledTimes(1);
     pipeline.dispose();
+  });
+});
+
+describe('InputPipeline turns', () => {
+  it("a turn holds the stream's own samples from its start, the prefix padding included, chunk sizes aside", async () => {
+    const vad = await createFvad({ sampleRate: INPUT_RATE, frameMs: 20, mode: 2 });
+    const turns: InputTurn[] = [];
+    const pipeline = new InputPipeline(
+      vad,
+      { prefixPaddingMs: 300, silenceDurationMs: 500, minSpeechMs: 200 },
+      {
+        onSpeechStarted: () => {},
+        onSpeechStopped: (t) => turns.push(t),
+        onError: (e) => {
+          throw e;
+        },
+      },
+      true,
+    );
+    // 1.5 s of light noise, 700 ms of a tone, 1.5 s of noise: noise, not digital silence, so a
+    // misplaced prefix sample shows.
+    const signal = new Int16Array((3700 * INPUT_RATE) / 1000);
+    signal.set(generateTone(300, 700, INPUT_RATE, 0.5), (1500 * INPUT_RATE) / 1000);
+    const stream = addNoise(signal, 0.01, 3);
+    const format = { type: 'audio/pcm', rate: INPUT_RATE } as const;
+    const bytes = bytesFromPcm16(stream.slice());
+    for (let at = 0; at < bytes.byteLength; at += 2 * 333)
+      pipeline.push(bytes.slice(at, at + 2 * 333), format);
+    await pipeline.drained();
+    pipeline.dispose();
+    expect(turns).toHaveLength(1);
+    const [turn] = turns as [InputTurn];
+    // The turn starts 300 ms of prefix before the speech the VAD heard at 1.5 s.
+    expect(turn.audioStartMs).toBeGreaterThanOrEqual(1100);
+    expect(turn.audioStartMs).toBeLessThanOrEqual(1200);
+    const from = (turn.audioStartMs / 1000) * INPUT_RATE;
+    expect(turn.audio).toEqual(stream.subarray(from, from + turn.audio.length));
   });
 });

@@ -4,12 +4,14 @@ import { SpeechOnsetDetector, type SpeechOnsetOptions } from '../vad/speech-onse
 import { TurnDetector, type TurnDetectorOptions, type TurnEvent } from '../vad/turn-detector.js';
 import type { Vad } from '../vad/vad.js';
 import { VoicingDetector, type VoicingOptions } from '../vad/voicing.js';
+import { RecentAudio, type RecentFrame } from './recent-audio.js';
 
 /** The rate everything on the input side runs at: what the VAD and speech recognisers want. */
 export const INPUT_RATE = 16000;
 /** Length of the frames the VAD classifies. */
 export const INPUT_FRAME_MS = 20;
 const FRAME_MS = INPUT_FRAME_MS;
+const FRAME_SAMPLES = (INPUT_RATE * FRAME_MS) / 1000;
 
 export interface InputTurn {
   /** 16 kHz mono PCM16 from `audio_start_ms` to `audio_end_ms`. */
@@ -32,10 +34,7 @@ export interface InputPipelineEvents {
   readonly isInterruptible?: () => boolean;
 }
 
-interface Frame {
-  readonly startMs: number;
-  readonly samples: Int16Array;
-}
+type Frame = RecentFrame;
 
 function formatKey(format: AudioFormat): string {
   return `${format.type}@${format.rate}`;
@@ -52,7 +51,8 @@ export class InputPipeline {
   private readonly chunker = new FrameChunker({ rate: INPUT_RATE, frameMs: FRAME_MS });
   private detector: TurnDetector;
   private receivedSamples = 0;
-  private recent: Frame[] = [];
+  /** The audio before a turn, which the turn reaches back over when it starts. */
+  private readonly recent = new RecentAudio(FRAME_SAMPLES, 32);
   private turnFrames: Frame[] = [];
   private turnStartMs = 0;
   private chain: Promise<void> | undefined;
@@ -80,7 +80,7 @@ export class InputPipeline {
     /** Settings of the speech onset rule (`confirmedOnset`). */
     private readonly onsetOptions: SpeechOnsetOptions = {},
   ) {
-    if (vad && (vad.sampleRate !== INPUT_RATE || vad.frameSamples !== (INPUT_RATE * FRAME_MS) / 1000)) {
+    if (vad && (vad.sampleRate !== INPUT_RATE || vad.frameSamples !== FRAME_SAMPLES)) {
       throw new Error(`the VAD must take ${FRAME_MS} ms frames at ${INPUT_RATE} Hz`);
     }
     this.vad = vad && energyGated(vad);
@@ -158,7 +158,7 @@ export class InputPipeline {
   clear(): void {
     this.uncommitted = [];
     this.turnFrames = [];
-    this.recent = [];
+    this.recent.clear();
     this.previousFrame = undefined;
     this.onset?.reset();
     this.chunker.reset();
@@ -230,18 +230,15 @@ export class InputPipeline {
         );
     }
     const event: TurnEvent | undefined = this.detector.push(isSpeech, frame.startMs, interrupting, voiced);
+    // Enough audio to reach back over the prefix padding and the minimum speech run.
+    const keepMs = this.detector.prefixPaddingMs + this.detector.minSpeechMs + 2 * FRAME_MS;
     if (this.detector.inSpeech || event?.type === 'speech_stopped') this.turnFrames.push(frame);
-    else {
-      this.recent.push(frame);
-      // Keep enough audio to reach back over the prefix padding and the minimum speech run.
-      const keepMs = this.detector.prefixPaddingMs + this.detector.minSpeechMs + 2 * FRAME_MS;
-      while (this.recent.length > 0 && (this.recent[0] as Frame).startMs < frame.startMs - keepMs)
-        this.recent.shift();
-    }
+    else this.recent.push(frame, keepMs, FRAME_MS);
     if (event?.type === 'speech_started') {
       this.turnStartMs = event.audioStartMs;
-      this.turnFrames = [...this.recent.filter((f) => f.startMs >= event.audioStartMs), ...this.turnFrames];
-      this.recent = [];
+      const before = this.recent.since(event.audioStartMs, keepMs);
+      if (before) this.turnFrames.unshift(before);
+      this.recent.clear();
       this.events.onSpeechStarted(event.audioStartMs);
     } else if (event?.type === 'speech_stopped') {
       const frames = this.turnFrames;
