@@ -362,10 +362,13 @@ if (isMain && mode === 'load') {
   // gateway.ts density <sessions> <seconds> <binary 0|1>
   const [sessions, seconds, binary] = rest;
   const servers = await startServers({ local: true });
+  const cpu = process.cpuUsage();
   const result = await runLoad<PacedResult>(
     pacedArgs(servers.gatewayUrl, Number(sessions ?? 100), Number(seconds ?? 5), servers.key, binary === '1'),
   );
-  console.log(JSON.stringify(result));
+  // The gateway's CPU over the whole step (connections, warm-up and the trailing second included).
+  const used = process.cpuUsage(cpu);
+  console.log(JSON.stringify({ ...result, gatewayCpuMs: Math.round((used.user + used.system) / 1000) }));
   await servers.close();
   process.exit(0);
 } else if (isMain) {
