@@ -466,7 +466,9 @@ export function writeBargeInCorpusResults(result: BargeInCorpusResult): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await bargeInCorpus(process.argv.includes('--quick'));
-  if (result) writeBargeInCorpusResults(result);
+  const quick = process.argv.includes('--quick');
+  const result = await bargeInCorpus(quick);
+  // A quick run's figures are printed, not written over the full corpus's write-up.
+  if (result && !quick) writeBargeInCorpusResults(result);
   process.exit(0);
 }
