@@ -149,7 +149,18 @@ describe("relayed audio appends (a room relaying one agent's audio to the others
     expect(clientAudioBytes(append)).toBeUndefined();
   });
 
-  it('relay audio longer than a client may send as base64 rather than refuse it', () => {
+  it('keep the bytes they were made from when the delta is given other audio afterwards', () => {
+    const delta = agentAudioDeltaOf(
+      agent,
+      modelAudioDeltaFromBytes('resp_1', 'item_1', format, bytes, (b) => Buffer.from(b).toString('base64')),
+    );
+    const append = relayedAudioAppend(delta);
+    delta.delta = 'AAAA';
+    expect(append.audio).toBe(text);
+    expect(clientAudioBytes(append)).toBe(bytes);
+  });
+
+  it('put audio longer than a client may send in as base64, which the listener refuses as before', () => {
     const long = new Uint8Array((MAX_AUDIO_BASE64_CHARS / 4) * 3 + 3);
     const delta = agentAudioDeltaOf(
       agent,
@@ -158,5 +169,7 @@ describe("relayed audio appends (a room relaying one agent's audio to the others
     const append = relayedAudioAppend(delta);
     expect(append.audio).toBe(Buffer.from(long).toString('base64'));
     expect(clientAudioBytes(append)).toBeUndefined();
+    const parsed = parseClientEvent(append);
+    expect(parsed.ok ? undefined : parsed.error.message).toMatch(/too long/);
   });
 });

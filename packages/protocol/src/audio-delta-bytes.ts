@@ -1,6 +1,7 @@
 import type { AudioFormat } from './audio-format.js';
 import { parseClientAudioBytes } from './client-audio-bytes.js';
 import type { ClientEventOf } from './client-events.js';
+import { MAX_AUDIO_BASE64_CHARS } from './limits.js';
 import type { ModelEventOf } from './model-events.js';
 import type { ServerEventOf } from './server-events.js';
 
@@ -155,13 +156,20 @@ export function audioDeltaJson(event: AudioDelta): string | undefined {
  * An agent's audio delta as another agent's input, for a room that relays audio between its agents:
  * a `client_audio_append` of the same audio and format. When the delta holds bytes, the append hands
  * them to the listener's model (`clientAudioBytes`) without a base64 round trip, and reading its
- * `audio` gives the delta's own encoding (made once for both). Audio the client limits would refuse
- * (a delta longer than a client may send) is relayed as base64, as before.
+ * `audio` gives the delta's own encoding of those bytes (made once for both). Audio a client could
+ * not send (longer than a client's limit, or a format the client rules refuse) is put in as base64,
+ * as before, and the listener refuses it as it did.
  */
 export function relayedAudioAppend(event: AgentAudioDelta): ClientEventOf<'client_audio_append'> {
   const held = (event as Carrier)[HELD];
-  if (held) {
-    const parsed = parseClientAudioBytes(held.bytes, event.format, undefined, () => event.delta);
+  if (held && Math.ceil(held.bytes.byteLength / 3) * 4 <= MAX_AUDIO_BASE64_CHARS) {
+    // The encoding of these bytes, shared with the delta: not `event.delta`, which could be given
+    // other audio later.
+    const encode = () => {
+      if (held.text === undefined) held.text = held.toBase64(held.bytes);
+      return held.text;
+    };
+    const parsed = parseClientAudioBytes(held.bytes, event.format, undefined, encode);
     if (parsed.ok) return parsed.event;
   }
   return { type: 'client_audio_append', audio: event.delta, format: event.format };

@@ -16,7 +16,8 @@ import type { SpeechDetector } from './speech-activity.js';
  *   respond })`; `respond` is true for the agents the floor policy picks to answer.
  * - `audio`: its audio as `client_audio_append` events (the delta and format exactly as emitted; the
  *   receiving agent converts to its model's input format; audio the speaker's model gave as bytes
- *   reaches the listeners' models as those bytes, never through base64), then `client_audio_commit` when its audio
+ *   reaches the listeners' models as those bytes, not through base64, when it is audio a client could
+ *   send), then `client_audio_commit` when its audio
  *   ends. The agents picked to answer then get `client_response_create`. Audio carries no name, and
  *   a receiving model with automatic turn detection may answer on its own: give room members
  *   `createResponse: false` turn detection when relaying audio.
