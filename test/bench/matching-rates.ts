@@ -7,7 +7,6 @@
  *
  *   node --expose-gc --conditions=@chorus/source --import tsx test/bench/matching-rates.ts [rounds=9]
  */
-import { loadavg } from 'node:os';
 import {
   AudioConverter,
   bytesFromPcm16,
@@ -18,6 +17,7 @@ import {
   Resampler,
 } from '@chorus/audio';
 import { pcm16Samples } from '../../packages/local/src/model/input-pipeline.js';
+import { interleavedAB } from './interleaved-ab.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const CHUNKS = 50_000;
@@ -68,27 +68,6 @@ const cases: Record<string, [() => void, () => void]> = {
   ],
 };
 
-const gc = (globalThis as { gc?: () => void }).gc;
-function time(run: () => void): number {
-  gc?.();
-  const t0 = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - t0) / CHUNKS;
-}
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-for (const [name, [runA, runB]] of Object.entries(cases)) {
-  runA();
-  runB();
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    a.push(time(runA));
-    b.push(time(runB));
-  }
-  console.log(
-    `${name}, ${CHUNKS} chunks x ${rounds} rounds (load ${loadavg()[0]?.toFixed(2)}): ` +
-      `A ${median(a).toFixed(0)} ns/chunk (${a.map((x) => x.toFixed(0)).join(' ')}), ` +
-      `B ${median(b).toFixed(0)} ns/chunk (${b.map((x) => x.toFixed(0)).join(' ')}), ` +
-      `${(median(a) / median(b)).toFixed(2)}x (${sink > 0 ? 'ok' : ''})`,
-  );
-}
+for (const [name, [runA, runB]] of Object.entries(cases))
+  interleavedAB(name, runA, runB, { rounds, units: CHUNKS, unit: 'chunk' });
+if (sink === 0) throw new Error('nothing was chunked');

@@ -10,7 +10,6 @@
  *
  *   node --expose-gc --conditions=@chorus/source --import tsx test/bench/relay-audio.ts [rounds=9]
  */
-import { loadavg } from 'node:os';
 import { base64FromBytes, bytesFromPcm16, generateTone } from '@chorus/audio';
 import {
   agentAudioDeltaOf,
@@ -21,6 +20,7 @@ import {
   parseClientEvent,
   relayedAudioAppend,
 } from '@chorus/protocol';
+import { interleavedAB } from './interleaved-ab.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const DELTAS = 20_000;
@@ -90,15 +90,6 @@ function callerAfter(): void {
   }
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-function time(run: () => void): number {
-  gc?.();
-  const t0 = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - t0) / DELTAS;
-}
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
-
 const cases: [string, () => void, () => void][] = [
   ...[1, 3].map((n): [string, () => void, () => void] => [
     `relay to ${n} listening agent(s)`,
@@ -107,19 +98,6 @@ const cases: [string, () => void, () => void][] = [
   ]),
   ['phone caller frames to the model', callerBefore, callerAfter],
 ];
-for (const [name, runA, runB] of cases) {
-  runA();
-  runB();
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    a.push(time(runA));
-    b.push(time(runB));
-  }
-  console.log(
-    `${name}, ${DELTAS} deltas x ${rounds} rounds (load ${loadavg()[0]?.toFixed(2)}): ` +
-      `A ${median(a).toFixed(0)} ns/delta (${a.map((x) => x.toFixed(0)).join(' ')}), ` +
-      `B ${median(b).toFixed(0)} ns/delta (${b.map((x) => x.toFixed(0)).join(' ')}), ` +
-      `${(median(a) / median(b)).toFixed(2)}x (${sink > 0 ? 'ok' : ''})`,
-  );
-}
+for (const [name, runA, runB] of cases)
+  interleavedAB(name, runA, runB, { rounds, units: DELTAS, unit: 'delta' });
+if (sink === 0) throw new Error('no audio reached a listener');

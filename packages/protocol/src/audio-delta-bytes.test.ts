@@ -119,7 +119,7 @@ describe('audio deltas that carry bytes', () => {
 describe("relayed audio appends (a room relaying one agent's audio to the others)", () => {
   const agent = { agentId: 'a1', agentName: 'Agent1' };
 
-  it("hand the delta's bytes to the listener without encoding them, and share one encoding", () => {
+  it("hand the delta's bytes to the listener without encoding them", () => {
     const encoder = counting();
     const delta = agentAudioDeltaOf(
       agent,
@@ -130,8 +130,6 @@ describe("relayed audio appends (a room relaying one agent's audio to the others
     expect(encoder.calls()).toBe(0);
     // What a listener that reads the text sees: the event the base64 relay made.
     expect(JSON.parse(JSON.stringify(append))).toEqual({ type: 'client_audio_append', audio: text, format });
-    expect(delta.delta).toBe(text);
-    expect(encoder.calls()).toBe(1);
     // Already a valid client event: parsing it again is not needed and gives the same event.
     expect(parseClientEvent(append)).toEqual({ ok: true, event: append });
   });
