@@ -61,4 +61,21 @@ describe('parseClientAudioBytes', () => {
     });
     expect(json.ok && clientAudioBytes(json.event as never)).toBeUndefined();
   });
+
+  it('lets go of the bytes when the event is given other audio, whichever way it was parsed', () => {
+    // The second format is an alias: that event takes the full parse.
+    for (const format of [
+      { type: 'audio/pcm', rate: 24000 },
+      { encoding: 'pcm16', sample_rate: 16000 },
+    ]) {
+      const parsed = parseClientAudioBytes(bytes, format, undefined, toBase64);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const event = parsed.event;
+      expect(clientAudioBytes(event)).toBe(bytes);
+      event.audio = 'AAAA';
+      expect(event.audio).toBe('AAAA');
+      expect(clientAudioBytes(event)).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(event))).toMatchObject({ audio: 'AAAA' });
+    }
+  });
 });

@@ -7,8 +7,50 @@ import { validatedClientEvents } from './validated-events.js';
 
 type AudioAppend = ClientEventOf<'client_audio_append'>;
 
-/** The bytes of audio appends that arrived as bytes, so that nobody decodes their base64 again. */
-const audioBytes = new WeakMap<object, Uint8Array>();
+/** The bytes of an audio append that arrived as bytes, and its base64 once something has read it. */
+interface Held {
+  readonly bytes: Uint8Array;
+  readonly toBase64: (bytes: Uint8Array) => string;
+  text: string | undefined;
+}
+
+/** Where an append keeps its {@link Held}: not enumerable, so JSON, keys and spreads never see it. */
+const HELD = Symbol('chorus.clientAudioBytes');
+type Carrier = { [HELD]?: Held | undefined };
+
+// One accessor shared by every such event: a getter written in the event's object literal made a
+// closure per event, and a WeakMap entry per event cost as much again (about 1.1 us of the 1.8 us a
+// binary frame's append took; PROFILES.md).
+const audioAccessor: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Carrier): string {
+    const held = this[HELD] as Held;
+    if (held.text === undefined) held.text = held.toBase64(held.bytes);
+    return held.text;
+  },
+  set(this: Carrier, text: string): void {
+    // Other audio than the bytes: from now on an ordinary property, and the bytes are let go.
+    Object.defineProperty(this, 'audio', {
+      value: text,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    this[HELD] = undefined;
+  },
+};
+const heldSlot: PropertyDescriptor = {
+  writable: true,
+  enumerable: false,
+  configurable: true,
+  value: undefined,
+};
+
+function hold(event: object, held: Held): void {
+  Object.defineProperty(event, HELD, heldSlot);
+  (event as Carrier)[HELD] = held;
+}
 
 /**
  * Parses a `client_audio_append` whose audio arrived as raw bytes (a binary WebSocket frame) rather
@@ -34,26 +76,23 @@ export function parseClientAudioBytes(
       format,
     });
     if (!parsed.ok) return parsed;
-    audioBytes.set(parsed.event, bytes);
+    // Its audio is already text; the bytes are kept beside it for the model.
+    const append = parsed.event as AudioAppend;
+    hold(append, { bytes, toBase64, text: append.audio });
+    Object.defineProperty(append, 'audio', audioAccessor);
     return parsed as ParseResult<AudioAppend>;
   }
-  const event: AudioAppend = {
-    type: 'client_audio_append',
-    ...(eventId === undefined ? {} : { event_id: eventId }),
-    get audio(): string {
-      const text = toBase64(bytes);
-      // Encoded once, then an ordinary property (in the same place, so JSON keeps its key order).
-      Object.defineProperty(this, 'audio', { value: text, enumerable: true });
-      return text;
-    },
-    format: canonical,
-  };
-  audioBytes.set(event, bytes);
+  // The keys in the order the JSON form parses to; `audio` is encoded once, when first read.
+  const event = { type: 'client_audio_append' } as AudioAppend;
+  if (eventId !== undefined) event.event_id = eventId;
+  Object.defineProperty(event, 'audio', audioAccessor);
+  event.format = canonical;
+  hold(event, { bytes, toBase64, text: undefined });
   validatedClientEvents.add(event);
   return { ok: true, event };
 }
 
 /** The raw bytes of an audio append built by {@link parseClientAudioBytes}; undefined for any other. */
 export function clientAudioBytes(event: AudioAppend): Uint8Array | undefined {
-  return audioBytes.get(event);
+  return (event as Carrier)[HELD]?.bytes;
 }
