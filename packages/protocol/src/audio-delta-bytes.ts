@@ -1,6 +1,7 @@
 import type { AudioFormat } from './audio-format.js';
 import { parseClientAudioBytes } from './client-audio-bytes.js';
 import type { ClientEventOf } from './client-events.js';
+import { type HeldAudio, heldAudio, holdAudio } from './held-audio.js';
 import { MAX_AUDIO_BASE64_CHARS } from './limits.js';
 import type { ModelEventOf } from './model-events.js';
 import type { ServerEventOf } from './server-events.js';
@@ -9,52 +10,9 @@ type ModelAudioDelta = ModelEventOf<'model_response_audio_delta'>;
 type AgentAudioDelta = ServerEventOf<'agent_response_audio_delta'>;
 type AudioDelta = ModelAudioDelta | AgentAudioDelta;
 
-/** The audio of a delta held as bytes, and its base64 once something has read it. */
-interface Held {
-  readonly bytes: Uint8Array;
-  readonly toBase64: (bytes: Uint8Array) => string;
-  text: string | undefined;
-}
-
-/** Where an event keeps its {@link Held}: not enumerable, so JSON, keys and spreads never see it. */
-const HELD = Symbol('chorus.audioDeltaBytes');
-
-type Carrier = { [HELD]?: Held | undefined };
-
-// One getter and setter shared by every such event (a getter in an object literal would make two
-// closures per event, and a WeakMap entry costs more than the rest of the event): the event is a
-// plain object whose `delta` is an accessor in its usual place among the keys.
-const deltaAccessor: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: Carrier): string {
-    const held = this[HELD] as Held;
-    if (held.text === undefined) held.text = held.toBase64(held.bytes);
-    return held.text;
-  },
-  set(this: Carrier, text: string): void {
-    // Other audio than the bytes: from now on an ordinary property, and the bytes are let go.
-    Object.defineProperty(this, 'delta', {
-      value: text,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-    this[HELD] = undefined;
-  },
-};
-const heldSlot: PropertyDescriptor = {
-  writable: true,
-  enumerable: false,
-  configurable: true,
-  value: undefined,
-};
-
-function carry<E extends AudioDelta>(event: object, held: Held, format: AudioFormat): E {
-  Object.defineProperty(event, 'delta', deltaAccessor);
+function carry<E extends AudioDelta>(event: object, held: HeldAudio, format: AudioFormat): E {
+  holdAudio(event, 'delta', held);
   (event as { format?: AudioFormat }).format = format;
-  Object.defineProperty(event, HELD, heldSlot);
-  (event as Carrier)[HELD] = held;
   return event as E;
 }
 
@@ -96,7 +54,7 @@ export function agentAudioDeltaOf(
     response_id: event.response_id,
     item_id: event.item_id,
   };
-  const held = (event as Carrier)[HELD];
+  const held = heldAudio(event);
   if (held) return carry(fields, held, event.format);
   return { ...fields, delta: event.delta, format: event.format };
 }
@@ -109,7 +67,7 @@ export function agentAudioDeltaWith(
   event: AgentAudioDelta,
   fields: { readonly room_id: string },
 ): AgentAudioDelta {
-  const held = (event as Carrier)[HELD];
+  const held = heldAudio(event);
   if (!held) return { ...event, ...fields };
   const copy = {
     type: event.type,
@@ -132,7 +90,7 @@ export function agentAudioDeltaWith(
  * JSON, or a copy made by spreading): decode its `delta` then.
  */
 export function audioDeltaBytes(event: AudioDelta): Uint8Array | undefined {
-  return (event as Carrier)[HELD]?.bytes;
+  return heldAudio(event)?.bytes;
 }
 
 /**
@@ -141,7 +99,7 @@ export function audioDeltaBytes(event: AudioDelta): Uint8Array | undefined {
  * event.
  */
 export function audioDeltaJson(event: AudioDelta): string | undefined {
-  if (!(event as Carrier)[HELD]) return undefined;
+  if (!heldAudio(event)) return undefined;
   let json = '{';
   for (const key of Object.keys(event)) {
     const value =
@@ -161,7 +119,7 @@ export function audioDeltaJson(event: AudioDelta): string | undefined {
  * listener refuses it as it did.
  */
 export function relayedAudioAppend(event: AgentAudioDelta): ClientEventOf<'client_audio_append'> {
-  const held = (event as Carrier)[HELD];
+  const held = heldAudio(event);
   if (held && Math.ceil(held.bytes.byteLength / 3) * 4 <= MAX_AUDIO_BASE64_CHARS) {
     // The delta's encoder, not a closure sharing the delta's text: one closure per delta made this
     // path 1.4x slower (test/bench/relay-audio.ts), and nothing on it reads the text.
