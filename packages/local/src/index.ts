@@ -21,6 +21,25 @@ export { LocalModel } from './model/local-model.js';
 export type { LocalModelOptions } from './model/local-model-options.js';
 export { heardText, type SpokenWord } from './model/speaker.js';
 export { findExecutable } from './stt/find-executable.js';
+export {
+  autoTranscriber,
+  chooseFromHeard,
+  DEFAULT_MIN_REQUEST_SIMILARITY,
+  findMoonshineModel,
+  type HeardChoiceContext,
+  type InstallMoonshineOptions,
+  installMoonshineModel,
+  MAX_WAITING_TURNS,
+  MOONSHINE_MODEL,
+  type MoonshineChoice,
+  type MoonshineModelFiles,
+  type MoonshineOptions,
+  MoonshineRecognizer,
+  MoonshineTranscriber,
+  moonshineAvailable,
+  moonshineModelDir,
+  moonshineTranscriber,
+} from './stt/moonshine.js';
 export { fillHighBand, highBandDb, isNarrowband } from './stt/narrowband.js';
 export { type Pronunciations, parsePronunciations, phoneSimilarity } from './stt/phone-similarity.js';
 export {
@@ -36,8 +55,10 @@ export {
   pocketsphinxTranscriber,
   type TurnDecodes,
 } from './stt/pocketsphinx.js';
+export { letterSimilarity, nearestRequest } from './stt/request-match.js';
 export type { SpeechFramingOptions } from './stt/speech-framing.js';
 export {
+  INSTALL_POCKETSPHINX,
   INSTALL_SPEECH_RECOGNITION,
   NO_TRANSCRIBER_MESSAGE,
   NOT_TRANSCRIBED_MESSAGE,

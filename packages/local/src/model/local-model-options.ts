@@ -17,8 +17,9 @@ export interface LocalModelOptions {
    */
   readonly vad?: 'fvad' | (() => Vad | Promise<Vad>) | null;
   /**
-   * Speech to text. `'auto'` (default) uses pocketsphinx when installed; `null` means none (spoken
-   * turns get one `model_error` saying how to enable recognition).
+   * Speech to text. `'auto'` (default) uses Moonshine when its model is installed (`npx chorus speech
+   * install`), with pocketsphinx for the room's requests when that is installed too; else pocketsphinx
+   * alone; `null` means none (spoken turns get one `model_error` saying how to enable recognition).
    */
   readonly transcriber?: 'auto' | Transcriber | null;
   /**

@@ -17,7 +17,7 @@ import { type ErrorCode, type ErrorType, type ModelEvent, modelAudioDeltaFromByt
 import { type Observable, Subject } from 'rxjs';
 import type { Brain, BrainOutput } from '../brain/brain.js';
 import { idMaker } from '../ids.js';
-import { pocketsphinxTranscriber } from '../stt/pocketsphinx.js';
+import { autoTranscriber } from '../stt/moonshine.js';
 import { NO_TRANSCRIBER_MESSAGE, NOT_TRANSCRIBED_MESSAGE, type Transcriber } from '../stt/transcriber.js';
 import { sharedEspeakWasmTts } from '../tts/espeak-wasm-tts.js';
 import { SentenceSplitter } from '../tts/sentence-splitter.js';
@@ -315,7 +315,7 @@ export class LocalModel implements RealtimeModel {
       this.options.transcriber === null
         ? undefined
         : this.options.transcriber === undefined || this.options.transcriber === 'auto'
-          ? pocketsphinxTranscriber()
+          ? autoTranscriber()
           : this.options.transcriber,
     ]);
     this.vad = vad;

@@ -1,3 +1,6 @@
+import { normalizeUtterance } from '../brain/rules-brain.js';
+import { editSimilarity } from './request-match.js';
+
 /** Pronunciations: a word's phones (its first pronunciation in the dictionary). */
 export type Pronunciations = ReadonlyMap<string, readonly string[]>;
 
@@ -15,7 +18,7 @@ export function parsePronunciations(text: string): Map<string, readonly string[]
 
 function phonesOf(text: string, dictionary: Pronunciations): string[] {
   const phones: string[] = [];
-  for (const word of text.toLowerCase().split(/\s+/)) {
+  for (const word of normalizeUtterance(text).split(' ')) {
     const known = dictionary.get(word);
     if (known) phones.push(...known);
   }
@@ -28,18 +31,5 @@ function phonesOf(text: string, dictionary: Pronunciations): string[] {
  * and "weather" are the same phones); a sentence forced onto an unrelated request is not.
  */
 export function phoneSimilarity(a: string, b: string, dictionary: Pronunciations): number {
-  const x = phonesOf(a, dictionary);
-  const y = phonesOf(b, dictionary);
-  const longest = Math.max(x.length, y.length);
-  if (longest === 0) return 0;
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1);
-      current[j] = Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1);
-    }
-    previous = current;
-  }
-  return 1 - (previous[y.length] ?? longest) / longest;
+  return editSimilarity(phonesOf(a, dictionary), phonesOf(b, dictionary));
 }

@@ -375,6 +375,11 @@ export class PocketsphinxTranscriber implements Transcriber {
     return { text, backtrace: text ? parseBacktrace(await readFile(logPath, 'utf8')) : undefined };
   }
 
+  /** The dictionary's pronunciations (first of each word), or undefined without a dictionary. */
+  async pronunciations(): Promise<Pronunciations | undefined> {
+    return (await this.dictionary())?.pronunciations;
+  }
+
   /** The pronunciation dictionary, or undefined without one (then no grammar is built). */
   private async dictionary(): Promise<LoadedDictionary | undefined> {
     const path = this.options.dictionary ?? DEBIAN_POCKETSPHINX_DICTIONARY;
