@@ -6,11 +6,13 @@ Usage:
                [--twilio-auth-token <token>] [--resume-grace <seconds>]
   chorus say "What's the weather in Paris?" [--room assistant] [--out reply.wav] [--model local]
   chorus room <file.ts|file.json> [--model local]
+  chorus speech install | status
 
 Commands:
   serve   run the gateway with the demo rooms, the playground and the inspector
   say     run one turn in the terminal and write the spoken reply as WAV
   room    talk to a room defined in a TypeScript or JSON file, one line at a time
+  speech  install the local model's speech recognition (Moonshine), or show what is installed
 
 Models (--model, or the CHORUS_MODEL variable):
   local                  the embedded model: no key, no network (default)
@@ -108,4 +110,20 @@ Options:
   --model <spec>  local, openai:<model>, gemini:<model> or dashscope:<model> (default local)
   --speed <x>     playback speed of the local model (default 1, real time)
   -h, --help      show this help
+`;
+
+/** `chorus speech --help`. */
+export const SPEECH_HELP = `Usage: chorus speech install | status [--dir <directory>]
+
+The local model hears spoken turns with Moonshine tiny (an MIT speech recognition model run with
+onnxruntime-web, no network at run time), with pocketsphinx from the system for the rooms' requests
+when that is installed too (sudo apt-get install pocketsphinx pocketsphinx-en-us).
+
+  install   fetch Moonshine's model files (about 28 MB, from the npm package
+            @usefulsensors/moonshine-js, through npm) and check them by SHA-256
+  status    what will recognise speech here (the default action)
+
+Options:
+  --dir <directory>   where the model files go (default: $CHORUS_MOONSHINE_MODEL, else
+                      $XDG_CACHE_HOME/chorus/moonshine-tiny-<version>, else ~/.cache/...)
 `;

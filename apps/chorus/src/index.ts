@@ -6,7 +6,7 @@ export {
   pickRoom,
   type TerminalSession,
 } from './conversation-target.js';
-export { MAIN_HELP, ROOM_HELP, SAY_HELP, SERVE_HELP } from './help.js';
+export { MAIN_HELP, ROOM_HELP, SAY_HELP, SERVE_HELP, SPEECH_HELP } from './help.js';
 export { type CliIo, main } from './main.js';
 export {
   chooseModels,

@@ -5,6 +5,7 @@ import { runRoomCommand } from './room-command.js';
 import { describe, runSay } from './say.js';
 import { DEFAULT_PORT, type RunningServe, SHUTDOWN_DEADLINE_MS, startServe } from './serve.js';
 import { isFirstWorker, isPrimary, parseScale, runWorkers } from './serve-workers.js';
+import { speechCommand } from './speech-command.js';
 import { createStyle } from './terminal.js';
 import { UsageError } from './usage-error.js';
 
@@ -36,13 +37,17 @@ export async function main(args: readonly string[], io: CliIo = processIo()): Pr
         return await sayCommand(rest, io);
       case 'room':
         return await roomCommand(rest, io);
+      case 'speech':
+        return await speechCommand(rest, io);
       default:
-        throw new UsageError(`unknown command "${command}"; the commands are serve, say and room`);
+        throw new UsageError(`unknown command "${command}"; the commands are serve, say, room and speech`);
     }
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       const hint =
-        command && ['serve', 'say', 'room'].includes(command) ? `chorus ${command} --help` : 'chorus --help';
+        command && ['serve', 'say', 'room', 'speech'].includes(command)
+          ? `chorus ${command} --help`
+          : 'chorus --help';
       io.stderr.write(`${err.red('error:')} ${(error as Error).message}\n${err.dim(`(see ${hint})`)}\n`);
       return 2;
     }

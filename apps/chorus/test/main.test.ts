@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { MOONSHINE_MODEL } from '@chorus/local';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
 import { parseOrigins } from '../src/main.js';
@@ -24,7 +28,8 @@ describe('chorus main', () => {
     expect(await chorus(['play'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: unknown command "play"; the commands are serve, say and room\n(see chorus --help)\n',
+      stderr:
+        'error: unknown command "play"; the commands are serve, say, room and speech\n(see chorus --help)\n',
     });
     expect((await chorus(['say'])).stderr).toBe(
       'error: say what? e.g. chorus say "What\'s the weather in Paris?"\n(see chorus say --help)\n',
@@ -43,6 +48,37 @@ describe('chorus main', () => {
     expect((await chorus(['room', 'room.yaml'])).stderr).toBe(
       'error: room.yaml: expected a .ts or .json room file, got ".yaml"\n',
     );
+  });
+
+  it('chorus speech: says what will hear spoken turns, and refuses an unknown action', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chorus-speech-'));
+    try {
+      const empty = await chorus(['speech', 'status', '--dir', dir], { PATH: dir });
+      expect(empty.code).toBe(0);
+      expect(empty.stdout).toContain(
+        'Moonshine tiny (@usefulsensors/moonshine-js 0.1.21): not installed (chorus speech install)',
+      );
+      expect(empty.stdout).toContain(
+        'pocketsphinx: not installed (sudo apt-get install pocketsphinx pocketsphinx-en-us)',
+      );
+      expect(empty.stdout).toContain('spoken turns: not understood');
+      for (const file of Object.values(MOONSHINE_MODEL.files)) writeFileSync(join(dir, file.name), '');
+      const ready = await chorus(['speech'], { PATH: dir, CHORUS_MOONSHINE_MODEL: dir });
+      expect(ready.stdout).toContain(`installed in ${dir}`);
+      expect(ready.stdout).toContain('spoken turns: Moonshine\n');
+      // Already there: nothing is fetched.
+      expect((await chorus(['speech', 'install', '--dir', dir])).stdout).toBe(
+        `Moonshine tiny is already installed in ${dir}\n`,
+      );
+      expect(await chorus(['speech', 'uninstall'])).toMatchObject({
+        code: 2,
+        stderr:
+          'error: unknown speech action "uninstall"; the actions are install and status\n(see chorus speech --help)\n',
+      });
+      expect((await chorus(['speech', '--help'])).stdout).toMatch(/^Usage: chorus speech install \| status/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names --port and PORT when the port is taken', async () => {

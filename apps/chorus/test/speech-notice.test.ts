@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSTALL_SPEECH_RECOGNITION } from '@chorus/local';
+import { INSTALL_SPEECH_RECOGNITION, MOONSHINE_MODEL } from '@chorus/local';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServe } from '../src/serve.js';
 
@@ -21,6 +21,15 @@ function pathWith(...programs: string[]): string {
   return dir;
 }
 
+/** A model directory: empty, or holding (stand-in) Moonshine model files. */
+function modelDir(withFiles: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-model-'));
+  dirs.push(dir);
+  if (withFiles)
+    for (const file of Object.values(MOONSHINE_MODEL.files)) writeFileSync(join(dir, file.name), '');
+  return dir;
+}
+
 async function noticesOfServe(env: NodeJS.ProcessEnv): Promise<string[]> {
   const notices: string[] = [];
   const running = await startServe({ port: 0, env, pagesDir: pathWith(), onNotice: (n) => notices.push(n) });
@@ -30,15 +39,32 @@ async function noticesOfServe(env: NodeJS.ProcessEnv): Promise<string[]> {
 
 describe('chorus serve: the speech recognition notice', () => {
   it('says at start that speech will not be understood, with the one command that fixes it', async () => {
-    const notices = await noticesOfServe({ PATH: pathWith() });
+    const notices = await noticesOfServe({ PATH: pathWith(), CHORUS_MOONSHINE_MODEL: modelDir(false) });
     const speech = notices.filter((n) => n.includes('speech will not be understood'));
     expect(speech).toHaveLength(1);
     expect(speech[0]).toContain(INSTALL_SPEECH_RECOGNITION);
+    expect(INSTALL_SPEECH_RECOGNITION).toBe('npx chorus speech install');
   });
 
-  it('says nothing about speech when pocketsphinx is on PATH', async () => {
-    const notices = await noticesOfServe({ PATH: pathWith('pocketsphinx_continuous') });
-    expect(notices.filter((n) => /speech/.test(n))).toEqual([]);
+  it('says that pocketsphinx alone mishears, and how to get Moonshine, when only pocketsphinx is there', async () => {
+    const notices = await noticesOfServe({
+      PATH: pathWith('pocketsphinx_continuous'),
+      CHORUS_MOONSHINE_MODEL: modelDir(false),
+    });
+    const speech = notices.filter((n) => /speech/.test(n));
+    expect(speech).toHaveLength(1);
+    expect(speech[0]).toContain('pocketsphinx alone');
+    expect(speech[0]).toContain(INSTALL_SPEECH_RECOGNITION);
+  });
+
+  it("says nothing about speech when Moonshine's model is installed, with or without pocketsphinx", async () => {
+    for (const programs of [[], ['pocketsphinx_continuous']]) {
+      const notices = await noticesOfServe({
+        PATH: pathWith(...programs),
+        CHORUS_MOONSHINE_MODEL: modelDir(true),
+      });
+      expect(notices.filter((n) => /speech/.test(n))).toEqual([]);
+    }
   });
 
   it('says nothing about pocketsphinx when the rooms run on a provider model', async () => {
