@@ -113,17 +113,16 @@ Options:
 `;
 
 /** `chorus speech --help`. */
-export const SPEECH_HELP = `Usage: chorus speech install | status [--dir <directory>]
+export const SPEECH_HELP = `Usage: chorus speech install | status
 
 The local model hears spoken turns with Moonshine tiny (an MIT speech recognition model run with
 onnxruntime-web, no network at run time), with pocketsphinx from the system for the rooms' requests
 when that is installed too (sudo apt-get install pocketsphinx pocketsphinx-en-us).
 
-  install   fetch Moonshine's model files (about 28 MB, from the npm package
-            @usefulsensors/moonshine-js, through npm) and check them by SHA-256
+  install   fetch Moonshine's model files through npm (npm pack of @usefulsensors/moonshine-js,
+            a 69 MB download of which the two 28 MB model files are kept) and check them by SHA-256
   status    what will recognise speech here (the default action)
 
-Options:
-  --dir <directory>   where the model files go (default: $CHORUS_MOONSHINE_MODEL, else
-                      $XDG_CACHE_HOME/chorus/moonshine-tiny-<version>, else ~/.cache/...)
+The files go to $CHORUS_MOONSHINE_MODEL when it is set (set it for chorus serve as well), else to
+$XDG_CACHE_HOME/chorus/moonshine-tiny-<version>, else ~/.cache/chorus/moonshine-tiny-<version>.
 `;

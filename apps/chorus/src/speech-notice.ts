@@ -1,10 +1,12 @@
 import type { LocalModelsOptions } from '@chorus/examples';
 import {
   detectPocketsphinx,
+  findMoonshineModel,
   INSTALL_SPEECH_RECOGNITION,
-  moonshineAvailable,
   moonshineModelDir,
+  moonshineRuntimeInstalled,
 } from '@chorus/local';
+import { INSTALL_MOONSHINE_RUNTIME } from './speech-command.js';
 
 /**
  * What `chorus serve` says at start about the local model's speech recognition: its default
@@ -22,8 +24,16 @@ export async function speechRecognitionNotice(
   if (transcriber === null)
     return 'speech recognition is off: spoken turns will not be understood (typed turns work).';
   if (transcriber !== undefined && transcriber !== 'auto') return undefined;
-  if (moonshineAvailable(moonshineModelDir(env))) return undefined;
+  const files = findMoonshineModel(moonshineModelDir(env)) !== undefined;
+  const runtime = moonshineRuntimeInstalled();
+  if (files && runtime) return undefined;
+  const steps = [
+    ...(files ? [] : [INSTALL_SPEECH_RECOGNITION]),
+    ...(runtime ? [] : [INSTALL_MOONSHINE_RUNTIME]),
+  ].join(' and ');
   if (await detectPocketsphinx(env.PATH ?? ''))
-    return `speech recognition is pocketsphinx alone, which mishears many spoken requests; for Moonshine (far fewer errors) run: ${INSTALL_SPEECH_RECOGNITION}`;
+    return `speech recognition is pocketsphinx alone, which mishears many spoken requests; for Moonshine (far fewer errors) run: ${steps}`;
+  if (files && !runtime)
+    return `speech will not be understood: Moonshine's model is installed but not its runtime, an optional dependency (typed turns work). Install it with: ${steps}`;
   return `speech will not be understood: speech recognition is not installed, so spoken turns get no answer (typed turns work). Install it with: ${INSTALL_SPEECH_RECOGNITION}`;
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTALL_SPEECH_RECOGNITION, MOONSHINE_MODEL } from '@chorus/local';
@@ -25,8 +25,12 @@ function pathWith(...programs: string[]): string {
 function modelDir(withFiles: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-model-'));
   dirs.push(dir);
+  // Files of the right size (sparse): what the start notice checks.
   if (withFiles)
-    for (const file of Object.values(MOONSHINE_MODEL.files)) writeFileSync(join(dir, file.name), '');
+    for (const file of Object.values(MOONSHINE_MODEL.files)) {
+      writeFileSync(join(dir, file.name), '');
+      truncateSync(join(dir, file.name), file.bytes);
+    }
   return dir;
 }
 
@@ -43,7 +47,7 @@ describe('chorus serve: the speech recognition notice', () => {
     const speech = notices.filter((n) => n.includes('speech will not be understood'));
     expect(speech).toHaveLength(1);
     expect(speech[0]).toContain(INSTALL_SPEECH_RECOGNITION);
-    expect(INSTALL_SPEECH_RECOGNITION).toBe('npx chorus speech install');
+    expect(INSTALL_SPEECH_RECOGNITION).toBe('npx -p @chorus/cli chorus speech install');
   });
 
   it('says that pocketsphinx alone mishears, and how to get Moonshine, when only pocketsphinx is there', async () => {

@@ -31,13 +31,17 @@ export {
   installMoonshineModel,
   MAX_WAITING_TURNS,
   MOONSHINE_MODEL,
+  MOONSHINE_RUNTIME_PACKAGES,
   type MoonshineChoice,
+  MoonshineLoadError,
   type MoonshineModelFiles,
   type MoonshineOptions,
   MoonshineRecognizer,
   MoonshineTranscriber,
   moonshineAvailable,
   moonshineModelDir,
+  moonshineRuntimeInstalled,
+  moonshineRuntimeUrls,
   moonshineTranscriber,
 } from './stt/moonshine.js';
 export { fillHighBand, highBandDb, isNarrowband } from './stt/narrowband.js';
@@ -55,7 +59,13 @@ export {
   pocketsphinxTranscriber,
   type TurnDecodes,
 } from './stt/pocketsphinx.js';
-export { letterSimilarity, nearestRequest } from './stt/request-match.js';
+export {
+  keepSlots,
+  letterSimilarity,
+  nearestRequest,
+  type SlotContext,
+  slotValues,
+} from './stt/request-match.js';
 export type { SpeechFramingOptions } from './stt/speech-framing.js';
 export {
   INSTALL_POCKETSPHINX,

@@ -136,7 +136,7 @@ describe('LocalModel turn detection (WebRTC VAD)', () => {
         fatal: false,
       },
     ]);
-    expect(NO_TRANSCRIBER_MESSAGE).toContain('npx chorus speech install');
+    expect(NO_TRANSCRIBER_MESSAGE).toContain('npx -p @chorus/cli chorus speech install');
     expect(NO_TRANSCRIBER_MESSAGE).toContain('apt-get install pocketsphinx pocketsphinx-en-us');
   });
 });

@@ -74,7 +74,7 @@ export const NOT_TRANSCRIBED_NOTE = 'not transcribed: speech recognition is not 
 export const SPEECH_UNAVAILABLE_NOTICE =
   'Speech is not understood here: the server has no speech recognition installed, so spoken turns get ' +
   'no answer. Type instead, or ask whoever runs the server to install it ' +
-  '(npx chorus speech install) and restart it.';
+  '(npx -p @chorus/cli chorus speech install) and restart it.';
 
 /** Bounds: a long session must not grow the page without limit. */
 export const SESSION_LIMITS = { transcript: 200, tools: 50, notices: 100, turns: 50 } as const;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { MOONSHINE_WORKER_SOURCE } from './moonshine-worker-source.js';
 import type { Pronunciations } from './phone-similarity.js';
 import { phoneSimilarity } from './phone-similarity.js';
 import { type PocketsphinxTranscriber, pocketsphinxTranscriber, type TurnDecodes } from './pocketsphinx.js';
-import { letterSimilarity, nearestRequest } from './request-match.js';
+import { keepSlots, letterSimilarity, nearestRequest, slotValues } from './request-match.js';
 import { runProcess } from './run-process.js';
 import type { TranscribeOptions, Transcriber } from './transcriber.js';
 
@@ -26,11 +26,13 @@ export const MOONSHINE_MODEL = {
     encoder: {
       name: 'encoder_model.onnx',
       inPackage: 'package/dist/model/tiny/quantized/encoder_model.onnx',
+      bytes: 7_937_661,
       sha256: 'c6fc4b7bc5af75c0591fd157a1f3829b533d18e9769a888fd95a62e470dd4f4a',
     },
     decoder: {
       name: 'decoder_model_merged.onnx',
       inPackage: 'package/dist/model/tiny/quantized/decoder_model_merged.onnx',
+      bytes: 20_243_286,
       sha256: 'eed87831c3a6103534aae7d47a5d485025c659a1323901513961c39fe8a1a367',
     },
   },
@@ -61,11 +63,32 @@ export interface MoonshineModelFiles {
   readonly decoder: string;
 }
 
-/** The model files in `dir`, or undefined when either is missing. */
+/**
+ * The model files in `dir`, or undefined when either is missing or not the size it should be (a copy
+ * cut short). {@link installMoonshineModel} checks their SHA-256 as well.
+ */
 export function findMoonshineModel(dir = moonshineModelDir()): MoonshineModelFiles | undefined {
   const encoder = join(dir, MOONSHINE_MODEL.files.encoder.name);
   const decoder = join(dir, MOONSHINE_MODEL.files.decoder.name);
-  return existsSync(encoder) && existsSync(decoder) ? { encoder, decoder } : undefined;
+  const sized = (path: string, bytes: number) => {
+    try {
+      return statSync(path).size === bytes;
+    } catch {
+      return false;
+    }
+  };
+  return sized(encoder, MOONSHINE_MODEL.files.encoder.bytes) &&
+    sized(decoder, MOONSHINE_MODEL.files.decoder.bytes)
+    ? { encoder, decoder }
+    : undefined;
+}
+
+/** The packages Moonshine runs on (optional dependencies of this package). */
+export const MOONSHINE_RUNTIME_PACKAGES = ['onnxruntime-web', 'llama-tokenizer-js'] as const;
+
+/** Whether Moonshine's runtime packages are installed (`npm install --omit=optional` leaves them out). */
+export function moonshineRuntimeInstalled(): boolean {
+  return moonshineRuntimeUrls() !== undefined;
 }
 
 export interface InstallMoonshineOptions {
@@ -94,7 +117,7 @@ export async function installMoonshineModel(
     if (!tarball) {
       const spec = `${MOONSHINE_MODEL.package}@${MOONSHINE_MODEL.version}`;
       log(`fetching ${spec} from the npm registry`);
-      const packed = await runProcess(options.npm ?? 'npm', [
+      const packed = await runTool(options.npm ?? 'npm', [
         'pack',
         spec,
         '--json',
@@ -109,13 +132,7 @@ export async function installMoonshineModel(
       tarball = join(work, filename);
     }
     const files = Object.values(MOONSHINE_MODEL.files);
-    const extracted = await runProcess('tar', [
-      '-xzf',
-      tarball,
-      '-C',
-      work,
-      ...files.map((f) => f.inPackage),
-    ]);
+    const extracted = await runTool('tar', ['-xzf', tarball, '-C', work, ...files.map((f) => f.inPackage)]);
     if (extracted.code !== 0)
       throw new Error(`could not take the model files out of ${tarball}: ${lastLines(extracted.stderr)}`);
     for (const file of files) {
@@ -130,11 +147,17 @@ export async function installMoonshineModel(
       // Into the directory under another name, then renamed: a reader never sees half a file.
       const partial = join(dir, `${file.name}.partial`);
       await rm(partial, { force: true });
-      await rename(join(work, file.inPackage), partial).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EXDEV') throw error;
-        await writeCopy(join(work, file.inPackage), partial);
-      });
-      await rename(partial, join(dir, file.name));
+      try {
+        await rename(join(work, file.inPackage), partial).catch(async (error: NodeJS.ErrnoException) => {
+          // Another file system (a temp dir on tmpfs): copied instead.
+          if (error.code !== 'EXDEV') throw error;
+          await copyFile(join(work, file.inPackage), partial);
+        });
+        await rename(partial, join(dir, file.name));
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
     }
     log(`installed Moonshine tiny (${MOONSHINE_MODEL.package} ${MOONSHINE_MODEL.version}) in ${dir}`);
     const installed = findMoonshineModel(dir);
@@ -145,9 +168,15 @@ export async function installMoonshineModel(
   }
 }
 
-async function writeCopy(from: string, to: string): Promise<void> {
-  const { copyFile } = await import('node:fs/promises');
-  await copyFile(from, to);
+/** Runs a program the installer needs, saying which one is missing rather than `spawn ENOENT`. */
+async function runTool(file: string, args: readonly string[]) {
+  try {
+    return await runProcess(file, args);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${file} is needed to install Moonshine's model files and was not found on PATH`);
+    throw error;
+  }
 }
 
 function lastLines(text: string): string {
@@ -168,7 +197,7 @@ export function parsePackFilename(stdout: string): string | undefined {
 }
 
 /** The runtime modules Moonshine runs on, or undefined when they are not installed. */
-function runtimeUrls(): { ortUrl: string; tokenizerUrl: string } | undefined {
+export function moonshineRuntimeUrls(): { ortUrl: string; tokenizerUrl: string } | undefined {
   const require = createRequire(import.meta.url);
   try {
     return {
@@ -179,6 +208,14 @@ function runtimeUrls(): { ortUrl: string; tokenizerUrl: string } | undefined {
     return undefined;
   }
 }
+
+/** Moonshine's model would not load (a damaged file, an onnxruntime that cannot read it). */
+export class MoonshineLoadError extends Error {
+  override readonly name = 'MoonshineLoadError';
+}
+
+const busyError = (turns: number) =>
+  new Error(`speech recognition is busy: ${turns} turns are already waiting for Moonshine`);
 
 interface WorkerReply {
   readonly id?: number;
@@ -205,6 +242,7 @@ export class MoonshineRecognizer {
   private readonly pending = new Map<number, Waiting>();
   private turns = 0;
   private disposed = false;
+  private loadError: MoonshineLoadError | undefined;
 
   constructor(
     private readonly model: MoonshineModelFiles,
@@ -216,9 +254,13 @@ export class MoonshineRecognizer {
     private readonly extraTokens = 8,
   ) {}
 
-  /** Starts the worker and loads the model (about a second); later calls reuse it. */
+  /**
+   * Starts the worker and loads the model (about a second); later calls reuse it. A model that failed
+   * to load is not tried again: every later turn gets the same {@link MoonshineLoadError}.
+   */
   warmUp(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('the Moonshine recognizer was disposed'));
+    if (this.loadError) return Promise.reject(this.loadError);
     if (this.ready) return this.ready;
     const worker = new Worker(MOONSHINE_WORKER_SOURCE, {
       eval: true,
@@ -235,9 +277,11 @@ export class MoonshineRecognizer {
       worker.on('message', (reply: WorkerReply) => {
         if (reply.ready) return resolve();
         if (reply.fatal !== undefined) {
-          const error = new Error(`Moonshine failed to load its model: ${reply.fatal}`);
-          this.failAll(error);
-          return reject(error);
+          this.loadError = new MoonshineLoadError(
+            `Moonshine could not load its model from ${this.model.encoder} and ${this.model.decoder}: ${reply.fatal} (npx chorus speech install puts good copies there)`,
+          );
+          this.failAll(this.loadError);
+          return reject(this.loadError);
         }
         this.settle(reply);
       });
@@ -247,7 +291,13 @@ export class MoonshineRecognizer {
         reject(failure);
       });
       worker.on('exit', (code) => {
-        if (!this.disposed) this.failAll(new Error(`the Moonshine worker exited with code ${code}`));
+        // Whatever ended it (dispose, a crash, a failed load), nothing may wait on it any longer: a
+        // settled promise ignores the second rejection.
+        const ended = this.disposed
+          ? new Error('the Moonshine recognizer was disposed')
+          : new Error(`the Moonshine worker exited with code ${code}`);
+        this.failAll(ended);
+        reject(ended);
         this.ready = undefined;
         this.worker = undefined;
       });
@@ -256,12 +306,16 @@ export class MoonshineRecognizer {
     return this.ready;
   }
 
+  /** Whether a turn would be refused now ({@link MAX_WAITING_TURNS} are waiting). */
+  get busy(): boolean {
+    return this.turns >= MAX_WAITING_TURNS;
+  }
+
   /** The words in 16 kHz mono PCM16 audio ('' for none). */
   async hear(audio: Int16Array, signal?: AbortSignal): Promise<string> {
     // Counted from the call, not from when the worker gets the turn: turns arriving while the model
     // loads wait too.
-    if (this.turns >= MAX_WAITING_TURNS)
-      throw new Error(`speech recognition is busy: ${this.turns} turns are already waiting for Moonshine`);
+    if (this.busy) throw busyError(this.turns);
     this.turns++;
     try {
       const window = WINDOW_SECONDS * 16000;
@@ -334,7 +388,7 @@ export interface MoonshineChoice {
   readonly text: string;
   /** Moonshine's own text. */
   readonly heard: string;
-  readonly by: 'heard' | 'nearest request' | 'request grammar';
+  readonly by: 'heard' | 'nearest request' | 'request grammar' | 'pocketsphinx alone';
 }
 
 /**
@@ -346,6 +400,7 @@ export interface MoonshineChoice {
  */
 export class MoonshineTranscriber implements Transcriber {
   readonly name: string;
+  private warned = false;
 
   constructor(
     private readonly recognizer: MoonshineRecognizer,
@@ -375,16 +430,40 @@ export class MoonshineTranscriber implements Transcriber {
     // pocketsphinx runs beside Moonshine, so a turn waits for the slower, not for both. With the
     // room's requests it needs no open decode of its own (Moonshine's text is the open text); a brain
     // without example requests gets its vocabulary loop, judged against pocketsphinx's open decode.
-    const [heard, decodes] = await Promise.all([
-      this.recognizer.hear(wideband, options.signal),
+    // A refused turn starts no pocketsphinx process either, and a turn Moonshine fails stops them.
+    if (this.recognizer.busy) throw busyError(MAX_WAITING_TURNS);
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const second =
       rank && requests
-        ? requests.decodeTurn(wideband, 16000, options, options.phrases?.length ? '' : undefined)
-        : undefined,
-    ]);
+        ? requests
+            .decodeTurn(wideband, 16000, { ...options, signal }, options.phrases?.length ? '' : undefined)
+            // A second opinion that fails leaves Moonshine's text to decide, not the turn unheard.
+            .catch(() => undefined)
+        : undefined;
+    let heard: string;
+    try {
+      heard = await this.recognizer.hear(wideband, options.signal);
+    } catch (error) {
+      stop.abort();
+      await second;
+      // A model that will not load: pocketsphinx alone hears the turn, when it is there.
+      if (error instanceof MoonshineLoadError && requests) {
+        if (!this.warned) {
+          this.warned = true;
+          process.emitWarning(`${error.message}; pocketsphinx alone hears spoken turns meanwhile`);
+        }
+        const text = await requests.transcribe(wideband, 16000, options);
+        return { text, heard: '', by: 'pocketsphinx alone' };
+      }
+      throw error;
+    }
+    const decodes = await second;
     const pronunciations = this.options.pronunciations;
     return chooseFromHeard(heard, decodes, {
       ...(rank ? { rank } : {}),
       phrases: options.phrases ?? [],
+      vocabulary: options.vocabulary ?? [],
       similarity: pronunciations ? (a, b) => phoneSimilarity(a, b, pronunciations) : letterSimilarity,
       minSimilarity: this.options.minRequestSimilarity ?? DEFAULT_MIN_REQUEST_SIMILARITY,
       accepts: (d) => requests?.accepts(d) ?? false,
@@ -398,11 +477,27 @@ export interface HeardChoiceContext {
   readonly rank?: (text: string) => number | undefined;
   /** The room's requests (the brain's example phrases). */
   readonly phrases: readonly string[];
+  /**
+   * The brain's vocabulary (city names and the like): such a word heard in place of another of a
+   * request's stays in the request ({@link keepSlots}).
+   */
+  readonly vocabulary?: readonly string[];
   /** How alike two texts are, 0-1 (sound with a pronunciation dictionary, else spelling). */
   readonly similarity: (a: string, b: string) => number;
   readonly minSimilarity: number;
   /** Whether the request grammar's answer fits the audio (pocketsphinx's fit and coverage). */
   readonly accepts: (decodes: TurnDecodes) => boolean;
+}
+
+let lastSlots: { readonly phrases: readonly string[]; readonly slots: Set<string> } | undefined;
+/** {@link slotValues} of the room's requests, kept while the next turn brings the same ones. */
+function slotsOf(phrases: readonly string[]): Set<string> {
+  const same =
+    lastSlots !== undefined &&
+    lastSlots.phrases.length === phrases.length &&
+    lastSlots.phrases.every((phrase, i) => phrase === phrases[i]);
+  if (!same || !lastSlots) lastSlots = { phrases: [...phrases], slots: slotValues(phrases) };
+  return lastSlots.slots;
 }
 
 /**
@@ -416,16 +511,27 @@ export function chooseFromHeard(
   context: HeardChoiceContext,
 ): MoonshineChoice {
   const rank = context.rank;
-  if (!rank || rank(heard) !== undefined) return { text: heard, heard, by: 'heard' };
+  if (!rank) return { text: heard, heard, by: 'heard' };
+  const heardRank = rank(heard);
+  const grammar =
+    decodes?.constrained !== undefined && context.accepts(decodes) ? decodes.constrained : undefined;
+  const grammarRank = grammar === undefined ? undefined : rank(grammar);
+  if (heardRank !== undefined) {
+    // Understood, but less well than a request the grammar finds in the audio ("What is the weather
+    // in Tolkien" against "what is the weather in tokyo today", which fits): the request.
+    return grammar !== undefined && grammarRank !== undefined && grammarRank < heardRank
+      ? { text: grammar, heard, by: 'request grammar' }
+      : { text: heard, heard, by: 'heard' };
+  }
   const nearest = nearestRequest(heard, context.phrases, context.similarity);
-  if (nearest && nearest.similarity >= context.minSimilarity)
-    return { text: nearest.request, heard, by: 'nearest request' };
-  if (
-    decodes?.constrained !== undefined &&
-    rank(decodes.constrained) !== undefined &&
-    context.accepts(decodes)
-  )
-    return { text: decodes.constrained, heard, by: 'request grammar' };
+  if (nearest && nearest.similarity >= context.minSimilarity) {
+    const slots = slotsOf(context.phrases);
+    const vocabulary = new Set([...(context.vocabulary ?? []), ...slots]);
+    const text = keepSlots(heard, nearest.request, { slots, vocabulary, alike: context.similarity });
+    if (text !== undefined && rank(text) !== undefined) return { text, heard, by: 'nearest request' };
+  }
+  if (grammar !== undefined && grammarRank !== undefined)
+    return { text: grammar, heard, by: 'request grammar' };
   return { text: heard, heard, by: 'heard' };
 }
 
@@ -440,7 +546,7 @@ const shared = new Map<string, MoonshineRecognizer>();
 export async function moonshineTranscriber(
   options: MoonshineOptions = {},
 ): Promise<MoonshineTranscriber | undefined> {
-  const runtime = runtimeUrls();
+  const runtime = moonshineRuntimeUrls();
   const model = findMoonshineModel(options.modelDir);
   if (!runtime || !model) return undefined;
   let recognizer = shared.get(model.encoder);
@@ -468,7 +574,7 @@ export async function moonshineTranscriber(
 
 /** Whether Moonshine can run here: its runtime modules and its model files are installed. */
 export function moonshineAvailable(modelDir?: string): boolean {
-  return runtimeUrls() !== undefined && findMoonshineModel(modelDir) !== undefined;
+  return moonshineRuntimeUrls() !== undefined && findMoonshineModel(modelDir) !== undefined;
 }
 
 /**

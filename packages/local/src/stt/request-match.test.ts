@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseFromHeard, type HeardChoiceContext } from './moonshine.js';
-import { editSimilarity, letterSimilarity, nearestRequest } from './request-match.js';
+import { editSimilarity, keepSlots, letterSimilarity, nearestRequest, slotValues } from './request-match.js';
 
 describe('matching what was heard to the room requests', () => {
   it('measures edit similarity over any sequence', () => {
@@ -27,6 +27,47 @@ describe('matching what was heard to the room requests', () => {
   });
 });
 
+describe('slot values and keepSlots', () => {
+  const requests = [
+    "what's the weather in paris",
+    "what's the weather in london",
+    'i need help with billing',
+  ];
+  const slots = slotValues(requests);
+  const context = {
+    slots,
+    vocabulary: new Set([...slots, 'berlin', 'weather', 'billing']),
+    alike: letterSimilarity,
+  };
+
+  it('finds the words in which requests of one kind differ, not the keywords they share', () => {
+    expect([...slots].sort()).toEqual(['london', 'paris']);
+  });
+
+  it("keeps a vocabulary word heard in place of the request's", () => {
+    expect(keepSlots("What's the whether in Berlin?", "what's the weather in paris", context)).toBe(
+      "what's the weather in berlin",
+    );
+  });
+
+  it("takes the request's words everywhere else", () => {
+    expect(keepSlots("What's not where I'm in Paris?", "what's the weather in paris", context)).toBe(
+      "what's the weather in paris",
+    );
+  });
+
+  it('gives no request when a word outside the vocabulary stands where the request has a slot value', () => {
+    // Answering for Paris to a question about Stockholm would be worse than not understanding it.
+    expect(
+      keepSlots("What's the weather in Stockholm?", "what's the weather in paris", context),
+    ).toBeUndefined();
+    // Spelled like the slot value, it may be a mishearing of it.
+    expect(keepSlots("What's the weather in Pariss?", "what's the weather in paris", context)).toBe(
+      "what's the weather in paris",
+    );
+  });
+});
+
 describe('chooseFromHeard', () => {
   const intents: Record<string, number> = { weather: 0, billing: 1 };
   const context: HeardChoiceContext = {
@@ -36,7 +77,8 @@ describe('chooseFromHeard', () => {
       if (lower.includes('billing')) return intents.billing;
       return undefined;
     },
-    phrases: ["what's the weather in paris", 'i need help with billing'],
+    phrases: ["what's the weather in paris", "what's the weather in london", 'i need help with billing'],
+    vocabulary: ['paris', 'berlin', 'billing'],
     similarity: letterSimilarity,
     minSimilarity: 0.5,
     accepts: (decodes) => (decodes.fit ?? -99) >= -3,
@@ -55,6 +97,13 @@ describe('chooseFromHeard', () => {
     expect(choice).toMatchObject({ text: "what's the weather in paris", by: 'nearest request' });
   });
 
+  it('answers for the city that was heard, not the one in the nearest request', () => {
+    expect(chooseFromHeard("What's the whether in Berlin?", undefined, context)).toMatchObject({
+      text: "what's the weather in berlin",
+      by: 'nearest request',
+    });
+  });
+
   it("falls back to the request grammar's answer only when it fits the audio", () => {
     const heard = 'Bob said so';
     const fits = { open: '', constrained: 'i need help with billing', fit: 1, coverage: 1 };
@@ -63,6 +112,23 @@ describe('chooseFromHeard', () => {
       by: 'request grammar',
     });
     expect(chooseFromHeard(heard, { ...fits, fit: -8 }, context)).toMatchObject({ text: heard, by: 'heard' });
+  });
+
+  it('takes a fitting request the brain understands better than what was heard', () => {
+    const weatherAnywhere = {
+      ...context,
+      rank: (text: string) => (/weather in paris/i.test(text) ? 0 : /weather/i.test(text) ? 1 : undefined),
+    };
+    const decodes = { open: '', constrained: "what's the weather in paris", fit: 6, coverage: 1 };
+    expect(chooseFromHeard("What's the weather in Pears?", decodes, weatherAnywhere)).toMatchObject({
+      text: "what's the weather in paris",
+      by: 'request grammar',
+    });
+    // Not when it does not fit the audio, nor when the heard text is understood as well.
+    expect(chooseFromHeard("What's the weather in Pears?", { ...decodes, fit: -9 }, weatherAnywhere).by).toBe(
+      'heard',
+    );
+    expect(chooseFromHeard("What's the weather in Paris?", decodes, weatherAnywhere).by).toBe('heard');
   });
 
   it('leaves a free sentence as heard', () => {

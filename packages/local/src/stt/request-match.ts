@@ -1,5 +1,8 @@
 import { normalizeUtterance } from '../brain/rules-brain.js';
 
+/** A heard word at least this like a slot value of the request may be a mishearing of it ("tokio"). */
+const MIN_SLOT_LIKENESS = 0.4;
+
 /** Levenshtein distance over two sequences, as a similarity: 1 minus distance over the longer length. */
 export function editSimilarity<T>(x: ArrayLike<T>, y: ArrayLike<T>): number {
   const longest = Math.max(x.length, y.length);
@@ -37,4 +40,84 @@ export function nearestRequest(
     if (!best || score > best.similarity) best = { request, similarity: score };
   }
   return best;
+}
+
+/**
+ * The slot values of a set of requests: words in which two requests of the same length differ, and
+ * only there ("what's the weather in paris" and "... in london": `paris`, `london`). Keywords every
+ * request of its kind shares ("weather") are not slots.
+ */
+export function slotValues(requests: readonly string[]): Set<string> {
+  const slots = new Set<string>();
+  const split = requests.map((r) => normalizeUtterance(r).split(' ').filter(Boolean));
+  for (let a = 0; a < split.length; a++)
+    for (let b = a + 1; b < split.length; b++) {
+      const x = split[a] ?? [];
+      const y = split[b] ?? [];
+      if (x.length !== y.length) continue;
+      const differ = x.flatMap((word, k) => (word === y[k] ? [] : [k]));
+      if (differ.length !== 1) continue;
+      const k = differ[0] ?? 0;
+      slots.add(x[k] ?? '');
+      slots.add(y[k] ?? '');
+    }
+  slots.delete('');
+  return slots;
+}
+
+/** What {@link keepSlots} needs to know of the listener. */
+export interface SlotContext {
+  /** The requests' slot values ({@link slotValues}). */
+  readonly slots: ReadonlySet<string>;
+  /** Every word the listener knows (its vocabulary, slot values included). */
+  readonly vocabulary: ReadonlySet<string>;
+  /** How alike two words are, 0-1. */
+  readonly alike: (a: string, b: string) => number;
+}
+
+/**
+ * The request with the listener's own slot values put back, or undefined when taking it would change
+ * one. Word for word: where the heard text has a known word in place of a slot value of the request,
+ * the heard word stays ("What's the whether in Berlin?" near "what's the weather in paris" gives
+ * "what's the weather in berlin"); where it has an unknown word unlike the slot value ("Stockholm" for
+ * "paris" when the listener knows no Stockholm), the request would answer for the wrong city, so there is
+ * none. Other differences take the request's words ("not where I'm" for "the weather").
+ */
+export function keepSlots(heard: string, request: string, context: SlotContext): string | undefined {
+  const said = normalizeUtterance(heard).split(' ').filter(Boolean);
+  const words = normalizeUtterance(request).split(' ').filter(Boolean);
+  // Word-level edit distance with the table kept, to walk back the alignment.
+  const rows = said.length + 1;
+  const cols = words.length + 1;
+  const cost = new Uint16Array(rows * cols);
+  for (let i = 0; i < rows; i++) cost[i * cols] = i;
+  for (let j = 0; j < cols; j++) cost[j] = j;
+  for (let i = 1; i < rows; i++)
+    for (let j = 1; j < cols; j++) {
+      const same = said[i - 1] === words[j - 1] ? 0 : 1;
+      cost[i * cols + j] = Math.min(
+        (cost[(i - 1) * cols + j - 1] ?? 0) + same,
+        (cost[(i - 1) * cols + j] ?? 0) + 1,
+        (cost[i * cols + j - 1] ?? 0) + 1,
+      );
+    }
+  const out = [...words];
+  let i = said.length;
+  let j = words.length;
+  while (i > 0 && j > 0) {
+    const here = cost[i * cols + j] ?? 0;
+    const h = said[i - 1] ?? '';
+    const w = words[j - 1] ?? '';
+    if (here === (cost[(i - 1) * cols + j - 1] ?? 0) + (h === w ? 0 : 1)) {
+      if (h !== w && context.slots.has(w)) {
+        if (context.vocabulary.has(h)) {
+          if (!words.includes(h)) out[j - 1] = h;
+        } else if (context.alike(h, w) < MIN_SLOT_LIKENESS) return undefined;
+      }
+      i--;
+      j--;
+    } else if (here === (cost[(i - 1) * cols + j] ?? 0) + 1) i--;
+    else j--;
+  }
+  return out.join(' ');
 }

@@ -22,7 +22,7 @@ export interface Transcriber {
 /** What the model says, once, when audio arrives and nothing can transcribe it. */
 export const NO_TRANSCRIBER_MESSAGE =
   'Speech recognition is not available, so spoken turns cannot be understood (text input still works; ' +
-  'audio still drives turn detection and barge-in). To enable it, run `npx chorus speech install` ' +
+  'audio still drives turn detection and barge-in). To enable it, run `npx -p @chorus/cli chorus speech install` ' +
   "(Moonshine, from npm) and, for the rooms' requests, `sudo apt-get install pocketsphinx " +
   'pocketsphinx-en-us`; or pass a speech-to-text server: ' +
   "`transcriber: transcriptionEndpoint({ url: 'http://127.0.0.1:8080/v1/audio/transcriptions' })`.";
@@ -30,8 +30,12 @@ export const NO_TRANSCRIBER_MESSAGE =
 /** What the model says for each later turn it could not transcribe. */
 export const NOT_TRANSCRIBED_MESSAGE = 'not transcribed: speech recognition is not installed';
 
-/** The one command that installs the default speech recognition (Moonshine's model files). */
-export const INSTALL_SPEECH_RECOGNITION = 'npx chorus speech install';
+/**
+ * The one command that installs the default speech recognition (Moonshine's model files). `-p`: the
+ * command comes from `@chorus/cli` even where only this package is installed (an unrelated npm
+ * package is called `chorus`).
+ */
+export const INSTALL_SPEECH_RECOGNITION = 'npx -p @chorus/cli chorus speech install';
 
 /** The command that installs pocketsphinx on Debian and Ubuntu (the rooms' requests, with Moonshine). */
 export const INSTALL_POCKETSPHINX = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
