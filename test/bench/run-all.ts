@@ -397,7 +397,7 @@ row(
   '-',
 );
 
-// --- 6. speech recognition accuracy (pocketsphinx, espeak-ng voices, clean and noisy, 16 and 8 kHz) -----
+// --- 6. speech recognition accuracy (Moonshine and pocketsphinx, espeak-ng voices, clean and noisy, 16 and 8 kHz) ---
 progress('speech recognition accuracy');
 const speech = await speechAccuracy(QUICK);
 if (speech) writeSpeechResults(speech);
