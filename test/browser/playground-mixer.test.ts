@@ -51,7 +51,15 @@ describe.skipIf(skip !== undefined)('playground: agent voices mixed in an AudioW
       };
       player.enqueue(level(0.25, 24000), 24000, 'item_alice', 'alice');
       player.enqueue(level(0.5, 16000), 16000, 'item_bob', 'bob');
+      // The chunks reach the worklet as messages on Chromium's audio thread; on a loaded machine the
+      // render could pass their start before the second arrived. The render pauses after its first
+      // quanta until the worklet has reported both chunks started (bounded, as below).
+      const waitForStart = context.suspend(256 / rate).then(async () => {
+        for (let i = 0; i < 50 && player.stats.chunksStarted < 2; i++) await new Promise((r) => setTimeout(r, 20));
+        await context.resume();
+      });
       const rendered = (await context.startRendering()).getChannelData(0);
+      await waitForStart;
       // The worklet's reports arrive as messages after the render, from Chromium's audio thread: a
       // bounded wait on an outside thread, one of the README's stated exceptions to "no real sleeps".
       for (let i = 0; i < 50 && player.stats.chunksFinished < 2; i++) await new Promise((r) => setTimeout(r, 20));

@@ -120,7 +120,7 @@ onnxruntime-web, no network at run time), with pocketsphinx from the system for 
 when that is installed too (sudo apt-get install pocketsphinx pocketsphinx-en-us).
 
   install   fetch Moonshine's model files through npm (npm pack of @usefulsensors/moonshine-js,
-            a 69 MB download of which the two 28 MB model files are kept) and check them by SHA-256
+            a 69 MB download of which the two model files, 28 MB in all, are kept) and check them by SHA-256
   status    what will recognise speech here (the default action)
 
 The files go to $CHORUS_MOONSHINE_MODEL when it is set (set it for chorus serve as well), else to

@@ -17,7 +17,7 @@ import type { CliIo } from './cli-io.js';
 import { SPEECH_HELP } from './help.js';
 import { UsageError } from './usage-error.js';
 
-/** What to run when Moonshine's runtime packages are missing (an install with --omit=optional). */
+/** What to run when Moonshine's runtime packages are missing (optional peers of @chorus/local). */
 export const INSTALL_MOONSHINE_RUNTIME = `npm install ${MOONSHINE_RUNTIME_PACKAGES.join(' ')}`;
 
 /**
@@ -45,10 +45,12 @@ export async function speechCommand(args: readonly string[], io: CliIo): Promise
       if (existing && (await intact(existing)))
         io.stdout.write(`Moonshine tiny is already installed in ${dir}\n`);
       else await installMoonshineModel({ dir, log: (line) => io.stdout.write(`${line}\n`) });
-      if (!runtime)
-        io.stdout.write(
-          `Moonshine also needs its runtime, an optional dependency left out here: ${INSTALL_MOONSHINE_RUNTIME}\n`,
+      if (!runtime) {
+        io.stderr.write(
+          `Moonshine also needs its runtime, which is not installed here: ${INSTALL_MOONSHINE_RUNTIME}\n`,
         );
+        return 1;
+      }
       return 0;
     }
     case 'status':

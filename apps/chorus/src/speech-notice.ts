@@ -34,6 +34,6 @@ export async function speechRecognitionNotice(
   if (await detectPocketsphinx(env.PATH ?? ''))
     return `speech recognition is pocketsphinx alone, which mishears many spoken requests; for Moonshine (far fewer errors) run: ${steps}`;
   if (files && !runtime)
-    return `speech will not be understood: Moonshine's model is installed but not its runtime, an optional dependency (typed turns work). Install it with: ${steps}`;
+    return `speech will not be understood: Moonshine's model is installed but not its runtime packages (typed turns work). Install it with: ${steps}`;
   return `speech will not be understood: speech recognition is not installed, so spoken turns get no answer (typed turns work). Install it with: ${INSTALL_SPEECH_RECOGNITION}`;
 }

@@ -60,11 +60,14 @@ export {
   type TurnDecodes,
 } from './stt/pocketsphinx.js';
 export {
+  editDistance,
+  editSimilarity,
   keepSlots,
   letterSimilarity,
   nearestRequest,
   type SlotContext,
   slotValues,
+  spokenForm,
 } from './stt/request-match.js';
 export type { SpeechFramingOptions } from './stt/speech-framing.js';
 export {

@@ -405,6 +405,8 @@ export class LocalModel implements RealtimeModel {
   }
 
   private onSpeechStarted(audioStartMs: number): void {
+    // A recogniser that loads lazily (Moonshine's model) gets ready while the user is still speaking.
+    this.transcriber?.warmUp?.();
     const itemId = this.newId('item');
     this.inputItemId = itemId;
     this.emit({ type: 'model_input_started', item_id: itemId, audio_start_ms: audioStartMs });

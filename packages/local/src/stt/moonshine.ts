@@ -11,7 +11,7 @@ import { MOONSHINE_WORKER_SOURCE } from './moonshine-worker-source.js';
 import type { Pronunciations } from './phone-similarity.js';
 import { phoneSimilarity } from './phone-similarity.js';
 import { type PocketsphinxTranscriber, pocketsphinxTranscriber, type TurnDecodes } from './pocketsphinx.js';
-import { keepSlots, letterSimilarity, nearestRequest, slotValues } from './request-match.js';
+import { keepSlots, letterSimilarity, nearestRequest, slotValues, spokenForm } from './request-match.js';
 import { runProcess } from './run-process.js';
 import type { TranscribeOptions, Transcriber } from './transcriber.js';
 
@@ -40,9 +40,10 @@ export const MOONSHINE_MODEL = {
 
 /**
  * Chosen with test/bench/speech-accuracy.ts on its tuning voices (en-us 165 wpm, en 185 wpm; the other
- * two held out): a request whose sound (or, without a pronunciation dictionary, spelling) is at least
- * this close to what Moonshine heard is taken for it. 0.4 let free sentences through; 0.6 kept fewer
- * requests and no more free sentences alone.
+ * two held out), on a run whose audio had random dither: a request whose sound (or, without a
+ * pronunciation dictionary, spelling) is at least this close to what Moonshine heard is taken for it.
+ * 0.4 let free sentences through; 0.6 kept fewer requests there and no more free sentences alone (on
+ * the published, repeatable run 0.5 and 0.6 differ only on the held-out voices).
  */
 export const DEFAULT_MIN_REQUEST_SIMILARITY = 0.5;
 
@@ -83,10 +84,10 @@ export function findMoonshineModel(dir = moonshineModelDir()): MoonshineModelFil
     : undefined;
 }
 
-/** The packages Moonshine runs on (optional dependencies of this package). */
+/** The packages Moonshine runs on (optional peer dependencies of this package; @chorus/cli has them). */
 export const MOONSHINE_RUNTIME_PACKAGES = ['onnxruntime-web', 'llama-tokenizer-js'] as const;
 
-/** Whether Moonshine's runtime packages are installed (`npm install --omit=optional` leaves them out). */
+/** Whether Moonshine's runtime packages are installed (a project that only depends on this one has not). */
 export function moonshineRuntimeInstalled(): boolean {
   return moonshineRuntimeUrls() !== undefined;
 }
@@ -393,7 +394,7 @@ export interface MoonshineChoice {
 
 /**
  * Speech recognition with Moonshine tiny, which hears open speech far better than pocketsphinx
- * (word error rate on free sentences 42 % against 87 % in test/bench/speech-accuracy.ts), with the
+ * (word error rate on free sentences 41 % against 86 % in test/bench/speech-accuracy.ts), with the
  * room's requests as a second opinion: Moonshine's text stands when the brain understands it; else
  * the request that sounds most like it, when close enough; else, with pocketsphinx installed, the
  * request its grammar finds when that fits the audio (pocketsphinx.ts). A free sentence stays as heard.
@@ -411,6 +412,11 @@ export class MoonshineTranscriber implements Transcriber {
     } = {},
   ) {
     this.name = options.requests ? 'moonshine+pocketsphinx' : 'moonshine';
+  }
+
+  /** Loads the model (a second or two, on the worker) when speech starts rather than at the turn's end. */
+  warmUp(): void {
+    this.recognizer.warmUp().catch(() => {});
   }
 
   async transcribe(audio: Int16Array, sampleRate: number, options: TranscribeOptions = {}): Promise<string> {
@@ -458,8 +464,17 @@ export class MoonshineTranscriber implements Transcriber {
       }
       throw error;
     }
-    const decodes = await second;
+    const decoded = await second;
     const pronunciations = this.options.pronunciations;
+    // Without scores (pocketsphinx 5's CLI logs none) the grammar's request is judged by how alike it
+    // sounds to the open text: Moonshine's, since pocketsphinx made no open decode of its own.
+    const decodes =
+      decoded?.constrained !== undefined &&
+      decoded.fit === undefined &&
+      pronunciations &&
+      options.phrases?.length
+        ? { ...decoded, open: heard, similarity: phoneSimilarity(heard, decoded.constrained, pronunciations) }
+        : decoded;
     return chooseFromHeard(heard, decodes, {
       ...(rank ? { rank } : {}),
       phrases: options.phrases ?? [],
@@ -523,11 +538,13 @@ export function chooseFromHeard(
       ? { text: grammar, heard, by: 'request grammar' }
       : { text: heard, heard, by: 'heard' };
   }
-  const nearest = nearestRequest(heard, context.phrases, context.similarity);
+  // Compared as the examples are written: "2pm" as "two pm".
+  const said = spokenForm(heard);
+  const nearest = nearestRequest(said, context.phrases, context.similarity);
   if (nearest && nearest.similarity >= context.minSimilarity) {
     const slots = slotsOf(context.phrases);
     const vocabulary = new Set([...(context.vocabulary ?? []), ...slots]);
-    const text = keepSlots(heard, nearest.request, { slots, vocabulary, alike: context.similarity });
+    const text = keepSlots(said, nearest.request, { slots, vocabulary, alike: context.similarity });
     if (text !== undefined && rank(text) !== undefined) return { text, heard, by: 'nearest request' };
   }
   if (grammar !== undefined && grammarRank !== undefined)
@@ -554,8 +571,6 @@ export async function moonshineTranscriber(
     recognizer = new MoonshineRecognizer(model, runtime);
     shared.set(model.encoder, recognizer);
   }
-  // Loading the model takes a second or more: started now, so the first spoken turn does not wait.
-  recognizer.warmUp().catch(() => {});
   const requests =
     options.pocketsphinx === null
       ? undefined

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chooseFromHeard, type HeardChoiceContext } from './moonshine.js';
-import { editSimilarity, keepSlots, letterSimilarity, nearestRequest, slotValues } from './request-match.js';
+import {
+  editSimilarity,
+  keepSlots,
+  letterSimilarity,
+  nearestRequest,
+  slotValues,
+  spokenForm,
+} from './request-match.js';
 
 describe('matching what was heard to the room requests', () => {
   it('measures edit similarity over any sequence', () => {
@@ -42,6 +49,19 @@ describe('slot values and keepSlots', () => {
 
   it('finds the words in which requests of one kind differ, not the keywords they share', () => {
     expect([...slots].sort()).toEqual(['london', 'paris']);
+    // One-word requests differ in their only word, which is no slot.
+    expect(slotValues(['hello', 'hi', 'thanks']).size).toBe(0);
+  });
+
+  it('compares times and small numbers as the examples spell them', () => {
+    expect(spokenForm('Book an appointment tomorrow at 2pm.')).toBe('book an appointment tomorrow at two pm');
+    expect(spokenForm('at 3 p.m.')).toBe('at three pm');
+    const booking = {
+      slots: slotValues(['book at two pm', 'book at three pm']),
+      vocabulary: new Set(['two', 'three']),
+      alike: letterSimilarity,
+    };
+    expect(keepSlots('Book at 3 p.m.', 'book at two pm', booking)).toBe('book at three pm');
   });
 
   it("keeps a vocabulary word heard in place of the request's", () => {
@@ -61,6 +81,11 @@ describe('slot values and keepSlots', () => {
     expect(
       keepSlots("What's the weather in Stockholm?", "what's the weather in paris", context),
     ).toBeUndefined();
+    // Nor a city only the request has, nor anything when nothing was heard.
+    expect(keepSlots("What's not where I'm in?", "what's the weather in paris", context)).toBeUndefined();
+    expect(keepSlots('', "what's the weather in paris", context)).toBeUndefined();
+    // A different city that only sounds a little alike is still a different city.
+    expect(keepSlots("What's the weather in Parma?", "what's the weather in paris", context)).toBeUndefined();
     // Spelled like the slot value, it may be a mishearing of it.
     expect(keepSlots("What's the weather in Pariss?", "what's the weather in paris", context)).toBe(
       "what's the weather in paris",

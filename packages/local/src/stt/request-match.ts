@@ -1,12 +1,44 @@
 import { normalizeUtterance } from '../brain/rules-brain.js';
 
-/** A heard word at least this like a slot value of the request may be a mishearing of it ("tokio"). */
-const MIN_SLOT_LIKENESS = 0.4;
+/**
+ * A heard word at least this like a slot value of the request may be a mishearing of it. At 0.4 by
+ * sound "Parma" passed for Paris and "Lund" for London.
+ */
+const MIN_SLOT_LIKENESS = 0.7;
 
-/** Levenshtein distance over two sequences, as a similarity: 1 minus distance over the longer length. */
-export function editSimilarity<T>(x: ArrayLike<T>, y: ArrayLike<T>): number {
-  const longest = Math.max(x.length, y.length);
-  if (longest === 0) return 0;
+const NUMBER_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
+
+/**
+ * A text as the brain's examples spell it: lowercase words without punctuation, small numbers and
+ * times in words ("2pm", "3 p.m." -> "two pm", "three pm"), as a recogniser that writes digits
+ * ("Book at 2pm.") must be compared with "book an appointment tomorrow at two pm".
+ */
+export function spokenForm(text: string): string {
+  return normalizeUtterance(
+    text
+      .toLowerCase()
+      .replace(/\b([ap])\.\s?m\b\.?/g, '$1m')
+      .replace(/\b(\d{1,2})\s*([ap]m)\b/g, '$1 $2')
+      .replace(/\b(\d{1,2})\b/g, (digits: string) => NUMBER_WORDS[Number(digits)] ?? digits),
+  );
+}
+
+/** Levenshtein distance between two sequences (letters, phones, words). */
+export function editDistance<T>(x: ArrayLike<T>, y: ArrayLike<T>): number {
   let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const current = [i];
@@ -16,7 +48,13 @@ export function editSimilarity<T>(x: ArrayLike<T>, y: ArrayLike<T>): number {
     }
     previous = current;
   }
-  return 1 - (previous[y.length] ?? longest) / longest;
+  return previous[y.length] ?? 0;
+}
+
+/** {@link editDistance} as a similarity: 1 minus the distance over the longer length (0 for two empty). */
+export function editSimilarity<T>(x: ArrayLike<T>, y: ArrayLike<T>): number {
+  const longest = Math.max(x.length, y.length);
+  return longest === 0 ? 0 : 1 - editDistance(x, y) / longest;
 }
 
 /**
@@ -24,7 +62,7 @@ export function editSimilarity<T>(x: ArrayLike<T>, y: ArrayLike<T>): number {
  * "what's the weather in london" are close): the measure when no pronunciation dictionary is at hand.
  */
 export function letterSimilarity(a: string, b: string): number {
-  const letters = (text: string) => normalizeUtterance(text).replace(/[^a-z]/g, '');
+  const letters = (text: string) => spokenForm(text).replace(/[^a-z]/g, '');
   return editSimilarity(letters(a), letters(b));
 }
 
@@ -54,7 +92,8 @@ export function slotValues(requests: readonly string[]): Set<string> {
     for (let b = a + 1; b < split.length; b++) {
       const x = split[a] ?? [];
       const y = split[b] ?? [];
-      if (x.length !== y.length) continue;
+      // One-word requests ("hello", "thanks") differ in their only word: that is no slot.
+      if (x.length !== y.length || x.length < 2) continue;
       const differ = x.flatMap((word, k) => (word === y[k] ? [] : [k]));
       if (differ.length !== 1) continue;
       const k = differ[0] ?? 0;
@@ -84,8 +123,9 @@ export interface SlotContext {
  * none. Other differences take the request's words ("not where I'm" for "the weather").
  */
 export function keepSlots(heard: string, request: string, context: SlotContext): string | undefined {
-  const said = normalizeUtterance(heard).split(' ').filter(Boolean);
-  const words = normalizeUtterance(request).split(' ').filter(Boolean);
+  const said = spokenForm(heard).split(' ').filter(Boolean);
+  const words = spokenForm(request).split(' ').filter(Boolean);
+  if (said.length === 0) return undefined;
   // Word-level edit distance with the table kept, to walk back the alignment.
   const rows = said.length + 1;
   const cols = words.length + 1;
@@ -117,7 +157,13 @@ export function keepSlots(heard: string, request: string, context: SlotContext):
       i--;
       j--;
     } else if (here === (cost[(i - 1) * cols + j] ?? 0) + 1) i--;
-    else j--;
+    else {
+      // A slot value of the request with nothing heard for it: the request would add a city unsaid.
+      if (context.slots.has(words[j - 1] ?? '')) return undefined;
+      j--;
+    }
   }
+  // Request words before the first heard one are unheard too.
+  for (let k = 0; k < j; k++) if (context.slots.has(words[k] ?? '')) return undefined;
   return out.join(' ');
 }

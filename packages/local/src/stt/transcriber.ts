@@ -17,6 +17,11 @@ export interface Transcriber {
   readonly name: string;
   /** Transcribes 16 kHz mono PCM16; resolves to the words heard ('' for none). */
   transcribe(audio: Int16Array, sampleRate: number, options?: TranscribeOptions): Promise<string>;
+  /**
+   * Called when speech starts: a recogniser that loads something heavy on first use starts loading
+   * it then, so the turn does not wait for it, and sessions that never speak never pay for it.
+   */
+  warmUp?(): void;
 }
 
 /** What the model says, once, when audio arrives and nothing can transcribe it. */
