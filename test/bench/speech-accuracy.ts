@@ -53,6 +53,7 @@ import {
   parsePronunciations,
   phoneSimilarity,
   type RulesBrain,
+  spokenForm,
   type TurnDecodes,
 } from '@chorus/local';
 // The local model's input side, not exported: the bench drives it as LocalModel does.
@@ -360,34 +361,12 @@ function withNoise(speech: Int16Array, snrDb: number, random: () => number): Int
   return out;
 }
 
-const NUMBERS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-];
-
+/** Words as the references spell them ("2pm", "3 p.m." -> "two pm", "three pm"), for the error rate. */
 function words(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      // Times as the references spell them: "2pm", "3 p.m." -> "two pm", "three pm".
-      .replace(/\b(\d{1,2})\s*([ap])\.?\s?m\b\.?/g, (all, n: string, half: string) =>
-        NUMBERS[Number(n)] ? `${NUMBERS[Number(n)]} ${half}m` : all,
-      )
-      .replace(/[^a-z'\s]+/g, ' ')
-      .split(/\s+/)
-      .filter(Boolean)
-  );
+  return spokenForm(text)
+    .replace(/[^a-z'\s]+/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 /** One turn's decodes: pocketsphinx's defaults, and the project's on the turn as cut and framed. */
