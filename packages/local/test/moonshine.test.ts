@@ -157,10 +157,8 @@ describe.skipIf(!moonshineRuntimeInstalled())('a model that will not load', () =
       const first = await recognizer.hear(weather.samples).catch((error: unknown) => error);
       expect(first).toBeInstanceOf(MoonshineLoadError);
       expect(String(first)).toContain('npx chorus speech install');
-      const started = performance.now();
+      // Not loaded again: a second load would fail with a new error, not the very same one.
       await expect(recognizer.hear(weather.samples)).rejects.toBe(first);
-      // Not loaded again: the second refusal is immediate (the first load took a worker start).
-      expect(performance.now() - started).toBeLessThan(200);
     } finally {
       await recognizer.dispose();
     }
